@@ -1,0 +1,34 @@
+// vpcprobe: which layer broke between the private VPC path and the public one.
+#include <csignal>
+#include <cstdio>
+#include <exception>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "common.hpp"
+
+using namespace vpcprobe::app;
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an EPIPE write error, handled where we write
+  CLI::App app{"vpcprobe: find which layer breaks the private-VPC path (and not the public one)", "vpcprobe"};
+  app.set_version_flag("--version", std::string("vpcprobe ") + VPCPROBE_VERSION);
+  app.require_subcommand(1);
+
+  ArpOptions arp;
+  CLI::App* arp_cmd = setup_arp(app, arp);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    return report_error(std::string(e.what()) + " (see --help)", kExitUnknown);
+  }
+  try {
+    if (arp_cmd->parsed()) return run_arp(arp);
+  } catch (const std::exception& e) {
+    return report_error(std::string("internal error: ") + e.what(), kExitUnknown);
+  }
+  return report_error("no subcommand given (see --help)", kExitUnknown);
+}

@@ -1,0 +1,64 @@
+#pragma once
+// One datagram socket (AF_PACKET, raw IP or ping socket) on the shared io_context. Asio tells us
+// when the socket is readable; we read with recvmsg() ourselves so the kernel's receive timestamp
+// (SO_TIMESTAMPNS) and the link-layer address come along. Every datagram is offered to the
+// listeners in turn; one that is claimed by nobody is counted as rejected.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+
+#include "vpcprobe/model/result.hpp"
+#include "vpcprobe/net/asio.hpp"
+#include "vpcprobe/sys/fd.hpp"
+#include "vpcprobe/wire/addr.hpp"
+#include "vpcprobe/wire/bytes.hpp"
+
+struct sockaddr;
+
+namespace vpcprobe::net {
+
+using Clock = std::chrono::system_clock;  // SO_TIMESTAMPNS stamps are CLOCK_REALTIME
+
+struct Received {
+  wire::ByteView bytes;
+  Clock::time_point kernel_time;  // when the kernel received it, or when we read it if unstamped
+  int ifindex = 0;                // AF_PACKET: receiving interface
+  bool outgoing = false;          // AF_PACKET: a copy of a frame this host sent
+  std::optional<wire::Ipv4> from; // AF_INET: source address
+};
+
+class Channel {
+ public:
+  using Listener = std::function<bool(const Received&)>;  // true: the datagram was ours
+
+  Channel(asio::io_context& io, sys::UniqueFd fd);
+  ~Channel();
+  Channel(const Channel&) = delete;
+  Channel& operator=(const Channel&) = delete;
+
+  int subscribe(Listener listener);
+  void unsubscribe(int id);
+
+  // Sends one datagram now; returns the time just before the send for RTT accounting.
+  Result<Clock::time_point> send(wire::ByteView bytes, const sockaddr* to, unsigned to_len);
+
+  std::uint64_t rejected() const { return rejected_; }
+  std::uint64_t received() const { return received_; }
+  int native() const { return fd_.get(); }
+
+ private:
+  void arm();
+  void drain();
+
+  sys::UniqueFd fd_;
+  asio::posix::stream_descriptor desc_;
+  std::map<int, Listener> listeners_;
+  int next_id_ = 1;
+  bool reading_ = false;
+  std::uint64_t rejected_ = 0;
+  std::uint64_t received_ = 0;
+};
+
+}  // namespace vpcprobe::net

@@ -1,0 +1,23 @@
+#pragma once
+// Turns what the user typed into an IPv4 address. Bad input (an impossible address, IPv6, a name
+// no resolver could accept) is Errc::invalid_argument; a valid name that does not resolve is
+// Errc::not_found.
+#include <string>
+#include <string_view>
+
+#include "vpcprobe/model/result.hpp"
+#include "vpcprobe/wire/addr.hpp"
+
+namespace vpcprobe::net {
+
+struct Resolved {
+  wire::Ipv4 addr;
+  bool was_name = false;
+  double resolve_ms = 0;
+};
+
+// Pure syntax check; no I/O.
+Result<void> check_host_syntax(std::string_view text);
+Result<Resolved> resolve_ipv4(const std::string& text);
+
+}  // namespace vpcprobe::net

@@ -1,0 +1,31 @@
+#pragma once
+// ARP who-has as an async operation on the shared io_context: `count` rounds `interval` apart,
+// each a broadcast request and, when a MAC is cached, a unicast request to that MAC; replies are
+// matched strictly and collected until `wait` after the last round (or a short grace after the last
+// round was answered).
+#include <chrono>
+#include <functional>
+#include <optional>
+
+#include "vpcprobe/model/arp.hpp"
+#include "vpcprobe/net/asio.hpp"
+#include "vpcprobe/net/channel.hpp"
+#include "vpcprobe/wire/addr.hpp"
+
+namespace vpcprobe::probe {
+
+struct ArpSpec {
+  int ifindex = 0;
+  wire::Mac our_mac;
+  wire::Ipv4 our_ip;
+  wire::Ipv4 target;
+  std::optional<wire::Mac> unicast_to;
+  int count = 3;
+  std::chrono::milliseconds interval{200};
+  std::chrono::milliseconds wait{1000};
+};
+
+void async_arp(asio::io_context& io, net::Channel& channel, const ArpSpec& spec,
+               std::function<void(model::ArpProbeResult)> done);
+
+}  // namespace vpcprobe::probe

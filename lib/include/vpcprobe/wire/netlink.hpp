@@ -1,0 +1,41 @@
+#pragma once
+// rtnetlink requests (pure encoders) and reply decoders. No sockets here: the transport layer
+// sends the bytes and hands back what the kernel answered. Decoders treat kernel bytes like
+// network bytes: every length is checked before it is used.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "vpcprobe/model/netinfo.hpp"
+#include "vpcprobe/model/result.hpp"
+#include "vpcprobe/wire/addr.hpp"
+#include "vpcprobe/wire/bytes.hpp"
+
+namespace vpcprobe::wire {
+
+// RTM_GETROUTE for one destination, as `ip route get DST [oif IFINDEX]`.
+Bytes encode_route_get(const Ipv4& dst, int oif, std::uint32_t seq);
+// RTM_GETNEIGH dump of IPv4 entries, optionally filtered by interface.
+Bytes encode_neigh_dump(int ifindex, std::uint32_t seq);
+// RTM_GETLINK for one interface by index, or (ifindex 0) by name.
+Bytes encode_link_get(int ifindex, const std::string& name, std::uint32_t seq);
+
+// One datagram of netlink messages, split and classified. `error` holds a NLMSG_ERROR's errno
+// (positive), 0 for an ack; `done` is set when NLMSG_DONE was seen.
+struct NetlinkBatch {
+  std::vector<ByteView> messages;  // each a whole nlmsghdr + payload, lengths verified
+  std::optional<int> error;
+  bool done = false;
+};
+Result<NetlinkBatch> split_netlink(ByteView datagram);
+
+// Decoders take one message as returned by split_netlink.
+Result<model::NeighEntry> decode_neigh(ByteView message);
+Result<model::RouteInfo> decode_route(ByteView message);
+Result<model::LinkInfo> decode_link(ByteView message);
+
+// The kernel answers RTM_GETROUTE for blackhole/unreachable/prohibit routes with an errno instead
+// of a route; this maps that errno to the route type it means.
+std::optional<model::RouteType> route_type_from_errno(int err);
+
+}  // namespace vpcprobe::wire

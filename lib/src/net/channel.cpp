@@ -1,0 +1,125 @@
+#include "vpcprobe/net/channel.hpp"
+
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace vpcprobe::net {
+
+namespace {
+constexpr std::size_t kMaxDatagram = 65536;
+constexpr int kMaxPerWakeup = 256;  // bounded work per wake-up under a flood
+}  // namespace
+
+Channel::Channel(asio::io_context& io, sys::UniqueFd fd) : fd_(std::move(fd)), desc_(io) {
+  int one = 1;
+  ::setsockopt(fd_.get(), SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+  // The descriptor object watches readiness only; fd_ keeps ownership.
+  desc_.assign(::dup(fd_.get()));
+}
+
+Channel::~Channel() {
+  boost::system::error_code ec;
+  desc_.cancel(ec);
+  desc_.close(ec);
+}
+
+int Channel::subscribe(Listener listener) {
+  int id = next_id_++;
+  listeners_.emplace(id, std::move(listener));
+  if (!reading_) arm();
+  return id;
+}
+
+void Channel::unsubscribe(int id) {
+  listeners_.erase(id);
+  if (listeners_.empty() && reading_) {
+    boost::system::error_code ec;
+    desc_.cancel(ec);
+  }
+}
+
+void Channel::arm() {
+  reading_ = true;
+  desc_.async_wait(asio::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
+    reading_ = false;
+    if (ec) return;  // cancelled: nobody listens any more
+    drain();
+    if (!listeners_.empty()) arm();
+  });
+}
+
+void Channel::drain() {
+  // Aligned storage so kernel structures in the buffer may be viewed in place.
+  static thread_local std::vector<std::uint64_t> storage(kMaxDatagram / sizeof(std::uint64_t));
+  auto* buf = reinterpret_cast<std::uint8_t*>(storage.data());
+  for (int n = 0; n < kMaxPerWakeup && !listeners_.empty(); ++n) {
+    sockaddr_storage from{};
+    alignas(cmsghdr) std::array<char, 256> control{};
+    iovec iov{buf, kMaxDatagram};
+    msghdr msg{};
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof from;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.data();
+    msg.msg_controllen = control.size();
+    ssize_t len = ::recvmsg(fd_.get(), &msg, MSG_DONTWAIT);
+    if (len < 0) return;  // EAGAIN: drained (other errors: try again on the next wake-up)
+    ++received_;
+    Received rx;
+    rx.bytes = wire::ByteView(buf, std::min<std::size_t>(static_cast<std::size_t>(len), kMaxDatagram));
+    rx.kernel_time = Clock::now();
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS &&
+          c->cmsg_len >= CMSG_LEN(sizeof(timespec))) {
+        timespec ts;
+        std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+        rx.kernel_time = Clock::time_point(std::chrono::duration_cast<Clock::duration>(
+            std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
+      }
+    }
+    if (from.ss_family == AF_PACKET && msg.msg_namelen >= sizeof(sockaddr_ll)) {
+      const auto* ll = reinterpret_cast<const sockaddr_ll*>(&from);
+      rx.ifindex = ll->sll_ifindex;
+      rx.outgoing = ll->sll_pkttype == PACKET_OUTGOING;
+    } else if (from.ss_family == AF_INET && msg.msg_namelen >= sizeof(sockaddr_in)) {
+      const auto* in = reinterpret_cast<const sockaddr_in*>(&from);
+      rx.from = wire::Ipv4{ntohl(in->sin_addr.s_addr)};
+    }
+    bool claimed = false;
+    // A listener may unsubscribe itself (or others) while we iterate: walk a snapshot of ids.
+    std::vector<int> ids;
+    for (auto& [id, _] : listeners_) ids.push_back(id);
+    for (int id : ids) {
+      auto it = listeners_.find(id);
+      if (it == listeners_.end()) continue;
+      auto listener = it->second;  // copy: the entry may be erased inside the call
+      if (listener(rx)) {
+        claimed = true;
+        break;
+      }
+    }
+    if (!claimed) ++rejected_;
+  }
+}
+
+Result<Clock::time_point> Channel::send(wire::ByteView bytes, const sockaddr* to, unsigned to_len) {
+  auto when = Clock::now();
+  ssize_t n = ::sendto(fd_.get(), bytes.data(), bytes.size(), MSG_DONTWAIT, to, to_len);
+  if (n < 0) {
+    int err = errno;
+    return fail(Errc::system, fmt::format("send: {}", std::strerror(err)));
+  }
+  return when;
+}
+
+}  // namespace vpcprobe::net

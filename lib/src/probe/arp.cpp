@@ -1,0 +1,147 @@
+#include "vpcprobe/probe/arp.hpp"
+
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+#include "vpcprobe/wire/arp.hpp"
+#include "vpcprobe/wire/ethernet.hpp"
+
+namespace vpcprobe::probe {
+
+namespace {
+
+using namespace std::chrono;
+
+double ms_between(net::Clock::time_point from, net::Clock::time_point to) {
+  return duration<double, std::milli>(to - from).count();
+}
+
+class ArpOperation : public std::enable_shared_from_this<ArpOperation> {
+ public:
+  ArpOperation(asio::io_context& io, net::Channel& ch, ArpSpec spec,
+               std::function<void(model::ArpProbeResult)> done)
+      : io_(io), channel_(ch), spec_(std::move(spec)), done_(std::move(done)), timer_(io) {}
+
+  void start() {
+    started_ = steady_clock::now();
+    auto self = shared_from_this();
+    listener_ = channel_.subscribe([self](const net::Received& rx) { return self->on_frame(rx); });
+    send_round();
+  }
+
+ private:
+  void send_round() {
+    auto send_to = [&](const wire::Mac& dst) {
+      auto frame = wire::encode_arp_request_frame(spec_.our_mac, spec_.our_ip, spec_.target, dst);
+      sockaddr_ll to{};
+      to.sll_family = AF_PACKET;
+      to.sll_protocol = htons(ETH_P_ARP);
+      to.sll_ifindex = spec_.ifindex;
+      to.sll_halen = 6;
+      std::memcpy(to.sll_addr, dst.bytes.data(), 6);
+      auto sent = channel_.send(frame, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+      if (!sent) {
+        result_.send_errors.push_back(sent.error().message);
+        return false;
+      }
+      last_send_ = *sent;
+      return true;
+    };
+    if (spec_.unicast_to && send_to(*spec_.unicast_to)) ++result_.unicast_sent;
+    if (send_to(wire::Mac::broadcast())) ++result_.broadcast_sent;
+    round_ = result_.rounds++;
+    if (result_.rounds < spec_.count) {
+      timer_.expires_after(spec_.interval);
+    } else {
+      timer_.expires_after(spec_.wait);
+    }
+    auto self = shared_from_this();
+    timer_.async_wait([self](boost::system::error_code ec) {
+      if (ec || self->finished_) return;
+      if (self->result_.rounds < self->spec_.count)
+        self->send_round();
+      else
+        self->finish();
+    });
+  }
+
+  bool on_frame(const net::Received& rx) {
+    if (finished_ || rx.outgoing || rx.ifindex != spec_.ifindex) return false;
+    auto eth = wire::decode_ethernet(rx.bytes);
+    if (!eth || eth->header.ethertype != wire::kEtherTypeArp) return reject();
+    auto arp = wire::decode_arp(eth->payload);
+    if (!arp) return reject();
+    if (arp->op == wire::ArpOp::request) return false;  // someone else asking; not an answer
+    if (!wire::arp_reply_matches(*arp, spec_.target, spec_.our_ip, spec_.our_mac)) return reject();
+    model::ArpReply reply;
+    reply.mac = arp->sender_mac;
+    reply.eth_src = eth->header.src;
+    reply.rtt_ms = std::max(0.0, ms_between(last_send_, rx.kernel_time));
+    reply.round = round_;
+    reply.vlan = eth->header.vlan_id;
+    result_.replies.push_back(reply);
+    if (result_.rounds >= spec_.count) schedule_grace();
+    return true;
+  }
+
+  // Garbage or a reply to somebody else's question on our interface: counted, never attributed.
+  bool reject() {
+    ++result_.rejected;
+    return false;
+  }
+
+  // Once the last round has an answer, wait only a short grace for a second MAC (an IP
+  // conflict answers within the same few milliseconds), not the whole timeout.
+  void schedule_grace() {
+    if (grace_armed_) return;
+    if (spec_.unicast_to && !result_.mac_answered(*spec_.unicast_to)) return;  // wait for it
+    grace_armed_ = true;
+    double slowest = 0;
+    for (auto& r : result_.replies) slowest = std::max(slowest, r.rtt_ms);
+    auto grace = milliseconds(std::clamp(static_cast<long>(slowest * 4), 20L, 200L));
+    auto left = duration_cast<milliseconds>(timer_.expiry() - steady_clock::now());
+    if (grace >= left) return;
+    timer_.expires_after(grace);
+    auto self = shared_from_this();
+    timer_.async_wait([self](boost::system::error_code ec) {
+      if (!ec && !self->finished_) self->finish();
+    });
+  }
+
+  void finish() {
+    if (finished_) return;
+    finished_ = true;
+    channel_.unsubscribe(listener_);
+    result_.elapsed_ms = duration<double, std::milli>(steady_clock::now() - started_).count();
+    auto done = std::move(done_);
+    auto result = std::move(result_);
+    asio::post(io_, [done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); });
+  }
+
+  asio::io_context& io_;
+  net::Channel& channel_;
+  ArpSpec spec_;
+  std::function<void(model::ArpProbeResult)> done_;
+  asio::steady_timer timer_;
+  model::ArpProbeResult result_;
+  net::Clock::time_point last_send_{};
+  steady_clock::time_point started_;
+  int listener_ = 0;
+  int round_ = 0;
+  bool finished_ = false;
+  bool grace_armed_ = false;
+};
+
+}  // namespace
+
+void async_arp(asio::io_context& io, net::Channel& channel, const ArpSpec& spec,
+               std::function<void(model::ArpProbeResult)> done) {
+  std::make_shared<ArpOperation>(io, channel, spec, std::move(done))->start();
+}
+
+}  // namespace vpcprobe::probe

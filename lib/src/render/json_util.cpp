@@ -1,0 +1,30 @@
+#include "json_util.hpp"
+
+#include <cmath>
+
+namespace vpcprobe::render::detail {
+
+double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+
+nlohmann::json neigh_json(const model::NeighEntry& e, const std::string& ifname) {
+  nlohmann::json j;
+  j["ip"] = e.ip.to_string();
+  j["dev"] = ifname;
+  j["ifindex"] = e.ifindex;
+  j["mac"] = e.mac ? nlohmann::json(e.mac->to_string()) : nlohmann::json(nullptr);
+  j["state"] = model::neigh_state_name(e.state);
+  j["flags"] = model::neigh_flag_names(e);
+  j["kernel_heals"] = e.kernel_heals();
+  return j;
+}
+
+nlohmann::json optional_neigh_json(const std::optional<model::NeighEntry>& e, const std::string& ifname) {
+  return e ? neigh_json(*e, ifname) : nlohmann::json(nullptr);
+}
+
+nlohmann::json rtt_json(const std::optional<model::RttStats>& s) {
+  if (!s) return nullptr;
+  return {{"min", round3(s->min_ms)}, {"avg", round3(s->avg_ms)}, {"max", round3(s->max_ms)}, {"mdev", round3(s->mdev_ms)}};
+}
+
+}  // namespace vpcprobe::render::detail

@@ -1,0 +1,16 @@
+#pragma once
+// Private helpers shared by the JSON renderers.
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "vpcprobe/model/netinfo.hpp"
+#include "vpcprobe/model/stats.hpp"
+
+namespace vpcprobe::render::detail {
+
+nlohmann::json neigh_json(const model::NeighEntry& e, const std::string& ifname);
+nlohmann::json optional_neigh_json(const std::optional<model::NeighEntry>& e, const std::string& ifname);
+nlohmann::json rtt_json(const std::optional<model::RttStats>& s);
+double round3(double v);
+
+}  // namespace vpcprobe::render::detail

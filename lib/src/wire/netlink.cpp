@@ -1,0 +1,240 @@
+#include "vpcprobe/wire/netlink.hpp"
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace vpcprobe::wire {
+
+namespace {
+
+constexpr int kNdaFlagsExt = 15;  // NDA_FLAGS_EXT, not in every header set
+
+Bytes finish(std::vector<char>& buf, nlmsghdr* nlh) {
+  auto* p = reinterpret_cast<const std::uint8_t*>(buf.data());
+  return Bytes(p, p + nlh->nlmsg_len);
+}
+
+// A message from split_netlink, viewed as nlmsghdr. split_netlink already checked that
+// nlmsg_len covers the header and fits the buffer.
+const nlmsghdr* header_of(ByteView message) {
+  return reinterpret_cast<const nlmsghdr*>(message.data());
+}
+
+template <class Payload>
+Result<const Payload*> fixed_payload(ByteView message, std::uint16_t want_type, const char* what) {
+  if (message.size() < sizeof(nlmsghdr)) return fail(Errc::malformed, std::string(what) + ": truncated header");
+  const nlmsghdr* nlh = header_of(message);
+  if (nlh->nlmsg_len > message.size() || nlh->nlmsg_len < sizeof(nlmsghdr))
+    return fail(Errc::malformed, std::string(what) + ": bad length");
+  if (nlh->nlmsg_type != want_type) return fail(Errc::malformed, std::string(what) + ": unexpected message type");
+  if (mnl_nlmsg_get_payload_len(nlh) < sizeof(Payload))
+    return fail(Errc::malformed, std::string(what) + ": truncated payload");
+  return static_cast<const Payload*>(mnl_nlmsg_get_payload(nlh));
+}
+
+// Walk the attributes after a fixed payload; cb(type, data, len) sees each validated attribute.
+template <class Fn>
+Result<void> for_each_attr(ByteView message, std::size_t fixed, Fn&& cb) {
+  const nlmsghdr* nlh = header_of(message);
+  std::size_t offset = mnl_nlmsg_size(static_cast<std::size_t>(MNL_ALIGN(fixed))) ;
+  if (offset > nlh->nlmsg_len) return {};  // no attributes at all
+  const auto* attr = reinterpret_cast<const nlattr*>(reinterpret_cast<const char*>(nlh) + offset);
+  int remaining = static_cast<int>(nlh->nlmsg_len - offset);
+  while (remaining > 0) {
+    if (!mnl_attr_ok(attr, remaining)) return fail(Errc::malformed, "netlink: attribute overruns its message");
+    cb(mnl_attr_get_type(attr), static_cast<const std::uint8_t*>(mnl_attr_get_payload(attr)),
+       static_cast<std::size_t>(mnl_attr_get_payload_len(attr)));
+    remaining -= static_cast<int>(MNL_ALIGN(attr->nla_len));
+    attr = reinterpret_cast<const nlattr*>(reinterpret_cast<const char*>(attr) + MNL_ALIGN(attr->nla_len));
+  }
+  return {};
+}
+
+std::optional<Ipv4> ipv4_attr(const std::uint8_t* data, std::size_t len) {
+  if (len != 4) return std::nullopt;
+  std::uint32_t be;
+  std::memcpy(&be, data, 4);
+  return Ipv4{ntohl(be)};
+}
+
+std::optional<std::uint32_t> u32_attr(const std::uint8_t* data, std::size_t len) {
+  if (len != 4) return std::nullopt;
+  std::uint32_t v;
+  std::memcpy(&v, data, 4);
+  return v;
+}
+
+}  // namespace
+
+Bytes encode_route_get(const Ipv4& dst, int oif, std::uint32_t seq) {
+  std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
+  nlh->nlmsg_type = RTM_GETROUTE;
+  nlh->nlmsg_flags = NLM_F_REQUEST;
+  nlh->nlmsg_seq = seq;
+  auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+  rtm->rtm_family = AF_INET;
+  rtm->rtm_dst_len = 32;
+  mnl_attr_put_u32(nlh, RTA_DST, htonl(dst.value));
+  if (oif > 0) mnl_attr_put_u32(nlh, RTA_OIF, static_cast<std::uint32_t>(oif));
+  return finish(buf, nlh);
+}
+
+Bytes encode_neigh_dump(int ifindex, std::uint32_t seq) {
+  std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
+  nlh->nlmsg_type = RTM_GETNEIGH;
+  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  nlh->nlmsg_seq = seq;
+  auto* ndm = static_cast<ndmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ndmsg)));
+  ndm->ndm_family = AF_INET;
+  if (ifindex > 0) mnl_attr_put_u32(nlh, NDA_IFINDEX, static_cast<std::uint32_t>(ifindex));
+  return finish(buf, nlh);
+}
+
+Bytes encode_link_get(int ifindex, const std::string& name, std::uint32_t seq) {
+  std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
+  nlh->nlmsg_type = RTM_GETLINK;
+  nlh->nlmsg_flags = NLM_F_REQUEST;
+  nlh->nlmsg_seq = seq;
+  auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  ifi->ifi_family = AF_UNSPEC;
+  ifi->ifi_index = ifindex;
+  if (ifindex <= 0 && !name.empty()) mnl_attr_put_strz(nlh, IFLA_IFNAME, name.c_str());
+  return finish(buf, nlh);
+}
+
+Result<NetlinkBatch> split_netlink(ByteView datagram) {
+  NetlinkBatch batch;
+  // Netlink headers are read in place; the receive buffers we hand in are suitably aligned.
+  if (reinterpret_cast<std::uintptr_t>(datagram.data()) % alignof(nlmsghdr) != 0)
+    return fail(Errc::malformed, "netlink: unaligned buffer");
+  std::size_t offset = 0;
+  while (offset < datagram.size()) {
+    std::size_t left = datagram.size() - offset;
+    if (left < sizeof(nlmsghdr)) return fail(Errc::malformed, "netlink: truncated message header");
+    const auto* nlh = reinterpret_cast<const nlmsghdr*>(datagram.data() + offset);
+    if (nlh->nlmsg_len < sizeof(nlmsghdr) || nlh->nlmsg_len > left)
+      return fail(Errc::malformed, "netlink: message length does not fit the datagram");
+    ByteView msg = datagram.subspan(offset, nlh->nlmsg_len);
+    if (nlh->nlmsg_type == NLMSG_DONE) {
+      batch.done = true;
+    } else if (nlh->nlmsg_type == NLMSG_ERROR) {
+      if (nlh->nlmsg_len < sizeof(nlmsghdr) + sizeof(int))
+        return fail(Errc::malformed, "netlink: truncated error message");
+      int err;
+      std::memcpy(&err, datagram.data() + offset + sizeof(nlmsghdr), sizeof(int));
+      batch.error = -err;
+    } else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE) {
+      batch.messages.push_back(msg);
+    }
+    offset += std::min<std::size_t>(MNL_ALIGN(nlh->nlmsg_len), left);
+  }
+  return batch;
+}
+
+Result<model::NeighEntry> decode_neigh(ByteView message) {
+  auto ndm = fixed_payload<ndmsg>(message, RTM_NEWNEIGH, "neigh");
+  if (!ndm) return std::unexpected(ndm.error());
+  if ((*ndm)->ndm_family != AF_INET) return fail(Errc::unsupported, "neigh: not an IPv4 entry");
+  model::NeighEntry e;
+  e.ifindex = (*ndm)->ndm_ifindex;
+  e.state = (*ndm)->ndm_state;
+  e.flags = (*ndm)->ndm_flags;
+  bool have_dst = false;
+  auto walked = for_each_attr(message, sizeof(ndmsg), [&](int type, const std::uint8_t* d, std::size_t n) {
+    if (type == NDA_DST) {
+      if (auto ip = ipv4_attr(d, n)) { e.ip = *ip; have_dst = true; }
+    } else if (type == NDA_LLADDR && n == 6) {
+      Mac m;
+      std::memcpy(m.bytes.data(), d, 6);
+      e.mac = m;
+    } else if (type == kNdaFlagsExt) {
+      if (auto v = u32_attr(d, n)) e.ext_flags = *v;
+    }
+  });
+  if (!walked) return std::unexpected(walked.error());
+  if (!have_dst) return fail(Errc::malformed, "neigh: entry without an IPv4 destination");
+  return e;
+}
+
+Result<model::RouteInfo> decode_route(ByteView message) {
+  auto rtm = fixed_payload<rtmsg>(message, RTM_NEWROUTE, "route");
+  if (!rtm) return std::unexpected(rtm.error());
+  if ((*rtm)->rtm_family != AF_INET) return fail(Errc::unsupported, "route: not an IPv4 route");
+  model::RouteInfo r;
+  switch ((*rtm)->rtm_type) {
+    case RTN_UNICAST: r.type = model::RouteType::unicast; break;
+    case RTN_LOCAL: r.type = model::RouteType::local; break;
+    case RTN_BROADCAST: r.type = model::RouteType::broadcast; break;
+    case RTN_MULTICAST: r.type = model::RouteType::multicast; break;
+    case RTN_BLACKHOLE: r.type = model::RouteType::blackhole; break;
+    case RTN_UNREACHABLE: r.type = model::RouteType::unreachable; break;
+    case RTN_PROHIBIT: r.type = model::RouteType::prohibit; break;
+    case RTN_THROW: r.type = model::RouteType::throw_; break;
+    default: r.type = model::RouteType::other; break;
+  }
+  r.table = (*rtm)->rtm_table;
+  auto walked = for_each_attr(message, sizeof(rtmsg), [&](int type, const std::uint8_t* d, std::size_t n) {
+    if (type == RTA_OIF) {
+      if (auto v = u32_attr(d, n)) r.oif = static_cast<int>(*v);
+    } else if (type == RTA_GATEWAY) {
+      r.gateway = ipv4_attr(d, n);
+    } else if (type == RTA_PREFSRC) {
+      r.prefsrc = ipv4_attr(d, n);
+    } else if (type == RTA_TABLE) {
+      if (auto v = u32_attr(d, n)) r.table = *v;
+    }
+  });
+  if (!walked) return std::unexpected(walked.error());
+  return r;
+}
+
+Result<model::LinkInfo> decode_link(ByteView message) {
+  auto ifi = fixed_payload<ifinfomsg>(message, RTM_NEWLINK, "link");
+  if (!ifi) return std::unexpected(ifi.error());
+  model::LinkInfo l;
+  l.ifindex = (*ifi)->ifi_index;
+  l.flags = (*ifi)->ifi_flags;
+  l.type = (*ifi)->ifi_type;
+  auto walked = for_each_attr(message, sizeof(ifinfomsg), [&](int type, const std::uint8_t* d, std::size_t n) {
+    if (type == IFLA_IFNAME) {
+      // A name must be NUL-terminated inside its attribute.
+      const void* nul = std::memchr(d, 0, n);
+      if (nul) l.name.assign(reinterpret_cast<const char*>(d), static_cast<const std::uint8_t*>(nul) - d);
+    } else if (type == IFLA_MTU) {
+      if (auto v = u32_attr(d, n)) l.mtu = *v;
+    } else if (type == IFLA_OPERSTATE && n == 1) {
+      l.operstate = d[0];
+    } else if (type == IFLA_CARRIER && n == 1) {
+      l.carrier = d[0];
+    } else if (type == IFLA_ADDRESS && n == 6) {
+      Mac m;
+      std::memcpy(m.bytes.data(), d, 6);
+      l.mac = m;
+    }
+  });
+  if (!walked) return std::unexpected(walked.error());
+  if (l.name.empty()) return fail(Errc::malformed, "link: no interface name");
+  return l;
+}
+
+std::optional<model::RouteType> route_type_from_errno(int err) {
+  switch (err) {
+    case EINVAL: return model::RouteType::blackhole;
+    case EHOSTUNREACH: return model::RouteType::unreachable;
+    case EACCES: return model::RouteType::prohibit;
+    case ENETUNREACH: return model::RouteType::no_route;
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace vpcprobe::wire

@@ -1,0 +1,192 @@
+#include <doctest/doctest.h>
+
+#include <cerrno>
+
+#include "test_util.hpp"
+#include "vpcprobe/wire/netlink.hpp"
+
+using namespace vpcprobe;
+using namespace vpcprobe::wire;
+
+namespace {
+// Hand-assembled as the kernel sends them (x86-64, host byte order in headers).
+const auto kNeighPermanentExtern = hex(
+    "30 00 00 00 1c 00 02 00 01 00 00 00 00 00 00 00"  // nlmsghdr: len 48, RTM_NEWNEIGH, NLM_F_MULTI, seq 1
+    "02 00 00 00 03 00 00 00 80 00 10 01"              // ndmsg: AF_INET, ifindex 3, PERMANENT, extern_learn
+    "08 00 01 00 0a 7c 00 05"                          // NDA_DST 10.124.0.5
+    "0a 00 02 00 02 00 00 00 00 99 00 00");            // NDA_LLADDR 02:00:00:00:00:99
+const auto kNeighManaged = hex(
+    "38 00 00 00 1c 00 02 00 01 00 00 00 00 00 00 00"
+    "02 00 00 00 03 00 00 00 02 00 10 01"              // REACHABLE, extern_learn
+    "08 00 01 00 0a 7c 00 06"
+    "0a 00 02 00 02 00 00 00 00 98 00 00"
+    "08 00 0f 00 01 00 00 00");                        // NDA_FLAGS_EXT: managed
+const auto kNeighIncomplete = hex(
+    "24 00 00 00 1c 00 02 00 01 00 00 00 00 00 00 00"
+    "02 00 00 00 03 00 00 00 01 00 00 01"              // INCOMPLETE, no MAC
+    "08 00 01 00 0a 7c 00 07");
+const auto kRouteViaGateway = hex(
+    "44 00 00 00 18 00 00 00 02 00 00 00 00 00 00 00"  // RTM_NEWROUTE, seq 2
+    "02 20 00 00 fe 00 00 01 00 00 00 00"              // AF_INET /32 table main, unicast
+    "08 00 0f 00 fe 00 00 00"                          // RTA_TABLE 254
+    "08 00 01 00 0a 7d 00 05"                          // RTA_DST 10.125.0.5
+    "08 00 04 00 03 00 00 00"                          // RTA_OIF 3
+    "08 00 07 00 0a 7c 00 02"                          // RTA_PREFSRC 10.124.0.2
+    "08 00 05 00 0a 7c 00 01");                        // RTA_GATEWAY 10.124.0.1
+const auto kLink = hex(
+    "50 00 00 00 10 00 00 00 03 00 00 00 00 00 00 00"  // RTM_NEWLINK, seq 3
+    "00 00 01 00 03 00 00 00 43 10 01 00 00 00 00 00"  // ARPHRD_ETHER, ifindex 3, UP|BROADCAST|RUNNING|MULTICAST|LOWER_UP
+    "09 00 03 00 76 70 63 30 00 00 00 00"              // IFLA_IFNAME "vpc0"
+    "08 00 04 00 dc 05 00 00"                          // IFLA_MTU 1500
+    "05 00 10 00 06 00 00 00"                          // IFLA_OPERSTATE UP
+    "05 00 21 00 01 00 00 00"                          // IFLA_CARRIER 1
+    "0a 00 01 00 02 00 00 00 00 01 00 00");            // IFLA_ADDRESS
+const auto kErrorHostUnreach = hex(
+    "24 00 00 00 02 00 00 00 02 00 00 00 00 00 00 00"  // NLMSG_ERROR
+    "8f ff ff ff"                                      // -113 EHOSTUNREACH
+    "24 00 00 00 1a 00 01 00 02 00 00 00 00 00 00 00");
+const auto kDone = hex("14 00 00 00 03 00 02 00 01 00 00 00 00 00 00 00 00 00 00 00");
+// The one message of a fixture; fails the test when the fixture itself does not split.
+ByteView only_message(const std::vector<std::uint8_t>& fixture) {
+  auto batch = split_netlink(fixture);
+  REQUIRE(batch);
+  REQUIRE(batch->messages.size() == 1);
+  return batch->messages[0];
+}
+}  // namespace
+
+TEST_CASE("neighbor entry: PERMANENT extern_learn with MAC") {
+  auto batch = split_netlink(kNeighPermanentExtern);
+  REQUIRE(batch);
+  REQUIRE(batch->messages.size() == 1);
+  auto e = decode_neigh(batch->messages[0]);
+  REQUIRE(e);
+  CHECK(e->ifindex == 3);
+  CHECK(e->ip.to_string() == "10.124.0.5");
+  REQUIRE(e->mac);
+  CHECK(e->mac->to_string() == "02:00:00:00:00:99");
+  CHECK(e->is_permanent());
+  CHECK(e->is_extern_learn());
+  CHECK_FALSE(e->kernel_heals());
+  CHECK(model::neigh_state_name(e->state) == "PERMANENT");
+  CHECK(model::neigh_flag_names(*e) == std::vector<std::string>{"extern_learn"});
+}
+
+TEST_CASE("neighbor entry: managed flag from NDA_FLAGS_EXT, INCOMPLETE without MAC") {
+  auto m = decode_neigh(only_message(kNeighManaged));
+  REQUIRE(m);
+  CHECK(m->is_managed());
+  CHECK(model::neigh_state_name(m->state) == "REACHABLE");
+  CHECK(model::neigh_flag_names(*m) == std::vector<std::string>{"extern_learn", "managed"});
+  auto inc = decode_neigh(only_message(kNeighIncomplete));
+  REQUIRE(inc);
+  CHECK_FALSE(inc->mac.has_value());
+  CHECK(inc->kernel_heals());
+  CHECK(model::neigh_state_name(model::nud::stale | model::nud::delay) == "STALE|DELAY");
+}
+
+TEST_CASE("route via a gateway") {
+  auto r = decode_route(only_message(kRouteViaGateway));
+  REQUIRE(r);
+  CHECK(r->type == model::RouteType::unicast);
+  CHECK(r->oif == 3);
+  CHECK(r->table == 254);
+  CHECK(r->gateway->to_string() == "10.124.0.1");
+  CHECK(r->prefsrc->to_string() == "10.124.0.2");
+  CHECK(r->next_hop(*Ipv4::parse("10.125.0.5")).to_string() == "10.124.0.1");
+}
+
+TEST_CASE("link state") {
+  auto l = decode_link(only_message(kLink));
+  REQUIRE(l);
+  CHECK(l->name == "vpc0");
+  CHECK(l->ifindex == 3);
+  CHECK(l->mtu == 1500);
+  CHECK(l->admin_up());
+  CHECK(l->lower_up());
+  CHECK(l->is_ethernet());
+  CHECK(model::operstate_name(l->operstate) == "UP");
+  CHECK(l->carrier == 1);
+  CHECK(l->mac->to_string() == "02:00:00:00:00:01");
+}
+
+TEST_CASE("errors and done markers; errno to route type") {
+  auto e = split_netlink(kErrorHostUnreach);
+  REQUIRE(e);
+  CHECK(e->error == EHOSTUNREACH);
+  CHECK(route_type_from_errno(*e->error) == model::RouteType::unreachable);
+  CHECK(route_type_from_errno(EINVAL) == model::RouteType::blackhole);
+  CHECK(route_type_from_errno(EACCES) == model::RouteType::prohibit);
+  CHECK(route_type_from_errno(ENETUNREACH) == model::RouteType::no_route);
+  CHECK_FALSE(route_type_from_errno(EIO).has_value());
+  auto d = split_netlink(kDone);
+  REQUIRE(d);
+  CHECK(d->done);
+  // Two messages in one datagram.
+  auto both = kNeighPermanentExtern;
+  both.insert(both.end(), kDone.begin(), kDone.end());
+  auto b = split_netlink(both);
+  REQUIRE(b);
+  CHECK(b->messages.size() == 1);
+  CHECK(b->done);
+}
+
+TEST_CASE("every truncation of a netlink message is rejected or decodes nothing false") {
+  for (const auto* fixture : {&kNeighPermanentExtern, &kRouteViaGateway, &kLink, &kErrorHostUnreach}) {
+    for (std::size_t n = 1; n < fixture->size(); ++n) {
+      CAPTURE(n);
+      std::vector<std::uint8_t> cut(fixture->begin(), fixture->begin() + static_cast<long>(n));
+      // The header still claims the full length: split must refuse it.
+      CHECK_FALSE(split_netlink(cut).has_value());
+    }
+  }
+}
+
+TEST_CASE("lying lengths inside a message are rejected") {
+  // nlmsg_len shrunk so the attributes overrun the message.
+  auto lie = kNeighPermanentExtern;
+  lie[0] = 0x2c;  // 44: the LLADDR attribute (len 10 at offset 36) now ends past the message
+  std::vector<std::uint8_t> lie44(lie.begin(), lie.begin() + 44);
+  auto b = split_netlink(lie44);
+  REQUIRE(b);
+  CHECK_FALSE(decode_neigh(b->messages[0]));
+  // An attribute claiming more than the message holds.
+  auto big_attr = kNeighPermanentExtern;
+  big_attr[28] = 0x40;  // NDA_DST length 64
+  CHECK_FALSE(decode_neigh(only_message(big_attr)));
+  // An attribute with a length below its own header.
+  auto tiny = kNeighPermanentExtern;
+  tiny[28] = 0x02;
+  CHECK_FALSE(decode_neigh(only_message(tiny)));
+  // A message too short for its fixed header.
+  auto short_fixed = hex("18 00 00 00 1c 00 02 00 01 00 00 00 00 00 00 00 02 00 00 00 03 00 00 00");
+  CHECK_FALSE(decode_neigh(only_message(short_fixed)));
+  // Wrong message type for the decoder.
+  CHECK_FALSE(decode_route(only_message(kNeighPermanentExtern)));
+  // nlmsg_len below the header size.
+  auto zero_len = kDone;
+  zero_len[0] = 0;
+  CHECK_FALSE(split_netlink(zero_len));
+  // A name without NUL terminator is not taken.
+  auto noname = kLink;
+  noname[40] = 0x78;  // overwrite the NUL after "vpc0"
+  auto l = decode_link(only_message(noname));
+  CHECK_FALSE(l);
+}
+
+TEST_CASE("request encoders produce what the kernel expects") {
+  auto req = encode_route_get(*Ipv4::parse("10.124.0.5"), 3, 7);
+  // nlmsghdr(16) + rtmsg(12) + RTA_DST(8) + RTA_OIF(8)
+  REQUIRE(req.size() == 44);
+  CHECK(req[4] == 26);  // RTM_GETROUTE
+  CHECK(req[8] == 7);   // seq
+  CHECK(req[16] == 2);  // AF_INET
+  CHECK(req[17] == 32); // dst_len
+  CHECK(std::vector<std::uint8_t>(req.begin() + 28, req.end()) == hex("08 00 01 00 0a 7c 00 05 08 00 04 00 03 00 00 00"));
+  auto dump = encode_neigh_dump(0, 1);
+  CHECK(dump.size() == 28);
+  CHECK(dump[6] == 0x01);  // NLM_F_REQUEST
+  CHECK(dump[7] == 0x03);  // NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH
+  auto link = encode_link_get(0, "vpc0", 1);
+  CHECK(link.size() == 16 + 16 + 12);
+}
