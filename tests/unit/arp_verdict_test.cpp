@@ -30,7 +30,7 @@ model::NeighEntry entry(wire::Mac mac, std::uint16_t state, std::uint8_t flags =
 }
 
 void answer(model::ArpReport& r, wire::Mac mac, int rounds) {
-  for (int i = 0; i < rounds; ++i) r.probe.replies.push_back({mac, mac, 0.1, i, std::nullopt});
+  for (int i = 0; i < rounds; ++i) r.probe.replies.push_back({mac, mac, 0.1, i, false, std::nullopt});
 }
 }  // namespace
 
@@ -126,4 +126,16 @@ TEST_CASE("FAILED entry without MAC and an answer: consistent") {
   r.before = e;
   answer(r, kNew, 3);
   CHECK(diag::arp_verdict(r).status == Status::ok);
+}
+
+TEST_CASE("an entry re-taught by our own probe is reported as changed, still failing") {
+  auto r = base();
+  r.before = entry(kOld, model::nud::reachable, model::ntf::extern_learn);
+  r.after = entry(kNew, model::nud::reachable, model::ntf::extern_learn);
+  answer(r, kNew, 1);
+  auto v = diag::arp_verdict(r);
+  CHECK(v.status == Status::failing);
+  bool changed = false;
+  for (auto& d : v.details) changed |= d.find("changed to 02:00:00:00:00:bb") != std::string::npos;
+  CHECK(changed);
 }

@@ -25,8 +25,8 @@ model::ArpReport stale_report() {
   r.probe.broadcast_sent = 2;
   r.probe.unicast_sent = 2;
   auto answer = *wire::Mac::parse("02:00:00:00:00:bb");
-  r.probe.replies.push_back({answer, answer, 0.25, 0, std::nullopt});
-  r.probe.replies.push_back({answer, answer, 0.75, 1, std::nullopt});
+  r.probe.replies.push_back({answer, answer, 0.25, 0, false, std::nullopt});
+  r.probe.replies.push_back({answer, answer, 0.75, 1, false, std::nullopt});
   r.verdict = diag::arp_verdict(r);
   return r;
 }
@@ -35,7 +35,7 @@ model::ArpReport stale_report() {
 TEST_CASE("text report names both MACs, the verdict and the fix") {
   auto text = render::arp_text(stale_report());
   CHECK(text.find("kernel cache before: 10.124.0.5 dev vpc0 lladdr 02:00:00:00:00:aa PERMANENT") != std::string::npos);
-  CHECK(text.find("reply from 10.124.0.5 at 02:00:00:00:00:bb  0.250 ms") != std::string::npos);
+  CHECK(text.find("reply from 10.124.0.5 at 02:00:00:00:00:bb  0.250 ms  (broadcast)") != std::string::npos);
   CHECK(text.find("2 rounds (2 broadcast, 2 unicast requests), 2 replies, 2 rounds answered, 0% loss") != std::string::npos);
   CHECK(text.find("rtt min/avg/max = 0.250/0.500/0.750 ms") != std::string::npos);
   CHECK(text.find("FAIL: STALE NEIGHBOR ENTRY") != std::string::npos);

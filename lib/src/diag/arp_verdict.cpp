@@ -24,11 +24,14 @@ std::string likely_owner(const model::NeighEntry& e) {
 
 namespace {
 
-std::string describe_entry(const model::NeighEntry& e) {
-  std::string s = e.mac ? e.mac->to_string() : std::string("no MAC");
-  s += " " + model::neigh_state_name(e.state);
+std::string describe_state(const model::NeighEntry& e) {
+  std::string s = model::neigh_state_name(e.state);
   for (auto& f : model::neigh_flag_names(e)) s += " " + f;
   return s;
+}
+
+std::string describe_entry(const model::NeighEntry& e) {
+  return (e.mac ? e.mac->to_string() : std::string("no MAC")) + " " + describe_state(e);
 }
 
 std::string join_macs(const std::vector<wire::Mac>& macs) {
@@ -85,8 +88,9 @@ model::ArpVerdict arp_verdict(const model::ArpReport& r) {
     v.finding = ArpFinding::stale_entry;
     v.headline = "STALE NEIGHBOR ENTRY";
     v.details.push_back(fmt::format("The kernel sends {} traffic to {} ({}), but {} now answers from {}.", ip,
-                                    cached->to_string(), describe_entry(*r.before), ip, answering.to_string()));
-    if (probe.unicast_sent > 0)
+                                    cached->to_string(), describe_state(*r.before), ip, answering.to_string()));
+    bool cached_answered = probe.mac_answered(*cached);
+    if (probe.unicast_sent > 0 && !cached_answered)
       v.details.push_back(fmt::format("{} stayed silent to {} unicast request{}.", cached->to_string(),
                                       probe.unicast_sent, probe.unicast_sent == 1 ? "" : "s"));
     if (v.kernel_heals) {
@@ -99,6 +103,11 @@ model::ArpVerdict arp_verdict(const model::ArpReport& r) {
       if (r.before->is_extern_learn() || r.before->is_managed())
         v.details.push_back("Its owner may put the old MAC back: resync or restart that agent too.");
     }
+    if (r.after && r.after->mac && *r.after->mac != *cached)
+      v.details.push_back(fmt::format(
+          "During the probe the kernel's entry changed to {} ({}): the answer to our own request re-taught it. "
+          "Whatever installed {} may install it again.",
+          r.after->mac->to_string(), describe_state(*r.after), cached->to_string()));
     v.fix = fmt::format("{}   (or: {})", neigh_replace_command(r.target, answering, r.interface),
                         neigh_delete_command(r.target, r.interface));
     return v;

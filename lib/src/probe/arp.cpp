@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "vpcprobe/wire/arp.hpp"
 #include "vpcprobe/wire/ethernet.hpp"
@@ -36,7 +37,8 @@ class ArpOperation : public std::enable_shared_from_this<ArpOperation> {
 
  private:
   void send_round() {
-    auto send_to = [&](const wire::Mac& dst) {
+    Round round;
+    auto send_to = [&](const wire::Mac& dst, net::Clock::time_point& sent_at) {
       auto frame = wire::encode_arp_request_frame(spec_.our_mac, spec_.our_ip, spec_.target, dst);
       sockaddr_ll to{};
       to.sll_family = AF_PACKET;
@@ -49,12 +51,13 @@ class ArpOperation : public std::enable_shared_from_this<ArpOperation> {
         result_.send_errors.push_back(sent.error().message);
         return false;
       }
-      last_send_ = *sent;
+      sent_at = *sent;
       return true;
     };
-    if (spec_.unicast_to && send_to(*spec_.unicast_to)) ++result_.unicast_sent;
-    if (send_to(wire::Mac::broadcast())) ++result_.broadcast_sent;
-    round_ = result_.rounds++;
+    if (spec_.unicast_to && send_to(*spec_.unicast_to, round.unicast_at)) ++result_.unicast_sent;
+    if (send_to(wire::Mac::broadcast(), round.broadcast_at)) ++result_.broadcast_sent;
+    rounds_.push_back(round);
+    result_.rounds++;
     if (result_.rounds < spec_.count) {
       timer_.expires_after(spec_.interval);
     } else {
@@ -81,8 +84,15 @@ class ArpOperation : public std::enable_shared_from_this<ArpOperation> {
     model::ArpReply reply;
     reply.mac = arp->sender_mac;
     reply.eth_src = eth->header.src;
-    reply.rtt_ms = std::max(0.0, ms_between(last_send_, rx.kernel_time));
-    reply.round = round_;
+    // The cached MAC's first reply in a round answers the unicast request (sent first); every
+    // other reply answers the broadcast.
+    Round& round = rounds_.back();
+    reply.unicast = spec_.unicast_to && arp->sender_mac == *spec_.unicast_to && !round.unicast_answered &&
+                    round.unicast_at != net::Clock::time_point{};
+    if (reply.unicast) round.unicast_answered = true;
+    auto sent_at = reply.unicast ? round.unicast_at : round.broadcast_at;
+    reply.rtt_ms = std::max(0.0, ms_between(sent_at, rx.kernel_time));
+    reply.round = static_cast<int>(rounds_.size()) - 1;
     reply.vlan = eth->header.vlan_id;
     result_.replies.push_back(reply);
     if (result_.rounds >= spec_.count) schedule_grace();
@@ -129,10 +139,14 @@ class ArpOperation : public std::enable_shared_from_this<ArpOperation> {
   std::function<void(model::ArpProbeResult)> done_;
   asio::steady_timer timer_;
   model::ArpProbeResult result_;
-  net::Clock::time_point last_send_{};
+  struct Round {
+    net::Clock::time_point unicast_at{};
+    net::Clock::time_point broadcast_at{};
+    bool unicast_answered = false;
+  };
+  std::vector<Round> rounds_;
   steady_clock::time_point started_;
   int listener_ = 0;
-  int round_ = 0;
   bool finished_ = false;
   bool grace_armed_ = false;
 };

@@ -32,7 +32,8 @@ std::string arp_text(const model::ArpReport& r) {
                      r.source_mac.to_string());
   out += fmt::format("kernel cache before: {}\n", r.before ? entry_line(*r.before, r.interface) : std::string("no entry"));
   for (auto& rep : p.replies) {
-    out += fmt::format("reply from {} at {}  {:.3f} ms", r.target.to_string(), rep.mac.to_string(), rep.rtt_ms);
+    out += fmt::format("reply from {} at {}  {:.3f} ms  ({})", r.target.to_string(), rep.mac.to_string(), rep.rtt_ms,
+                       rep.unicast ? "unicast" : "broadcast");
     if (rep.eth_src != rep.mac) out += fmt::format("  (frame from {}: proxy ARP?)", rep.eth_src.to_string());
     if (rep.vlan) out += fmt::format("  vlan {}", *rep.vlan);
     out += "\n";
@@ -69,6 +70,7 @@ std::string arp_json(const model::ArpReport& r) {
                        {"eth_src", rep.eth_src.to_string()},
                        {"rtt_ms", round3(rep.rtt_ms)},
                        {"round", rep.round},
+                       {"request", rep.unicast ? "unicast" : "broadcast"},
                        {"vlan", rep.vlan ? json(*rep.vlan) : json(nullptr)}});
   }
   json macs = json::array();

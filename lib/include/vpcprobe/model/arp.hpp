@@ -16,6 +16,7 @@ struct ArpReply {
   wire::Mac eth_src;    // Ethernet source of the frame (differs under proxy ARP)
   double rtt_ms = 0;    // kernel receive time minus the send time of the latest request
   int round = 0;        // which request round it arrived in (0-based)
+  bool unicast = false; // attributed to the unicast request to the cached MAC
   std::optional<std::uint16_t> vlan;
 };
 

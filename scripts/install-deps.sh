@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything vpcprobe needs to build, test and run its lab on Debian 12. Idempotent:
+# packages already present are not fetched again.
+set -euo pipefail
+PACKAGES=(
+  # build
+  build-essential cmake ninja-build pkg-config
+  libboost-dev libcli11-dev libfmt-dev doctest-dev nlohmann-json3-dev libmnl-dev libcap-dev libpcap-dev
+  # lab and tests
+  iproute2 nftables socat iputils-ping jq util-linux libcap2-bin procps
+  # standard tools the benchmarks compare against
+  arping tcpdump netcat-openbsd
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "install-deps: missing ${missing[*]}; run as root" >&2
+  exit 3
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian 12 checkout: install dependencies, build the debug
+# (ASan+UBSan) and release presets, run unit tests, lint and the network-namespace lab tests with
+# both. Needs root: the lab creates network namespaces (and removes them again).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+for preset in ${VPCPROBE_PRESETS:-debug release}; do
+  echo "=== preset $preset"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset"
+  ctest --preset "$preset"
+done

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# The incident lab: a small replica of "private VPC path broken, public path fine", built from
+# network namespaces on this machine only. No packet ever leaves them.
+#
+#   node (the Kubernetes node we debug from)
+#     vpc0 10.124.0.2/20 ──┐                     ┌── eth0 10.124.0.5/20  db (private side)
+#                          ├─ sw: bridge br0 ────┤
+#                          │                     └── eth0 10.124.0.1/20  vrt (VPC router)
+#                          │                            eth1 10.125.0.1/24 ── app 10.125.0.5/24
+#     pub0 192.0.2.2/24 ── rtr (public router) ── 198.51.100.1/24 ── pub0 198.51.100.10/24  db
+#
+# db and app listen on TCP 5432. Inside node, names resolve from a hosts file:
+#   db.vpc.internal -> 10.124.0.5, db.public.example -> 198.51.100.10, app.vpc.internal -> 10.125.0.5
+#
+# Usage: lab.sh up | down | heal | fault NAME | exec ROLE CMD... | ns ROLE | faults
+# Namespaces are named "$VPCLAB_PREFIX-ROLE" (default prefix "vpclab"): give each run its own prefix.
+set -euo pipefail
+
+P=${VPCLAB_PREFIX:-vpclab}
+ROLES=(node sw db rtr vrt app)
+ns() { echo "$P-$1"; }
+in_ns() { local role=$1; shift; ip netns exec "$(ns "$role")" "$@"; }
+
+FAULTS="stale-neighbor stale-neighbor-extern dead-host"
+
+die() { echo "lab: $*" >&2; exit 3; }
+
+need() {
+  for t in ip socat; do command -v "$t" >/dev/null || die "missing $t (run scripts/install-deps.sh)"; done
+  [ "$(id -u)" = 0 ] || die "the lab needs root (network namespaces)"
+}
+
+veth() {  # veth NAME_A ROLE_A NAME_B ROLE_B
+  ip link add "$1" netns "$(ns "$2")" type veth peer name "$3" netns "$(ns "$4")"
+}
+
+addr() {  # addr ROLE DEV CIDR
+  in_ns "$1" ip addr add "$3" dev "$2"
+  in_ns "$1" ip link set "$2" up
+}
+
+listen() {  # listen ROLE PORT: a TCP listener that accepts and closes
+  setsid ip netns exec "$(ns "$1")" socat TCP-LISTEN:"$2",reuseaddr,fork /dev/null </dev/null >/dev/null 2>&1 &
+  for _ in $(seq 100); do
+    in_ns "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
+    sleep 0.02
+  done
+  die "listener on $1:$2 did not start"
+}
+
+sw_port() {  # attach sw-side veth end to the bridge
+  in_ns sw ip link set "$1" master br0 up
+}
+
+db_vpc_nic() {  # (re)create db's VPC NIC; a new veth gets a new random MAC
+  veth eth0 db p-db sw
+  sw_port p-db
+  addr db eth0 10.124.0.5/20
+}
+
+up() {
+  need
+  for r in "${ROLES[@]}"; do
+    ip netns add "$(ns "$r")"
+    in_ns "$r" ip link set lo up
+    in_ns "$r" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  done
+  in_ns sw ip link add name br0 type bridge
+  in_ns sw ip link set br0 up
+
+  # VPC segment
+  veth vpc0 node p-node sw; sw_port p-node; addr node vpc0 10.124.0.2/20
+  db_vpc_nic
+  veth eth0 vrt p-vrt sw; sw_port p-vrt; addr vrt eth0 10.124.0.1/20
+  # routed private subnet behind the VPC router
+  veth eth1 vrt eth0 app; addr vrt eth1 10.125.0.1/24; addr app eth0 10.125.0.5/24
+  in_ns app ip route add default via 10.125.0.1
+  in_ns vrt sysctl -qw net.ipv4.ip_forward=1
+  in_ns node ip route add 10.125.0.0/24 via 10.124.0.1
+
+  # public path
+  veth pub0 node e-node rtr; addr node pub0 192.0.2.2/24; addr rtr e-node 192.0.2.1/24
+  veth pub0 db e-db rtr; addr db pub0 198.51.100.10/24; addr rtr e-db 198.51.100.1/24
+  in_ns rtr sysctl -qw net.ipv4.ip_forward=1
+  in_ns node ip route add default via 192.0.2.1
+  in_ns db ip route add default via 198.51.100.1
+
+  # unprivileged ICMP (ping sockets) for every group inside node
+  in_ns node sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+
+  # names inside node; the resolver points at node's own loopback so no DNS query leaves the lab
+  mkdir -p "/etc/netns/$(ns node)"
+  printf '127.0.0.1 localhost\n10.124.0.5 db.vpc.internal\n198.51.100.10 db.public.example\n10.125.0.5 app.vpc.internal\n' \
+    > "/etc/netns/$(ns node)/hosts"
+  printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > "/etc/netns/$(ns node)/resolv.conf"
+
+  listen db 5432
+  listen app 5432
+  # warm the caches the way a running node has them
+  in_ns node ping -c1 -W1 10.124.0.5 >/dev/null 2>&1 || true
+  in_ns node ping -c1 -W1 10.125.0.5 >/dev/null 2>&1 || true
+}
+
+down() {
+  for r in "${ROLES[@]}"; do
+    local n; n=$(ns "$r")
+    ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$n" || continue
+    local pids; pids=$(ip netns pids "$n" 2>/dev/null || true)
+    [ -n "$pids" ] && kill $pids 2>/dev/null || true
+    ip netns del "$n" 2>/dev/null || true
+  done
+  rm -rf "/etc/netns/$(ns node)"
+}
+
+mac_of() { in_ns "$1" cat "/sys/class/net/$2/address"; }
+
+stale() {  # stale NUD_AND_FLAGS...: replace db's NIC, pin the node's entry to the old MAC
+  local old; old=$(mac_of db eth0)
+  in_ns db ip link del eth0
+  db_vpc_nic
+  in_ns node ip neigh replace 10.124.0.5 lladdr "$old" dev vpc0 "$@"
+  echo "old MAC $old, new MAC $(mac_of db eth0)"
+}
+
+fault() {
+  case "${1:-}" in
+    stale-neighbor) stale nud permanent ;;
+    stale-neighbor-extern) stale nud reachable extern_learn ;;
+    dead-host) in_ns db ip addr del 10.124.0.5/20 dev eth0 ;;
+    *) die "unknown fault '${1:-}'; faults: $FAULTS" ;;
+  esac
+}
+
+case "${1:-}" in
+  up) down; trap 'down' ERR; up; trap - ERR ;;
+  down) down ;;
+  heal) down; up ;;
+  fault) shift; fault "$@" ;;
+  exec) shift; role=$1; shift; in_ns "$role" "$@" ;;
+  ns) ns "$2" ;;
+  faults) echo "$FAULTS" ;;
+  *) echo "usage: $0 up|down|heal|fault NAME|exec ROLE CMD...|ns ROLE|faults" >&2; exit 3 ;;
+esac
