@@ -19,4 +19,33 @@ struct ArpOptions {
 CLI::App* setup_arp(CLI::App& parent, ArpOptions& opts);
 int run_arp(const ArpOptions& opts);
 
+inline constexpr long kUnsetTtl = -999999;
+
+struct PingOptions {
+  std::string target;
+  long count = 3;
+  double interval = 1.0;
+  double timeout = 1.0;
+  long size = 56;
+  bool dont_fragment = false;
+  long ttl = kUnsetTtl;
+  std::string interface;
+  bool json = false;
+};
+CLI::App* setup_ping(CLI::App& parent, PingOptions& opts);
+int run_ping(const PingOptions& opts);
+
+struct TcpOptions {
+  std::string target;  // HOST or HOST:PORT
+  std::string ports;
+  long count = 1;
+  double interval = 0.2;
+  double timeout = 1.0;
+  bool connect = false;
+  std::string interface;
+  bool json = false;
+};
+CLI::App* setup_tcp(CLI::App& parent, TcpOptions& opts);
+int run_tcp(const TcpOptions& opts);
+
 }  // namespace vpcprobe::app

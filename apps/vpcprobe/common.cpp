@@ -1,9 +1,14 @@
 #include "common.hpp"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 
+#include <csignal>
+
 #include <fmt/format.h>
+
+#include "vpcprobe/net/resolve.hpp"
 
 namespace vpcprobe::app {
 
@@ -26,6 +31,70 @@ Result<void> check_seconds(const char* name, double value, double min, double ma
   if (!std::isfinite(value) || value < min || value > max)
     return fail(Errc::invalid_argument, fmt::format("{} must be between {} and {} seconds, got {}", name, min, max, value));
   return {};
+}
+
+Result<void> check_interface(const std::string& name) {
+  if (name.size() > 15) return fail(Errc::invalid_argument, fmt::format("interface name '{}' is longer than 15 characters", name));
+  for (char c : name)
+    if (c == '/' || c == ' ' || c == ':' || static_cast<unsigned char>(c) < 0x21)
+      return fail(Errc::invalid_argument, fmt::format("'{}' is not a valid interface name", name));
+  return {};
+}
+
+Result<model::TargetInfo> resolve_target(const std::string& text) {
+  auto r = net::resolve_ipv4(text);
+  if (!r) return std::unexpected(r.error());
+  return model::TargetInfo{text, r->addr, r->was_name, r->resolve_ms};
+}
+
+int report_resolve_error(const Error& e) {
+  return report_error(e.message, e.code == Errc::not_found ? kExitFailing : kExitUnknown);
+}
+
+Result<std::vector<std::uint16_t>> parse_ports(const std::string& text) {
+  std::vector<std::uint16_t> out;
+  auto bad = [&] { return fail(Errc::invalid_argument, fmt::format("'{}' is not a port list (1-65535, e.g. 5432 or 80,443 or 8000-8010)", text)); };
+  auto number = [](const std::string& s) -> long {
+    if (s.empty() || s.size() > 5) return -1;
+    long v = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return -1;
+      v = v * 10 + (c - '0');
+    }
+    return (v >= 1 && v <= 65535) ? v : -1;
+  };
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    auto dash = item.find('-');
+    long lo = number(item.substr(0, dash));
+    long hi = dash == std::string::npos ? lo : number(item.substr(dash + 1));
+    if (lo < 0 || hi < 0 || hi < lo) return bad();
+    for (long p = lo; p <= hi; ++p) {
+      if (out.size() >= 1024) return fail(Errc::invalid_argument, "at most 1024 ports at once");
+      out.push_back(static_cast<std::uint16_t>(p));
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (out.empty()) return bad();
+  return out;
+}
+
+void print(const std::string& text) {
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+    // The reader went away (| head -1): nothing more to say to anybody.
+    if (errno == EPIPE) std::_Exit(0);
+  }
+}
+
+std::unique_ptr<asio::signal_set> on_interrupt(asio::io_context& io, std::function<void()> on_signal) {
+  auto set = std::make_unique<asio::signal_set>(io, SIGINT, SIGTERM);
+  set->async_wait([fn = std::move(on_signal)](boost::system::error_code ec, int) {
+    if (!ec) fn();
+  });
+  return set;
 }
 
 }  // namespace vpcprobe::app

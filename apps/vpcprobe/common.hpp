@@ -1,8 +1,13 @@
 #pragma once
 // What every subcommand shares: one-line errors, exit codes, option checks.
+#include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "vpcprobe/model/reports.hpp"
 #include "vpcprobe/model/result.hpp"
+#include "vpcprobe/net/asio.hpp"
 
 namespace vpcprobe::app {
 
@@ -16,5 +21,21 @@ int report_error(const Error& e);
 // Option checks return a message for report_error, or nothing when the value is fine.
 Result<void> check_count(const char* name, long value, long max);
 Result<void> check_seconds(const char* name, double value, double min, double max);
+
+Result<void> check_interface(const std::string& name);
+
+// Resolves what the user typed. On failure returns the exit code after printing the one line:
+// 3 for bad input, 2 for a valid name that does not resolve.
+Result<model::TargetInfo> resolve_target(const std::string& text);
+int report_resolve_error(const Error& e);
+
+// "5432", "5432,5433", "1-3" -> ports; every one 1..65535.
+Result<std::vector<std::uint16_t>> parse_ports(const std::string& text);
+
+// Writes to stdout now (so lines show up as results arrive); EPIPE (| head) is not an error.
+void print(const std::string& text);
+
+// SIGINT/SIGTERM run on_signal once on the io_context (the summary so far is then printed).
+std::unique_ptr<asio::signal_set> on_interrupt(asio::io_context& io, std::function<void()> on_signal);
 
 }  // namespace vpcprobe::app

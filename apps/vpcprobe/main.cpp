@@ -18,6 +18,10 @@ int main(int argc, char** argv) {
 
   ArpOptions arp;
   CLI::App* arp_cmd = setup_arp(app, arp);
+  PingOptions ping;
+  CLI::App* ping_cmd = setup_ping(app, ping);
+  TcpOptions tcp;
+  CLI::App* tcp_cmd = setup_tcp(app, tcp);
 
   try {
     app.parse(argc, argv);
@@ -27,6 +31,8 @@ int main(int argc, char** argv) {
   }
   try {
     if (arp_cmd->parsed()) return run_arp(arp);
+    if (ping_cmd->parsed()) return run_ping(ping);
+    if (tcp_cmd->parsed()) return run_tcp(tcp);
   } catch (const std::exception& e) {
     return report_error(std::string("internal error: ") + e.what(), kExitUnknown);
   }

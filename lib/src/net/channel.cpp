@@ -1,6 +1,7 @@
 #include "vpcprobe/net/channel.hpp"
 
 #include <arpa/inet.h>
+#include <linux/errqueue.h>
 #include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -58,58 +59,86 @@ void Channel::arm() {
 }
 
 void Channel::drain() {
+  for (int n = 0; n < kMaxPerWakeup && !listeners_.empty(); ++n)
+    if (!read_one(false)) break;
+  for (int n = 0; n < kMaxPerWakeup && !listeners_.empty(); ++n)
+    if (!read_one(true)) break;
+}
+
+bool Channel::read_one(bool error_queue) {
   // Aligned storage so kernel structures in the buffer may be viewed in place.
   static thread_local std::vector<std::uint64_t> storage(kMaxDatagram / sizeof(std::uint64_t));
   auto* buf = reinterpret_cast<std::uint8_t*>(storage.data());
-  for (int n = 0; n < kMaxPerWakeup && !listeners_.empty(); ++n) {
-    sockaddr_storage from{};
-    alignas(cmsghdr) std::array<char, 256> control{};
-    iovec iov{buf, kMaxDatagram};
-    msghdr msg{};
-    msg.msg_name = &from;
-    msg.msg_namelen = sizeof from;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control.data();
-    msg.msg_controllen = control.size();
-    ssize_t len = ::recvmsg(fd_.get(), &msg, MSG_DONTWAIT);
-    if (len < 0) return;  // EAGAIN: drained (other errors: try again on the next wake-up)
-    ++received_;
-    Received rx;
-    rx.bytes = wire::ByteView(buf, std::min<std::size_t>(static_cast<std::size_t>(len), kMaxDatagram));
-    rx.kernel_time = Clock::now();
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS &&
-          c->cmsg_len >= CMSG_LEN(sizeof(timespec))) {
-        timespec ts;
-        std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
-        rx.kernel_time = Clock::time_point(std::chrono::duration_cast<Clock::duration>(
-            std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
+  sockaddr_storage from{};
+  alignas(cmsghdr) std::array<char, 512> control{};
+  iovec iov{buf, kMaxDatagram};
+  msghdr msg{};
+  msg.msg_name = &from;
+  msg.msg_namelen = sizeof from;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.data();
+  msg.msg_controllen = control.size();
+  ssize_t len = ::recvmsg(fd_.get(), &msg, MSG_DONTWAIT | (error_queue ? MSG_ERRQUEUE : 0));
+  if (len < 0) return false;  // EAGAIN: drained (other errors: try again on the next wake-up)
+  ++received_;
+  Received rx;
+  rx.bytes = wire::ByteView(buf, std::min<std::size_t>(static_cast<std::size_t>(len), kMaxDatagram));
+  rx.kernel_time = Clock::now();
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS && c->cmsg_len >= CMSG_LEN(sizeof(timespec))) {
+      timespec ts;
+      std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+      rx.kernel_time = Clock::time_point(std::chrono::duration_cast<Clock::duration>(
+          std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
+    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+      int ttl;
+      std::memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
+      if (ttl >= 0 && ttl <= 255) rx.ttl = static_cast<std::uint8_t>(ttl);
+    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR &&
+               c->cmsg_len >= CMSG_LEN(sizeof(sock_extended_err))) {
+      sock_extended_err ee;
+      std::memcpy(&ee, CMSG_DATA(c), sizeof ee);
+      ExtendedError e;
+      e.err = static_cast<int>(ee.ee_errno);
+      e.origin = ee.ee_origin;
+      e.type = ee.ee_type;
+      e.code = ee.ee_code;
+      e.info = ee.ee_info;
+      // The offender address follows the struct inside the same control message.
+      if (c->cmsg_len >= CMSG_LEN(sizeof(sock_extended_err) + sizeof(sockaddr_in))) {
+        sockaddr_in off;
+        std::memcpy(&off, CMSG_DATA(c) + sizeof(sock_extended_err), sizeof off);
+        if (off.sin_family == AF_INET) e.offender = wire::Ipv4{ntohl(off.sin_addr.s_addr)};
       }
+      rx.queued_error = e;
     }
-    if (from.ss_family == AF_PACKET && msg.msg_namelen >= sizeof(sockaddr_ll)) {
-      const auto* ll = reinterpret_cast<const sockaddr_ll*>(&from);
-      rx.ifindex = ll->sll_ifindex;
-      rx.outgoing = ll->sll_pkttype == PACKET_OUTGOING;
-    } else if (from.ss_family == AF_INET && msg.msg_namelen >= sizeof(sockaddr_in)) {
-      const auto* in = reinterpret_cast<const sockaddr_in*>(&from);
-      rx.from = wire::Ipv4{ntohl(in->sin_addr.s_addr)};
-    }
-    bool claimed = false;
-    // A listener may unsubscribe itself (or others) while we iterate: walk a snapshot of ids.
-    std::vector<int> ids;
-    for (auto& [id, _] : listeners_) ids.push_back(id);
-    for (int id : ids) {
-      auto it = listeners_.find(id);
-      if (it == listeners_.end()) continue;
-      auto listener = it->second;  // copy: the entry may be erased inside the call
-      if (listener(rx)) {
-        claimed = true;
-        break;
-      }
-    }
-    if (!claimed) ++rejected_;
   }
+  if (from.ss_family == AF_PACKET && msg.msg_namelen >= sizeof(sockaddr_ll)) {
+    const auto* ll = reinterpret_cast<const sockaddr_ll*>(&from);
+    rx.ifindex = ll->sll_ifindex;
+    rx.outgoing = ll->sll_pkttype == PACKET_OUTGOING;
+  } else if (from.ss_family == AF_INET && msg.msg_namelen >= sizeof(sockaddr_in)) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&from);
+    rx.from = wire::Ipv4{ntohl(in->sin_addr.s_addr)};
+  }
+  if (error_queue && !rx.queued_error) return true;  // nothing we can attribute
+  bool claimed = false;
+  // A listener may unsubscribe itself (or others) while we iterate: walk a snapshot of ids.
+  std::vector<int> ids;
+  ids.reserve(listeners_.size());
+  for (auto& [id, _] : listeners_) ids.push_back(id);
+  for (int id : ids) {
+    auto it = listeners_.find(id);
+    if (it == listeners_.end()) continue;
+    auto listener = it->second;  // copy: the entry may be erased inside the call
+    if (listener(rx)) {
+      claimed = true;
+      break;
+    }
+  }
+  if (!claimed) ++rejected_;
+  return true;
 }
 
 Result<Clock::time_point> Channel::send(wire::ByteView bytes, const sockaddr* to, unsigned to_len) {

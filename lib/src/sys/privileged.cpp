@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -9,6 +11,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -30,7 +33,59 @@ Result<UniqueFd> open_socket(int domain, int type, int protocol, Cap needed, con
   return UniqueFd(fd);
 }
 
+Result<void> apply(int fd, const SocketOptions& o) {
+  if (o.ttl > 0 && ::setsockopt(fd, IPPROTO_IP, IP_TTL, &o.ttl, sizeof o.ttl) != 0)
+    return fail(Errc::invalid_argument, fmt::format("cannot set TTL {}: {}", o.ttl, std::strerror(errno)));
+  int pmtu = o.dont_fragment ? IP_PMTUDISC_PROBE : IP_PMTUDISC_DONT;
+  ::setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
+  if (!o.bind_device.empty() &&
+      ::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o.bind_device.c_str(), static_cast<socklen_t>(o.bind_device.size())) != 0) {
+    if (errno == ENODEV) return fail(Errc::invalid_argument, fmt::format("no interface named '{}'", o.bind_device));
+    return fail(Errc::system, fmt::format("cannot bind to interface {}: {}", o.bind_device, std::strerror(errno)));
+  }
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
+  ::setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof one);
+  return {};
+}
+
 }  // namespace
+
+std::string ping_group_range() {
+  std::ifstream in("/proc/sys/net/ipv4/ping_group_range");
+  std::string a, b;
+  if (!(in >> a >> b)) return "unknown";
+  return a + " " + b;
+}
+
+Result<IcmpSocket> open_icmp_socket(const SocketOptions& opts, bool allow_unprivileged) {
+  auto raw = open_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP, Cap::net_raw, "ICMP echo");
+  if (raw) {
+    if (auto ok = apply(raw->get(), opts); !ok) return std::unexpected(ok.error());
+    return IcmpSocket{std::move(*raw), model::ProbeMethod::raw};
+  }
+  if (raw.error().code != Errc::permission || !allow_unprivileged) return std::unexpected(raw.error());
+  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMP);
+  if (fd < 0) {
+    int err = errno;
+    if (err == EACCES || err == EPERM)
+      return fail(Errc::permission,
+                  fmt::format("ICMP echo needs CAP_NET_RAW, or a group inside net.ipv4.ping_group_range (now '{}', "
+                              "your gid {}) for an unprivileged ping socket: {}",
+                              ping_group_range(), getgid(), how_to_get(Cap::net_raw)));
+    return fail(Errc::system, fmt::format("ping socket: {}", std::strerror(err)));
+  }
+  UniqueFd owned(fd);
+  if (auto ok = apply(fd, opts); !ok) return std::unexpected(ok.error());
+  return IcmpSocket{std::move(owned), model::ProbeMethod::ping_socket};
+}
+
+Result<UniqueFd> open_tcp_raw_socket(const SocketOptions& opts) {
+  auto raw = open_socket(AF_INET, SOCK_RAW, IPPROTO_TCP, Cap::net_raw, "TCP SYN probes");
+  if (!raw) return raw;
+  if (auto ok = apply(raw->get(), opts); !ok) return std::unexpected(ok.error());
+  return raw;
+}
 
 Result<UniqueFd> open_arp_socket() {
   return open_socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ARP), Cap::net_raw, "sending ARP");

@@ -21,12 +21,24 @@ namespace vpcprobe::net {
 
 using Clock = std::chrono::system_clock;  // SO_TIMESTAMPNS stamps are CLOCK_REALTIME
 
+// An error the kernel queued for this socket (IP_RECVERR), e.g. an ICMP error answering a ping
+// socket's echo or a connect().
+struct ExtendedError {
+  int err = 0;               // errno the kernel derived
+  std::uint8_t origin = 0;   // SO_EE_ORIGIN_*: 2 = ICMP, 1 = local
+  std::uint8_t type = 0, code = 0;
+  std::uint32_t info = 0;    // next-hop MTU for frag-needed
+  std::optional<wire::Ipv4> offender;
+};
+
 struct Received {
   wire::ByteView bytes;
   Clock::time_point kernel_time;  // when the kernel received it, or when we read it if unstamped
   int ifindex = 0;                // AF_PACKET: receiving interface
   bool outgoing = false;          // AF_PACKET: a copy of a frame this host sent
   std::optional<wire::Ipv4> from; // AF_INET: source address
+  std::optional<std::uint8_t> ttl;  // IP_RECVTTL
+  std::optional<ExtendedError> queued_error;  // set when read from the error queue
 };
 
 class Channel {
@@ -51,6 +63,7 @@ class Channel {
  private:
   void arm();
   void drain();
+  bool read_one(bool error_queue);  // false when nothing more is queued
 
   sys::UniqueFd fd_;
   asio::posix::stream_descriptor desc_;

@@ -4,6 +4,7 @@
 // before the first packet from the network is parsed.
 #include <string>
 
+#include "vpcprobe/model/probe.hpp"
 #include "vpcprobe/model/result.hpp"
 #include "vpcprobe/sys/fd.hpp"
 
@@ -11,6 +12,25 @@ namespace vpcprobe::sys {
 
 // AF_PACKET raw socket receiving ARP frames (needs CAP_NET_RAW).
 Result<UniqueFd> open_arp_socket();
+
+// Per-socket IP options, applied while the socket is opened.
+struct SocketOptions {
+  int ttl = 0;                 // 0: the system default
+  bool dont_fragment = false;  // DF set and the cached path MTU ignored (IP_PMTUDISC_PROBE)
+  std::string bind_device;     // SO_BINDTODEVICE when not empty
+};
+
+struct IcmpSocket {
+  UniqueFd fd;
+  model::ProbeMethod method = model::ProbeMethod::raw;
+};
+// A raw ICMP socket when CAP_NET_RAW is there; otherwise (if allowed) an unprivileged ping socket;
+// if neither, a permission error naming both ways in.
+Result<IcmpSocket> open_icmp_socket(const SocketOptions& opts, bool allow_unprivileged = true);
+// A raw TCP socket for SYN probes (needs CAP_NET_RAW).
+Result<UniqueFd> open_tcp_raw_socket(const SocketOptions& opts);
+// The range of groups allowed to open ping sockets, as the sysctl shows it ("1 0" = nobody).
+std::string ping_group_range();
 
 enum class Cap { net_raw, net_admin };
 bool has_effective(Cap cap);

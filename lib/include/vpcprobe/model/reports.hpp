@@ -1,0 +1,45 @@
+#pragma once
+// What `vpcprobe ping` and `vpcprobe tcp` render.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "vpcprobe/model/probe.hpp"
+#include "vpcprobe/model/status.hpp"
+#include "vpcprobe/wire/addr.hpp"
+
+namespace vpcprobe::model {
+
+struct TargetInfo {
+  std::string name;        // as typed
+  wire::Ipv4 addr;
+  bool was_name = false;
+  double resolve_ms = 0;
+};
+
+struct PingReport {
+  TargetInfo target;
+  ProbeMethod method = ProbeMethod::raw;
+  std::size_t payload_size = 56;
+  int ttl = 0;  // 0: system default
+  bool dont_fragment = false;
+  std::string interface;
+  std::vector<EchoResult> probes;
+  std::uint64_t rejected = 0;  // ICMP seen on our socket that answered none of our probes
+  double elapsed_ms = 0;
+  bool interrupted = false;
+  Status status = Status::unknown;
+};
+
+struct TcpReport {
+  TargetInfo target;
+  ProbeMethod method = ProbeMethod::raw;
+  std::vector<std::uint16_t> ports;
+  std::vector<TcpResult> probes;
+  std::uint64_t rejected = 0;
+  double elapsed_ms = 0;
+  bool interrupted = false;
+  Status status = Status::unknown;
+};
+
+}  // namespace vpcprobe::model

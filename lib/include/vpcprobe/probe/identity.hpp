@@ -1,0 +1,29 @@
+#pragma once
+// Probe identities derived from a per-run random secret: an ICMP id, a sequence base, TCP source
+// ports and ISNs, and a payload tag. A reply counts only when it carries what this run sent, so
+// two vpcprobe runs (or a ping) on the same host never answer each other's probes.
+#include <cstdint>
+
+#include "vpcprobe/wire/addr.hpp"
+
+namespace vpcprobe::probe {
+
+class Identity {
+ public:
+  explicit Identity(std::uint64_t secret) : secret_(secret) {}
+  static Identity random();  // getrandom(2)
+
+  std::uint16_t icmp_id() const;
+  std::uint16_t seq_base() const;
+  // Ephemeral-range source port for (dst, dport, attempt); stable for the run.
+  std::uint16_t tcp_source_port(const wire::Ipv4& dst, std::uint16_t dport, int attempt) const;
+  std::uint32_t tcp_isn(const wire::Ipv4& src, const wire::Ipv4& dst, std::uint16_t sport, std::uint16_t dport) const;
+  // 8 bytes for an echo payload, tied to the sequence number.
+  std::uint64_t payload_tag(std::uint16_t seq) const;
+
+ private:
+  std::uint64_t mix(std::uint64_t a, std::uint64_t b = 0) const;
+  std::uint64_t secret_;
+};
+
+}  // namespace vpcprobe::probe

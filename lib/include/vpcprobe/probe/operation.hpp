@@ -1,0 +1,48 @@
+#pragma once
+// A running async probe. cancel() completes it at once with an "interrupted" outcome (SIGINT, a
+// global deadline); completion handlers always run from the io_context, never inline.
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "vpcprobe/net/asio.hpp"
+
+namespace vpcprobe::probe {
+
+class Operation {
+ public:
+  virtual ~Operation() = default;
+  virtual void cancel() = 0;
+};
+using OperationPtr = std::shared_ptr<Operation>;
+
+// Starts operation i at offsets[i] after start() (launch(i) starts it and returns its handle);
+// `all_done` runs once every started operation has completed. cancel() stops launching and
+// cancels what is running.
+class Schedule : public std::enable_shared_from_this<Schedule> {
+ public:
+  using Launch = std::function<OperationPtr(int index, std::function<void()> completed)>;
+  using Duration = asio::steady_timer::duration;
+  Schedule(asio::io_context& io, std::vector<Duration> offsets, Launch launch, std::function<void()> all_done);
+  // count operations, interval apart
+  static std::vector<Duration> evenly(int count, Duration interval);
+  void start();
+  void cancel();
+
+ private:
+  void launch_next();
+  void completed_one();
+
+  asio::steady_timer timer_;
+  std::vector<Duration> offsets_;
+  asio::steady_timer::time_point started_;
+  Launch launch_;
+  std::function<void()> all_done_;
+  std::vector<std::weak_ptr<Operation>> running_;
+  int launched_ = 0;
+  int completed_ = 0;
+  bool stopped_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace vpcprobe::probe

@@ -1,0 +1,41 @@
+#pragma once
+// TCP reachability of one port as an async operation.
+//  - SYN (raw socket, CAP_NET_RAW): SYN-ACK acking our ISN -> open (and we send RST, as nmap does);
+//    RST acking our ISN -> closed; an ICMP error quoting our SYN -> rejected; nothing -> filtered.
+//  - connect (unprivileged): a non-blocking connect(); refused -> closed; an ICMP-derived errno ->
+//    rejected (with the ICMP type/code from the socket's error queue when the kernel queued it);
+//    timeout -> filtered.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "vpcprobe/model/probe.hpp"
+#include "vpcprobe/net/channel.hpp"
+#include "vpcprobe/probe/operation.hpp"
+
+namespace vpcprobe::probe {
+
+struct SynSpec {
+  wire::Ipv4 src, dst;
+  std::uint16_t sport = 0, dport = 0;
+  std::uint32_t isn = 0;
+  int attempt = 1;
+  std::chrono::milliseconds timeout{1000};
+};
+
+// icmp may be null (then ICMP rejections show as filtered).
+OperationPtr async_tcp_syn(asio::io_context& io, net::Channel& tcp, net::Channel* icmp, const SynSpec& spec,
+                           std::function<void(model::TcpResult)> done);
+
+struct ConnectSpec {
+  wire::Ipv4 dst;
+  std::uint16_t port = 0;
+  int attempt = 1;
+  std::chrono::milliseconds timeout{1000};
+  std::string bind_device;
+};
+
+OperationPtr async_tcp_connect(asio::io_context& io, const ConnectSpec& spec, std::function<void(model::TcpResult)> done);
+
+}  // namespace vpcprobe::probe

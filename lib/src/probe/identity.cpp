@@ -1,0 +1,47 @@
+#include "vpcprobe/probe/identity.hpp"
+
+#include <sys/random.h>
+
+#include <chrono>
+
+namespace vpcprobe::probe {
+
+namespace {
+// splitmix64 finaliser: a fast, well-distributed keyed mix (not a MAC; the secret only has to be
+// unguessable by other traffic on the wire, not by an attacker with our memory).
+std::uint64_t splitmix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+}  // namespace
+
+Identity Identity::random() {
+  std::uint64_t s = 0;
+  if (getrandom(&s, sizeof s, 0) != static_cast<ssize_t>(sizeof s))
+    s = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  return Identity(s);
+}
+
+std::uint64_t Identity::mix(std::uint64_t a, std::uint64_t b) const { return splitmix(secret_ ^ splitmix(a ^ splitmix(b))); }
+
+std::uint16_t Identity::icmp_id() const {
+  auto v = static_cast<std::uint16_t>(mix(1));
+  return v == 0 ? 1 : v;
+}
+
+std::uint16_t Identity::seq_base() const { return static_cast<std::uint16_t>(mix(2) & 0x7fff); }
+
+std::uint16_t Identity::tcp_source_port(const wire::Ipv4& dst, std::uint16_t dport, int attempt) const {
+  auto h = mix(3, (std::uint64_t{dst.value} << 32) | (std::uint64_t{dport} << 16) | static_cast<std::uint16_t>(attempt));
+  return static_cast<std::uint16_t>(40000 + h % 20000);
+}
+
+std::uint32_t Identity::tcp_isn(const wire::Ipv4& src, const wire::Ipv4& dst, std::uint16_t sport, std::uint16_t dport) const {
+  return static_cast<std::uint32_t>(mix(4 ^ (std::uint64_t{src.value} << 32) ^ dst.value, (std::uint64_t{sport} << 16) | dport));
+}
+
+std::uint64_t Identity::payload_tag(std::uint16_t seq) const { return mix(5, seq); }
+
+}  // namespace vpcprobe::probe
