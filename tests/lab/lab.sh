@@ -21,7 +21,7 @@ ROLES=(node sw db rtr vrt app)
 ns() { echo "$P-$1"; }
 in_ns() { local role=$1; shift; ip netns exec "$(ns "$role")" "$@"; }
 
-FAULTS="stale-neighbor stale-neighbor-extern dead-host"
+FAULTS="stale-neighbor stale-neighbor-extern dead-host icmp-blocked port-closed port-dropped port-rejected router-unreachable"
 
 die() { echo "lab: $*" >&2; exit 3; }
 
@@ -85,6 +85,9 @@ up() {
   in_ns node ip route add default via 192.0.2.1
   in_ns db ip route add default via 198.51.100.1
 
+  # answer every probe: no ICMP rate limiting on the hosts and routers that send errors
+  for r in db vrt rtr app; do in_ns "$r" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_ratemask=0 net.ipv4.icmp_msgs_per_sec=100000 net.ipv4.icmp_msgs_burst=10000; done
+
   # unprivileged ICMP (ping sockets) for every group inside node
   in_ns node sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 
@@ -122,11 +125,27 @@ stale() {  # stale NUD_AND_FLAGS...: replace db's NIC, pin the node's entry to t
   echo "old MAC $old, new MAC $(mac_of db eth0)"
 }
 
+db_vpc_filter() {  # db_vpc_filter RULE: one nft rule on traffic entering db's VPC NIC only
+  in_ns db nft add table inet vpclab 2>/dev/null || true
+  in_ns db nft add chain inet vpclab input '{ type filter hook input priority 0; }' 2>/dev/null || true
+  in_ns db nft add rule inet vpclab input iifname eth0 "$@"
+}
+
 fault() {
   case "${1:-}" in
     stale-neighbor) stale nud permanent ;;
     stale-neighbor-extern) stale nud reachable extern_learn ;;
     dead-host) in_ns db ip addr del 10.124.0.5/20 dev eth0 ;;
+    icmp-blocked) db_vpc_filter icmp type echo-request drop ;;
+    port-closed) db_vpc_filter tcp dport 5432 reject with tcp reset ;;
+    port-dropped) db_vpc_filter tcp dport 5432 drop ;;
+    port-rejected) db_vpc_filter tcp dport 5432 reject with icmp type admin-prohibited ;;
+    router-unreachable)  # the VPC router answers host-unreachable for the subnet behind it
+      # (an nft reject, not an unreachable route: the kernel's route errors are rate-limited to
+      # one per second per source, a global setting no namespace can change)
+      in_ns vrt nft add table inet vpclab
+      in_ns vrt nft add chain inet vpclab forward '{ type filter hook forward priority 0; }'
+      in_ns vrt nft add rule inet vpclab forward ip daddr 10.125.0.0/24 reject with icmp type host-unreachable ;;
     *) die "unknown fault '${1:-}'; faults: $FAULTS" ;;
   esac
 }

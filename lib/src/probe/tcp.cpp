@@ -72,7 +72,10 @@ class SynOperation : public Operation, public std::enable_shared_from_this<SynOp
     auto ip = wire::decode_ipv4(rx.bytes);
     if (!ip || ip->header.protocol != wire::kProtoTcp || ip->header.src != spec_.dst || ip->header.dst != spec_.src)
       return false;
-    auto seg = wire::decode_tcp(ip->payload, std::make_pair(ip->header.src, ip->header.dst));
+    // No checksum check here: segments from a local or virtual peer (veth) reach raw sockets with
+    // CHECKSUM_PARTIAL, i.e. only the pseudo-header sum filled in. The 32-bit ack of our secret
+    // ISN plus the exact 4-tuple is what makes a segment ours.
+    auto seg = wire::decode_tcp(ip->payload);
     if (!seg || seg->sport != spec_.dport || seg->dport != spec_.sport) return false;
     // Both answers must acknowledge exactly our ISN; anything else is someone else's segment.
     if (!seg->has(wire::tcp_flag::ack) || seg->ack != spec_.isn + 1) return false;
@@ -160,11 +163,26 @@ class ConnectOperation : public Operation, public std::enable_shared_from_this<C
     auto self = shared_from_this();
     asio::ip::tcp::endpoint ep(asio::ip::address_v4(spec_.dst.value), spec_.port);
     socket_.async_connect(ep, [self](boost::system::error_code e) { self->on_connect(e); });
+    // An ICMP error that arrives while connect() still holds the socket lock becomes a "soft"
+    // error: the kernel retries the SYN instead of failing the connect. It is queued on the error
+    // queue all the same (IP_RECVERR), so we watch that too.
+    socket_.async_wait(asio::socket_base::wait_error, [self](boost::system::error_code e) {
+      if (e || self->finished_) return;
+      self->result_.rtt_ms = ms_since(self->started_);
+      if (self->read_queued_icmp()) {
+        self->result_.state = model::TcpState::rejected;
+        self->finish();
+      }
+    });
     timer_.expires_after(spec_.timeout);
     timer_.async_wait([self](boost::system::error_code e) {
       if (e || self->finished_) return;
-      self->result_.state = model::TcpState::filtered;
-      self->result_.detail = "no answer (connect timed out)";
+      if (self->read_queued_icmp()) {
+        self->result_.state = model::TcpState::rejected;
+      } else {
+        self->result_.state = model::TcpState::filtered;
+        self->result_.detail = "no answer (connect timed out)";
+      }
       self->finish();
     });
   }
@@ -209,7 +227,7 @@ class ConnectOperation : public Operation, public std::enable_shared_from_this<C
   // With IP_RECVERR the kernel queues the ICMP error that failed the connect; it tells the exact
   // type/code and the router, which errno alone does not (admin-prohibited and host-unreachable
   // both become EHOSTUNREACH).
-  void read_queued_icmp() {
+  bool read_queued_icmp() {
     std::array<std::uint8_t, 256> data{};
     alignas(cmsghdr) std::array<char, 512> control{};
     iovec iov{data.data(), data.size()};
@@ -218,7 +236,7 @@ class ConnectOperation : public Operation, public std::enable_shared_from_this<C
     msg.msg_iovlen = 1;
     msg.msg_control = control.data();
     msg.msg_controllen = control.size();
-    if (::recvmsg(socket_.native_handle(), &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) return;
+    if (::recvmsg(socket_.native_handle(), &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) return false;
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
       if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_RECVERR || c->cmsg_len < CMSG_LEN(sizeof(sock_extended_err)))
         continue;
@@ -234,7 +252,9 @@ class ConnectOperation : public Operation, public std::enable_shared_from_this<C
       auto mtu = static_cast<std::uint16_t>(ee.ee_code == wire::unreach_code::frag_needed ? ee.ee_info : 0);
       result_.error = model::IcmpErrorInfo{ee.ee_type, ee.ee_code, mtu, from, wire::icmp_error_meaning(ee.ee_type, ee.ee_code, mtu)};
       result_.detail = result_.error->meaning;
+      return true;
     }
+    return false;
   }
 
   void finish() {

@@ -33,7 +33,9 @@ Result<UniqueFd> open_socket(int domain, int type, int protocol, Cap needed, con
   return UniqueFd(fd);
 }
 
-Result<void> apply(int fd, const SocketOptions& o) {
+// IP_RECVERR only where errors arrive through the error queue (ping sockets); a raw socket sees the
+// ICMP errors themselves and would otherwise get each one twice.
+Result<void> apply(int fd, const SocketOptions& o, bool error_queue) {
   if (o.ttl > 0 && ::setsockopt(fd, IPPROTO_IP, IP_TTL, &o.ttl, sizeof o.ttl) != 0)
     return fail(Errc::invalid_argument, fmt::format("cannot set TTL {}: {}", o.ttl, std::strerror(errno)));
   int pmtu = o.dont_fragment ? IP_PMTUDISC_PROBE : IP_PMTUDISC_DONT;
@@ -44,7 +46,7 @@ Result<void> apply(int fd, const SocketOptions& o) {
     return fail(Errc::system, fmt::format("cannot bind to interface {}: {}", o.bind_device, std::strerror(errno)));
   }
   int one = 1;
-  ::setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
+  if (error_queue) ::setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
   ::setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof one);
   return {};
 }
@@ -61,7 +63,7 @@ std::string ping_group_range() {
 Result<IcmpSocket> open_icmp_socket(const SocketOptions& opts, bool allow_unprivileged) {
   auto raw = open_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP, Cap::net_raw, "ICMP echo");
   if (raw) {
-    if (auto ok = apply(raw->get(), opts); !ok) return std::unexpected(ok.error());
+    if (auto ok = apply(raw->get(), opts, false); !ok) return std::unexpected(ok.error());
     return IcmpSocket{std::move(*raw), model::ProbeMethod::raw};
   }
   if (raw.error().code != Errc::permission || !allow_unprivileged) return std::unexpected(raw.error());
@@ -76,14 +78,14 @@ Result<IcmpSocket> open_icmp_socket(const SocketOptions& opts, bool allow_unpriv
     return fail(Errc::system, fmt::format("ping socket: {}", std::strerror(err)));
   }
   UniqueFd owned(fd);
-  if (auto ok = apply(fd, opts); !ok) return std::unexpected(ok.error());
+  if (auto ok = apply(fd, opts, true); !ok) return std::unexpected(ok.error());
   return IcmpSocket{std::move(owned), model::ProbeMethod::ping_socket};
 }
 
 Result<UniqueFd> open_tcp_raw_socket(const SocketOptions& opts) {
   auto raw = open_socket(AF_INET, SOCK_RAW, IPPROTO_TCP, Cap::net_raw, "TCP SYN probes");
   if (!raw) return raw;
-  if (auto ok = apply(raw->get(), opts); !ok) return std::unexpected(ok.error());
+  if (auto ok = apply(raw->get(), opts, false); !ok) return std::unexpected(ok.error());
   return raw;
 }
 
