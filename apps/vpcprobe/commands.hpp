@@ -48,4 +48,15 @@ struct TcpOptions {
 CLI::App* setup_tcp(CLI::App& parent, TcpOptions& opts);
 int run_tcp(const TcpOptions& opts);
 
+struct DiagnoseOptions {
+  std::string private_target;  // HOST[:PORT]
+  std::string public_target;   // HOST[:PORT], optional
+  std::string port;            // default port for both
+  double timeout = 1.0;
+  bool json = false;
+  std::string color = "auto";
+};
+CLI::App* setup_diagnose(CLI::App& parent, DiagnoseOptions& opts);
+int run_diagnose(const DiagnoseOptions& opts);
+
 }  // namespace vpcprobe::app

@@ -41,6 +41,20 @@ Result<void> check_interface(const std::string& name) {
   return {};
 }
 
+Result<HostPort> parse_host_port(const std::string& text, const char* what) {
+  HostPort hp{text, std::nullopt};
+  auto colon = text.rfind(':');
+  if (colon != std::string::npos && text.find(':') == colon) {
+    auto ports = parse_ports(text.substr(colon + 1));
+    if (!ports || ports->size() != 1)
+      return fail(Errc::invalid_argument, fmt::format("{}: '{}' is not a port (1-65535)", what, text.substr(colon + 1)));
+    hp.host = text.substr(0, colon);
+    hp.port = ports->front();
+  }
+  if (auto ok = net::check_host_syntax(hp.host); !ok) return fail(Errc::invalid_argument, fmt::format("{}: {}", what, ok.error().message));
+  return hp;
+}
+
 Result<model::TargetInfo> resolve_target(const std::string& text) {
   auto r = net::resolve_ipv4(text);
   if (!r) return std::unexpected(r.error());

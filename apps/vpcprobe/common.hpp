@@ -2,6 +2,7 @@
 // What every subcommand shares: one-line errors, exit codes, option checks.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,13 @@ Result<void> check_count(const char* name, long value, long max);
 Result<void> check_seconds(const char* name, double value, double min, double max);
 
 Result<void> check_interface(const std::string& name);
+
+// Splits "HOST:PORT" (the port is optional unless required); checks both parts.
+struct HostPort {
+  std::string host;
+  std::optional<std::uint16_t> port;
+};
+Result<HostPort> parse_host_port(const std::string& text, const char* what);
 
 // Resolves what the user typed. On failure returns the exit code after printing the one line:
 // 3 for bad input, 2 for a valid name that does not resolve.

@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   CLI::App* arp_cmd = setup_arp(app, arp);
   PingOptions ping;
   CLI::App* ping_cmd = setup_ping(app, ping);
+  DiagnoseOptions diagnose;
+  CLI::App* diagnose_cmd = setup_diagnose(app, diagnose);
   TcpOptions tcp;
   CLI::App* tcp_cmd = setup_tcp(app, tcp);
 
@@ -30,6 +32,7 @@ int main(int argc, char** argv) {
     return report_error(std::string(e.what()) + " (see --help)", kExitUnknown);
   }
   try {
+    if (diagnose_cmd->parsed()) return run_diagnose(diagnose);
     if (arp_cmd->parsed()) return run_arp(arp);
     if (ping_cmd->parsed()) return run_ping(ping);
     if (tcp_cmd->parsed()) return run_tcp(tcp);

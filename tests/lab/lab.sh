@@ -21,7 +21,8 @@ ROLES=(node sw db rtr vrt app)
 ns() { echo "$P-$1"; }
 in_ns() { local role=$1; shift; ip netns exec "$(ns "$role")" "$@"; }
 
-FAULTS="stale-neighbor stale-neighbor-extern dead-host icmp-blocked port-closed port-dropped port-rejected router-unreachable"
+FAULTS="stale-neighbor stale-neighbor-extern stale-gateway dead-host icmp-blocked port-closed port-dropped port-rejected
+router-unreachable blackhole-route vpc-down public-down mtu-blackhole dead-pair"
 
 die() { echo "lab: $*" >&2; exit 3; }
 
@@ -117,12 +118,28 @@ down() {
 
 mac_of() { in_ns "$1" cat "/sys/class/net/$2/address"; }
 
+stale_gateway() {  # the VPC router's NIC is replaced; node keeps a PERMANENT entry for the old MAC
+  local old; old=$(mac_of vrt eth0)
+  in_ns vrt ip link del eth0
+  veth eth0 vrt p-vrt sw; sw_port p-vrt; addr vrt eth0 10.124.0.1/20
+  in_ns node ip neigh replace 10.124.0.1 lladdr "$old" dev vpc0 nud permanent
+  echo "old MAC $old, new MAC $(mac_of vrt eth0)"
+}
+
 stale() {  # stale NUD_AND_FLAGS...: replace db's NIC, pin the node's entry to the old MAC
   local old; old=$(mac_of db eth0)
   in_ns db ip link del eth0
   db_vpc_nic
   in_ns node ip neigh replace 10.124.0.5 lladdr "$old" dev vpc0 "$@"
   echo "old MAC $old, new MAC $(mac_of db eth0)"
+}
+
+nft_rule() {  # nft_rule ROLE HOOK RULE...: one rule in a table of the lab's own in ROLE
+  local role=$1 hook=$2
+  shift 2
+  in_ns "$role" nft add table inet vpclab 2>/dev/null || true
+  in_ns "$role" nft add chain inet vpclab "$hook" "{ type filter hook $hook priority 0; }" 2>/dev/null || true
+  in_ns "$role" nft add rule inet vpclab "$hook" "$@"
 }
 
 db_vpc_filter() {  # db_vpc_filter RULE: one nft rule on traffic entering db's VPC NIC only
@@ -135,7 +152,19 @@ fault() {
   case "${1:-}" in
     stale-neighbor) stale nud permanent ;;
     stale-neighbor-extern) stale nud reachable extern_learn ;;
+    stale-gateway) stale_gateway ;;
     dead-host) in_ns db ip addr del 10.124.0.5/20 dev eth0 ;;
+    blackhole-route) in_ns node ip route add blackhole 10.124.0.5/32 ;;
+    vpc-down) in_ns node ip link set vpc0 down ;;
+    public-down) nft_rule rtr forward ip daddr 198.51.100.10 drop ;;  # the public path drops everything
+    dead-pair)  # neither address answers anything
+      in_ns db ip addr del 10.124.0.5/20 dev eth0
+      nft_rule rtr forward ip daddr 198.51.100.10 drop ;;
+    mtu-blackhole)  # the link behind the VPC router carries 1400 bytes, and the router's
+      # "fragmentation needed" errors are filtered: large DF packets vanish
+      in_ns vrt ip link set eth1 mtu 1400
+      in_ns app ip link set eth0 mtu 1400
+      nft_rule vrt output icmp type destination-unreachable icmp code frag-needed drop ;;
     icmp-blocked) db_vpc_filter icmp type echo-request drop ;;
     port-closed) db_vpc_filter tcp dport 5432 reject with tcp reset ;;
     port-dropped) db_vpc_filter tcp dport 5432 drop ;;

@@ -50,4 +50,11 @@ std::string operstate_name(std::uint8_t operstate) {
   return operstate < std::size(kNames) ? kNames[operstate] : "UNKNOWN";
 }
 
+bool AddrInfo::contains(const wire::Ipv4& ip) const {
+  if (prefix_len == 0) return true;
+  if (prefix_len > 32) return false;
+  std::uint32_t mask = prefix_len == 32 ? 0xffffffffu : ~((1u << (32 - prefix_len)) - 1);
+  return (ip.value & mask) == (addr.value & mask);
+}
+
 }  // namespace vpcprobe::model

@@ -115,6 +115,17 @@ Result<std::optional<model::NeighEntry>> NetlinkClient::neigh_get(const wire::Ip
   return std::optional<model::NeighEntry>();
 }
 
+Result<std::vector<model::AddrInfo>> NetlinkClient::addresses() {
+  int err = 0;
+  auto msgs = transact(wire::encode_addr_dump(seq_++), true, &err);
+  if (!msgs) return std::unexpected(msgs.error());
+  if (err != 0) return fail(Errc::system, fmt::format("address dump: {}", std::strerror(err)));
+  std::vector<model::AddrInfo> out;
+  for (auto& m : *msgs)
+    if (auto a = wire::decode_addr(wire::ByteView(m.data(), m.size()))) out.push_back(*a);
+  return out;
+}
+
 Result<model::LinkInfo> NetlinkClient::link(int ifindex) {
   int err = 0;
   auto msgs = transact(wire::encode_link_get(ifindex, {}, seq_++), false, &err);

@@ -5,6 +5,10 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -47,6 +51,33 @@ Result<Resolved> resolve_ipv4(const std::string& text) {
   Resolved r{wire::Ipv4{ntohl(in->sin_addr.s_addr)}, true, ms};
   freeaddrinfo(res);
   return r;
+}
+
+struct PendingResolve::State {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<Result<Resolved>> result;
+};
+
+PendingResolve::PendingResolve(const std::string& text, std::chrono::steady_clock::time_point deadline)
+    : state_(std::make_shared<State>()), text_(text), deadline_(deadline) {
+  if (auto syntax = check_host_syntax(text); !syntax || wire::Ipv4::parse(text)) {
+    state_->result = resolve_ipv4(text);  // no lookup needed: answer now
+    return;
+  }
+  std::thread([state = state_, text] {
+    auto r = resolve_ipv4(text);
+    std::lock_guard lock(state->mu);
+    state->result = std::move(r);
+    state->cv.notify_all();
+  }).detach();
+}
+
+Result<Resolved> PendingResolve::get() {
+  std::unique_lock lock(state_->mu);
+  if (!state_->cv.wait_until(lock, deadline_, [&] { return state_->result.has_value(); }))
+    return fail(Errc::not_found, fmt::format("'{}' did not resolve in time (the resolver did not answer)", text_));
+  return *state_->result;
 }
 
 }  // namespace vpcprobe::net

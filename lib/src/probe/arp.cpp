@@ -95,7 +95,7 @@ class ArpOperation : public std::enable_shared_from_this<ArpOperation> {
     reply.round = static_cast<int>(rounds_.size()) - 1;
     reply.vlan = eth->header.vlan_id;
     result_.replies.push_back(reply);
-    if (result_.rounds >= spec_.count) schedule_grace();
+    if (result_.rounds >= spec_.count || spec_.finish_when_answered) schedule_grace();
     return true;
   }
 

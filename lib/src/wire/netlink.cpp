@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
@@ -109,6 +110,17 @@ Bytes encode_link_get(int ifindex, const std::string& name, std::uint32_t seq) {
   ifi->ifi_family = AF_UNSPEC;
   ifi->ifi_index = ifindex;
   if (ifindex <= 0 && !name.empty()) mnl_attr_put_strz(nlh, IFLA_IFNAME, name.c_str());
+  return finish(buf, nlh);
+}
+
+Bytes encode_addr_dump(std::uint32_t seq) {
+  std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
+  nlh->nlmsg_type = RTM_GETADDR;
+  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  nlh->nlmsg_seq = seq;
+  auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
+  ifa->ifa_family = AF_INET;
   return finish(buf, nlh);
 }
 
@@ -225,6 +237,27 @@ Result<model::LinkInfo> decode_link(ByteView message) {
   if (!walked) return std::unexpected(walked.error());
   if (l.name.empty()) return fail(Errc::malformed, "link: no interface name");
   return l;
+}
+
+Result<model::AddrInfo> decode_addr(ByteView message) {
+  auto ifa = fixed_payload<ifaddrmsg>(message, RTM_NEWADDR, "addr");
+  if (!ifa) return std::unexpected(ifa.error());
+  if ((*ifa)->ifa_family != AF_INET) return fail(Errc::unsupported, "addr: not IPv4");
+  if ((*ifa)->ifa_prefixlen > 32) return fail(Errc::malformed, "addr: prefix longer than 32");
+  model::AddrInfo a;
+  a.ifindex = static_cast<int>((*ifa)->ifa_index);
+  a.prefix_len = (*ifa)->ifa_prefixlen;
+  std::optional<Ipv4> local, address;
+  auto walked = for_each_attr(message, sizeof(ifaddrmsg), [&](int type, const std::uint8_t* d, std::size_t n) {
+    if (type == IFA_LOCAL) local = ipv4_attr(d, n);
+    if (type == IFA_ADDRESS) address = ipv4_attr(d, n);
+  });
+  if (!walked) return std::unexpected(walked.error());
+  // IFA_LOCAL is the interface's own address; IFA_ADDRESS is the peer on point-to-point links.
+  if (local) a.addr = *local;
+  else if (address) a.addr = *address;
+  else return fail(Errc::malformed, "addr: no address attribute");
+  return a;
 }
 
 std::optional<model::RouteType> route_type_from_errno(int err) {

@@ -80,4 +80,12 @@ struct LinkInfo {
 };
 std::string operstate_name(std::uint8_t operstate);
 
+// An IPv4 address configured on an interface.
+struct AddrInfo {
+  int ifindex = 0;
+  wire::Ipv4 addr;
+  std::uint8_t prefix_len = 0;
+  bool contains(const wire::Ipv4& ip) const;  // ip lies in addr/prefix_len
+};
+
 }  // namespace vpcprobe::model

@@ -25,6 +25,7 @@ class NetlinkClient {
   Result<std::optional<model::NeighEntry>> neigh_get(const wire::Ipv4& ip, int ifindex);
   Result<model::LinkInfo> link(int ifindex);
   Result<model::LinkInfo> link_by_name(const std::string& name);
+  Result<std::vector<model::AddrInfo>> addresses();
 
  private:
   explicit NetlinkClient(sys::UniqueFd fd) : fd_(std::move(fd)) {}

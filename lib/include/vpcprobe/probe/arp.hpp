@@ -23,6 +23,7 @@ struct ArpSpec {
   int count = 3;
   std::chrono::milliseconds interval{200};
   std::chrono::milliseconds wait{1000};
+  bool finish_when_answered = false;  // stop after the first answered round (plus a short grace)
 };
 
 void async_arp(asio::io_context& io, net::Channel& channel, const ArpSpec& spec,

@@ -20,6 +20,9 @@ Bytes encode_neigh_dump(int ifindex, std::uint32_t seq);
 // RTM_GETLINK for one interface by index, or (ifindex 0) by name.
 Bytes encode_link_get(int ifindex, const std::string& name, std::uint32_t seq);
 
+// RTM_GETADDR dump of IPv4 addresses.
+Bytes encode_addr_dump(std::uint32_t seq);
+
 // One datagram of netlink messages, split and classified. `error` holds a NLMSG_ERROR's errno
 // (positive), 0 for an ack; `done` is set when NLMSG_DONE was seen.
 struct NetlinkBatch {
@@ -33,6 +36,7 @@ Result<NetlinkBatch> split_netlink(ByteView datagram);
 Result<model::NeighEntry> decode_neigh(ByteView message);
 Result<model::RouteInfo> decode_route(ByteView message);
 Result<model::LinkInfo> decode_link(ByteView message);
+Result<model::AddrInfo> decode_addr(ByteView message);
 
 // The kernel answers RTM_GETROUTE for blackhole/unreachable/prohibit routes with an errno instead
 // of a route; this maps that errno to the route type it means.

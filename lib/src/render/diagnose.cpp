@@ -1,0 +1,188 @@
+#include "vpcprobe/render/diagnose.hpp"
+
+#include <fmt/format.h>
+
+#include "json_util.hpp"
+#include "vpcprobe/render/probes.hpp"
+
+namespace vpcprobe::render {
+
+using model::Check;
+using nlohmann::json;
+
+namespace {
+
+struct Style {
+  bool color;
+  std::string paint(const std::string& s, const char* code) const {
+    return color ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
+  }
+};
+
+const char* symbol(Check c) {
+  switch (c) {
+    case Check::pass: return "✓";
+    case Check::fail: return "✗";
+    case Check::warn: return "!";
+    case Check::skipped: return "–";
+    case Check::not_tested: return "?";
+  }
+  return "?";
+}
+
+const char* color_of(Check c) {
+  switch (c) {
+    case Check::pass: return "32";
+    case Check::fail: return "31;1";
+    case Check::warn: return "33";
+    default: return "2";
+  }
+}
+
+std::string path_title(const model::PathResult& p) {
+  std::string s = p.input;
+  if (p.target && p.target->was_name) s += fmt::format(" ({})", p.target->addr.to_string());
+  if (p.port) s += fmt::format(":{}", *p.port);
+  return s;
+}
+
+std::string cell(const model::LayerResult& l, std::size_t width, const Style& st) {
+  std::string text = l.summary.size() > width - 2 ? l.summary.substr(0, width - 5) + "..." : l.summary;
+  std::string pad(width - 2 - text.size(), ' ');
+  return st.paint(symbol(l.check), color_of(l.check)) + " " + text + pad;
+}
+
+const char* status_word(model::Status s) {
+  switch (s) {
+    case model::Status::ok: return "OK";
+    case model::Status::degraded: return "DEGRADED";
+    case model::Status::failing: return "FAILING";
+    case model::Status::unknown: return "UNKNOWN";
+  }
+  return "UNKNOWN";
+}
+
+json layers_json(const std::vector<model::LayerResult>& layers) {
+  json out = json::object();
+  for (const auto& l : layers)
+    out[model::layer_name(l.layer)] = {{"check", model::check_name(l.check)}, {"summary", l.summary}, {"evidence", l.evidence}};
+  return out;
+}
+
+json link_json(const model::LinkInfo& l) {
+  return {{"name", l.name}, {"ifindex", l.ifindex}, {"admin_up", l.admin_up()}, {"lower_up", l.lower_up()},
+          {"operstate", model::operstate_name(l.operstate)}, {"mtu", l.mtu},
+          {"mac", l.mac ? json(l.mac->to_string()) : json(nullptr)}};
+}
+
+json path_json(const model::PathResult& p, const std::vector<model::LayerResult>& layers) {
+  using detail::round3;
+  json j;
+  j["input"] = p.input;
+  j["port"] = p.port ? json(*p.port) : json(nullptr);
+  j["target"] = p.target ? json{{"ip", p.target->addr.to_string()}, {"resolved", p.target->was_name},
+                                {"resolve_ms", round3(p.target->resolve_ms)}}
+                         : json(nullptr);
+  j["layers"] = layers_json(layers);
+  json route = nullptr;
+  if (p.route)
+    route = {{"type", model::route_type_name(p.route->type)},
+             {"gateway", p.route->gateway ? json(p.route->gateway->to_string()) : json(nullptr)},
+             {"source", p.route->prefsrc ? json(p.route->prefsrc->to_string()) : json(nullptr)},
+             {"dev", p.link ? json(p.link->name) : json(nullptr)}};
+  json down = json::array();
+  for (const auto& [link, addr] : p.down_links_for_target) down.push_back(link_json(link));
+  json arp = nullptr;
+  if (p.arp) {
+    json macs = json::array();
+    for (auto& m : p.arp->answering_macs()) macs.push_back(m.to_string());
+    arp = {{"broadcast_sent", p.arp->broadcast_sent}, {"unicast_sent", p.arp->unicast_sent},
+           {"replies", p.arp->replies.size()}, {"answering_macs", macs}};
+  }
+  std::string dev = p.link ? p.link->name : "";
+  json echo = nullptr;
+  if (p.echo)
+    echo = {{"method", model::method_name(p.echo_method.value_or(model::ProbeMethod::raw))},
+            {"outcome", model::echo_outcome_name(p.echo->outcome)},
+            {"rtt_ms", p.echo->outcome == model::EchoOutcome::reply ? json(round3(p.echo->rtt_ms)) : json(nullptr)},
+            {"icmp_error", p.echo->error ? json{{"type", p.echo->error->type}, {"code", p.echo->error->code},
+                                                {"meaning", p.echo->error->meaning}, {"from", p.echo->error->from.to_string()}}
+                                         : json(nullptr)}};
+  json tcp = nullptr;
+  if (p.tcp)
+    tcp = {{"method", model::method_name(p.tcp_method.value_or(model::ProbeMethod::raw))},
+           {"state", model::tcp_state_name(p.tcp->state)},
+           {"rtt_ms", p.tcp->state == model::TcpState::open || p.tcp->state == model::TcpState::closed ||
+                              p.tcp->state == model::TcpState::rejected ? json(round3(p.tcp->rtt_ms)) : json(nullptr)},
+           {"detail", p.tcp->detail},
+           {"icmp_error", p.tcp->error ? json{{"type", p.tcp->error->type}, {"code", p.tcp->error->code},
+                                              {"meaning", p.tcp->error->meaning}, {"from", p.tcp->error->from.to_string()}}
+                                       : json(nullptr)}};
+  json mtu = json::array();
+  for (auto& m : p.mtu_probes)
+    mtu.push_back({{"size", m.size}, {"answered", m.answered}, {"frag_needed_mtu", m.error && m.error->mtu ? json(m.error->mtu) : json(nullptr)}});
+  j["details"] = {{"route", route},
+                  {"link", p.link ? link_json(*p.link) : json(nullptr)},
+                  {"down_links_for_target", down},
+                  {"neighbor", {{"next_hop", p.next_hop ? json(p.next_hop->to_string()) : json(nullptr)},
+                                {"before", detail::optional_neigh_json(p.neigh_before, dev)},
+                                {"after", detail::optional_neigh_json(p.neigh_after, dev)},
+                                {"arp", arp},
+                                {"not_run", p.arp_not_run ? json(*p.arp_not_run) : json(nullptr)}}},
+                  {"echo", echo},
+                  {"tcp", tcp},
+                  {"mtu", mtu}};
+  return j;
+}
+
+}  // namespace
+
+std::string diagnose_text(const model::Diagnosis& d, bool color) {
+  Style st{color};
+  constexpr std::size_t kWidth = 38;
+  std::string out;
+  out += st.paint("vpcprobe diagnose", "1");
+  out += fmt::format("  private {}", path_title(d.private_path));
+  if (d.public_path) out += fmt::format("  vs  public {}", path_title(*d.public_path));
+  out += "\n\n";
+  out += fmt::format("{:<10} {:<{}}{}\n", "layer", "private", kWidth, d.public_path ? "public" : "");
+  for (std::size_t i = 0; i < d.private_layers.size(); ++i) {
+    out += fmt::format("{:<10} {}", model::layer_name(d.private_layers[i].layer), cell(d.private_layers[i], kWidth, st));
+    if (d.public_path && i < d.public_layers.size()) out += cell(d.public_layers[i], kWidth, st);
+    // trailing spaces of the last cell are noise
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    out += "\n";
+  }
+  const auto& v = d.verdict;
+  const char* vcolor = v.status == model::Status::ok ? "32;1" : v.status == model::Status::degraded ? "33;1" : "31;1";
+  out += "\n";
+  std::string head = status_word(v.status);
+  if (v.status != model::Status::ok) head += fmt::format(" ({} layer, {} path)", model::layer_name(v.layer), v.path);
+  out += st.paint(head, vcolor) + ": " + v.summary + "\n";
+  if (!v.evidence.empty()) {
+    out += "evidence:\n";
+    for (auto& e : v.evidence) out += "  - " + e + "\n";
+  }
+  if (v.fix) out += st.paint("fix:", "1") + " " + *v.fix + "\n";
+  out += fmt::format("(checked all layers of {} path{} at once in {:.0f} ms)\n", d.public_path ? 2 : 1,
+                     d.public_path ? "s" : "", d.duration_ms);
+  return out;
+}
+
+std::string diagnose_json(const model::Diagnosis& d) {
+  json j;
+  j["schema"] = "vpcprobe.diagnose/1";
+  j["verdict"] = {{"status", model::status_name(d.verdict.status)},
+                  {"layer", model::layer_name(d.verdict.layer)},
+                  {"path", d.verdict.path},
+                  {"summary", d.verdict.summary},
+                  {"evidence", d.verdict.evidence},
+                  {"fix", d.verdict.fix ? json(*d.verdict.fix) : json(nullptr)}};
+  j["paths"] = {{"private", path_json(d.private_path, d.private_layers)},
+                {"public", d.public_path ? path_json(*d.public_path, d.public_layers) : json(nullptr)}};
+  j["duration_ms"] = detail::round3(d.duration_ms);
+  j["timeout_s"] = d.timeout_s;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace vpcprobe::render
