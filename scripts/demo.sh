@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The incident, replayed: build vpcprobe, bring up the lab, break the private path the way the
-# managed-database update did (new NIC MAC, node keeps a PERMANENT entry for the old one), and let
-# vpcprobe name the fault. The lab is torn down on exit, whatever happens.
+# The incident, replayed end to end: build vpcprobe, bring up the lab, break the private path the
+# way the managed-database update did (new NIC MAC, node keeps a PERMANENT entry for the old one),
+# and let `vpcprobe diagnose` compare the private and the public path and name the failing layer.
+# The lab is torn down on exit, whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -20,13 +21,17 @@ say "timeout 2 nc -z 10.124.0.5 5432   # private path"
 $LAB exec node timeout 2 nc -z -w 1 10.124.0.5 5432 && echo open || echo "no answer"
 say "nc -z 198.51.100.10 5432   # public path"
 $LAB exec node nc -z -w 1 198.51.100.10 5432 && echo open || echo "no answer"
-say "vpcprobe arp db.vpc.internal"
+say "vpcprobe diagnose --private db.vpc.internal:5432 --public db.public.example:5432"
 set +e
-$LAB exec node "$VPCPROBE" arp db.vpc.internal
+$LAB exec node "$VPCPROBE" diagnose --private db.vpc.internal:5432 --public db.public.example:5432 --color="${COLOR:-auto}"
 rc=$?
 set -e
 echo "(exit code $rc)"
+say "vpcprobe arp db.vpc.internal   # the neighbor layer up close"
+set +e
+$LAB exec node "$VPCPROBE" arp db.vpc.internal
+set -e
 if [ "$rc" != 2 ]; then
-  echo "demo: expected vpcprobe to report the stale entry with exit 2" >&2
+  echo "demo: expected diagnose to report the failing private path with exit 2" >&2
   exit 1
 fi

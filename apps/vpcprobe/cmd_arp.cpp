@@ -25,6 +25,7 @@ CLI::App* setup_arp(CLI::App& parent, ArpOptions& o) {
   cmd->add_option("-i,--interval", o.interval, "seconds between rounds")->capture_default_str();
   cmd->add_option("-w,--timeout", o.timeout, "seconds to wait for replies after the last round")->capture_default_str();
   cmd->add_flag("--json", o.json, "print one JSON object (schema vpcprobe.arp/1)");
+  cmd->add_option("--pcap", o.pcap, "write every packet sent and received to this pcap file (needs CAP_NET_RAW)");
   return cmd;
 }
 
@@ -39,6 +40,9 @@ int run_arp(const ArpOptions& o) {
   // 2. Privileged resources first, then drop every privilege before any packet is read.
   auto sock = sys::open_arp_socket();
   if (!sock) return report_error(sock.error());
+  asio::io_context io;  // before everything that holds I/O objects on it
+  PcapOption pcap(o.pcap);
+  if (auto ok = pcap.open_privileged(); !ok) return report_error(ok.error());
   if (auto dropped = sys::drop_privileges(); !dropped) return report_error(dropped.error());
 
   // 3. What the kernel knows: target, route, interface, source, cache entry.
@@ -83,7 +87,7 @@ int run_arp(const ArpOptions& o) {
   report.before = *before;
 
   // 4. The probe.
-  asio::io_context io;
+  if (auto ok = pcap.start(io, {target->addr}); !ok) return report_error(ok.error());
   net::Channel channel(io, std::move(*sock));
   probe::ArpSpec spec;
   spec.ifindex = link->ifindex;
@@ -96,6 +100,7 @@ int run_arp(const ArpOptions& o) {
   spec.wait = std::chrono::milliseconds(static_cast<long>(o.timeout * 1000));
   probe::async_arp(io, channel, spec, [&](model::ArpProbeResult r) { report.probe = std::move(r); });
   io.run();
+  pcap.finish();
 
   // 5. The cache as it is now (our own probe's reply may have refreshed a kernel-managed entry).
   auto after = nl->neigh_get(target->addr, link->ifindex);

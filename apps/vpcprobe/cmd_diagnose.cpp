@@ -26,6 +26,7 @@ CLI::App* setup_diagnose(CLI::App& parent, DiagnoseOptions& o) {
   cmd->add_option("-p,--port", o.port, "TCP port for paths given without one");
   cmd->add_option("--timeout", o.timeout, "seconds every probe may wait; the whole diagnosis takes about this long")->capture_default_str();
   cmd->add_flag("--json", o.json, "print one JSON object (schema vpcprobe.diagnose/1)");
+  cmd->add_option("--pcap", o.pcap, "write every packet sent and received to this pcap file (needs CAP_NET_RAW)");
   cmd->add_option("--color", o.color, "auto, always or never (auto: on a terminal, unless NO_COLOR is set)")->capture_default_str();
   return cmd;
 }
@@ -84,6 +85,9 @@ int run_diagnose(const DiagnoseOptions& o) {
 
   // Privileged sockets first, then no privilege at all. What could not be opened is not tested.
   auto sockets = open_sockets();
+  asio::io_context io;  // before everything that holds I/O objects on it
+  PcapOption pcap(o.pcap);
+  if (auto ok = pcap.open_privileged(); !ok) return report_error(ok.error());
   if (auto dropped = sys::drop_privileges(); !dropped) return report_error(dropped.error());
 
   auto started = std::chrono::steady_clock::now();
@@ -121,7 +125,12 @@ int run_diagnose(const DiagnoseOptions& o) {
   if (d.public_path) probe::read_kernel_view(*nl, *d.public_path);
 
   // every probe of both paths at once
-  asio::io_context io;
+  {
+    std::vector<wire::Ipv4> hosts;
+    for (const auto* p : {&d.private_path, d.public_path ? &*d.public_path : nullptr})
+      if (p && p->target) hosts.push_back(p->target->addr);
+    if (auto ok = pcap.start(io, hosts); !ok) return report_error(ok.error());
+  }
   std::optional<net::Channel> arp_ch, icmp_ch, icmp_df_ch, tcp_ch;
   probe::PathSockets ps;
   ps.icmp_method = sockets.icmp_method;
@@ -170,6 +179,7 @@ int run_diagnose(const DiagnoseOptions& o) {
     io.stop();
   });
   if (running > 0) io.run();
+  pcap.finish();
 
   probe::read_neighbor_after(*nl, d.private_path);
   if (d.public_path) probe::read_neighbor_after(*nl, *d.public_path);

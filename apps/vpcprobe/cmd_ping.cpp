@@ -27,6 +27,7 @@ CLI::App* setup_ping(CLI::App& parent, PingOptions& o) {
   cmd->add_option("--ttl", o.ttl, "IP time to live (1-255)");
   cmd->add_option("-I,--interface", o.interface, "send through this interface");
   cmd->add_flag("--json", o.json, "print one JSON object (schema vpcprobe.ping/1)");
+  cmd->add_option("--pcap", o.pcap, "write every packet sent and received to this pcap file (needs CAP_NET_RAW)");
   return cmd;
 }
 
@@ -42,6 +43,9 @@ int run_ping(const PingOptions& o) {
   sys::SocketOptions sopts{ttl, o.dont_fragment, o.interface};
   auto sock = sys::open_icmp_socket(sopts);
   if (!sock) return report_error(sock.error());
+  asio::io_context io;  // before everything that holds I/O objects on it
+  PcapOption pcap(o.pcap);
+  if (auto ok = pcap.open_privileged(); !ok) return report_error(ok.error());
   if (auto dropped = sys::drop_privileges(); !dropped) return report_error(dropped.error());
 
   auto target = resolve_target(o.target);
@@ -56,7 +60,7 @@ int run_ping(const PingOptions& o) {
   report.interface = o.interface;
   report.probes.resize(static_cast<std::size_t>(o.count));
 
-  asio::io_context io;
+  if (auto ok = pcap.start(io, {report.target.addr}); !ok) return report_error(ok.error());
   net::Channel channel(io, std::move(sock->fd));
   auto identity = probe::Identity::random();
   std::uint16_t id = identity.icmp_id();
@@ -96,6 +100,7 @@ int run_ping(const PingOptions& o) {
   });
   schedule->start();
   io.run();
+  pcap.finish();
 
   // Probes never launched (interrupted before their turn) are not part of the report.
   std::vector<model::EchoResult> finished;

@@ -28,6 +28,7 @@ CLI::App* setup_tcp(CLI::App& parent, TcpOptions& o) {
   cmd->add_flag("--connect", o.connect, "use an unprivileged connect() instead of a raw SYN");
   cmd->add_option("-I,--interface", o.interface, "send through this interface");
   cmd->add_flag("--json", o.json, "print one JSON object (schema vpcprobe.tcp/1)");
+  cmd->add_option("--pcap", o.pcap, "write every packet sent and received to this pcap file (needs CAP_NET_RAW)");
   return cmd;
 }
 
@@ -64,6 +65,9 @@ int run_tcp(const TcpOptions& o) {
       return report_error(tcp.error());
     }
   }
+  asio::io_context io;  // before everything that holds I/O objects on it
+  PcapOption pcap(o.pcap);
+  if (auto ok = pcap.open_privileged(); !ok) return report_error(ok.error());
   if (auto dropped = sys::drop_privileges(); !dropped) return report_error(dropped.error());
 
   auto target = resolve_target(host);
@@ -90,7 +94,7 @@ int run_tcp(const TcpOptions& o) {
     src = *route->prefsrc;
   }
 
-  asio::io_context io;
+  if (auto ok = pcap.start(io, {report.target.addr}); !ok) return report_error(ok.error());
   std::optional<net::Channel> tcp_ch, icmp_ch;
   if (tcp_fd) tcp_ch.emplace(io, std::move(*tcp_fd));
   if (icmp_fd) icmp_ch.emplace(io, std::move(*icmp_fd));
@@ -124,7 +128,7 @@ int run_tcp(const TcpOptions& o) {
           spec.src = src;
           spec.dst = report.target.addr;
           spec.dport = item.port;
-          spec.sport = identity.tcp_source_port(spec.dst, item.port, item.attempt);
+          spec.sport = identity.tcp_source_port(i);
           spec.isn = identity.tcp_isn(spec.src, spec.dst, spec.sport, spec.dport);
           spec.attempt = item.attempt;
           spec.timeout = timeout;
@@ -140,6 +144,7 @@ int run_tcp(const TcpOptions& o) {
   });
   schedule->start();
   io.run();
+  pcap.finish();
 
   for (auto& r : results)
     if (r) report.probes.push_back(*r);

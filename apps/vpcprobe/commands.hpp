@@ -9,6 +9,7 @@ class App;
 namespace vpcprobe::app {
 
 struct ArpOptions {
+  std::string pcap;  // --pcap FILE
   std::string target;
   std::string interface;
   long count = 3;
@@ -22,6 +23,7 @@ int run_arp(const ArpOptions& opts);
 inline constexpr long kUnsetTtl = -999999;
 
 struct PingOptions {
+  std::string pcap;  // --pcap FILE
   std::string target;
   long count = 3;
   double interval = 1.0;
@@ -36,6 +38,7 @@ CLI::App* setup_ping(CLI::App& parent, PingOptions& opts);
 int run_ping(const PingOptions& opts);
 
 struct TcpOptions {
+  std::string pcap;  // --pcap FILE
   std::string target;  // HOST or HOST:PORT
   std::string ports;
   long count = 1;
@@ -49,6 +52,7 @@ CLI::App* setup_tcp(CLI::App& parent, TcpOptions& opts);
 int run_tcp(const TcpOptions& opts);
 
 struct DiagnoseOptions {
+  std::string pcap;  // --pcap FILE
   std::string private_target;  // HOST[:PORT]
   std::string public_target;   // HOST[:PORT], optional
   std::string port;            // default port for both

@@ -4,11 +4,15 @@
 #include <cmath>
 #include <cstdio>
 
+#include <pcap/pcap.h>
+
 #include <csignal>
 
 #include <fmt/format.h>
 
+#include "vpcprobe/net/pcap_evidence.hpp"
 #include "vpcprobe/net/resolve.hpp"
+#include "vpcprobe/sys/privileged.hpp"
 
 namespace vpcprobe::app {
 
@@ -101,6 +105,41 @@ void print(const std::string& text) {
     // The reader went away (| head -1): nothing more to say to anybody.
     if (errno == EPIPE) std::_Exit(0);
   }
+}
+
+class PcapEvidenceHolder {
+ public:
+  std::unique_ptr<net::PcapEvidence> evidence;
+};
+
+PcapOption::PcapOption(const std::string& path) : path_(path) {}
+
+PcapOption::~PcapOption() {
+  if (capture_) pcap_close(capture_);
+}
+
+Result<void> PcapOption::open_privileged() {
+  if (path_.empty()) return {};
+  auto cap = sys::open_capture_any();
+  if (!cap) return std::unexpected(cap.error());
+  capture_ = *cap;
+  return {};
+}
+
+Result<void> PcapOption::start(asio::io_context& io, const std::vector<wire::Ipv4>& hosts) {
+  if (!capture_) return {};
+  auto ev = net::PcapEvidence::start(io, capture_, path_, hosts);
+  capture_ = nullptr;  // owned by the evidence writer from here, also on failure
+  if (!ev) return std::unexpected(ev.error());
+  holder_ = std::make_unique<PcapEvidenceHolder>();
+  holder_->evidence = std::move(*ev);
+  return {};
+}
+
+void PcapOption::finish() {
+  if (!holder_) return;
+  auto n = holder_->evidence->finish();
+  std::fprintf(stderr, "vpcprobe: wrote %zu packets to %s\n", n, path_.c_str());
 }
 
 std::unique_ptr<asio::signal_set> on_interrupt(asio::io_context& io, std::function<void()> on_signal) {

@@ -9,8 +9,13 @@
 #include "vpcprobe/model/reports.hpp"
 #include "vpcprobe/model/result.hpp"
 #include "vpcprobe/net/asio.hpp"
+#include "vpcprobe/wire/addr.hpp"
+
+struct pcap;
 
 namespace vpcprobe::app {
+
+class PcapEvidenceHolder;
 
 inline constexpr int kExitOk = 0, kExitDegraded = 1, kExitFailing = 2, kExitUnknown = 3;
 
@@ -42,6 +47,21 @@ Result<std::vector<std::uint16_t>> parse_ports(const std::string& text);
 
 // Writes to stdout now (so lines show up as results arrive); EPIPE (| head) is not an error.
 void print(const std::string& text);
+
+// --pcap FILE on every probing command: the capture is opened with the other privileged
+// resources, the file is written after privileges are dropped.
+class PcapOption {
+ public:
+  explicit PcapOption(const std::string& path);
+  ~PcapOption();
+  Result<void> open_privileged();                                             // before drop_privileges()
+  Result<void> start(asio::io_context& io, const std::vector<wire::Ipv4>& hosts);  // before probing
+  void finish();                                                              // after probing
+ private:
+  std::string path_;
+  ::pcap* capture_ = nullptr;
+  std::unique_ptr<PcapEvidenceHolder> holder_;
+};
 
 // SIGINT/SIGTERM run on_signal once on the io_context (the summary so far is then printed).
 std::unique_ptr<asio::signal_set> on_interrupt(asio::io_context& io, std::function<void()> on_signal);

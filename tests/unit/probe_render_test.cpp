@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "vpcprobe/diag/probe_status.hpp"
 #include "vpcprobe/probe/identity.hpp"
@@ -115,9 +116,12 @@ TEST_CASE("identities come from the secret: stable within a run, different acros
   CHECK(a.icmp_id() == probe::Identity(42).icmp_id());
   CHECK(a.icmp_id() != b.icmp_id());
   CHECK(a.icmp_id() != 0);
-  auto port = a.tcp_source_port(dst, 5432, 1);
+  auto port = a.tcp_source_port(0);
   CHECK(port >= 40000);
   CHECK(port < 60000);
+  std::set<std::uint16_t> ports;
+  for (int i = 0; i < 1024; ++i) ports.insert(a.tcp_source_port(i));
+  CHECK(ports.size() == 1024);  // no two probes of a run share a source port
   CHECK(a.tcp_isn(src, dst, port, 5432) != b.tcp_isn(src, dst, port, 5432));
   CHECK(a.payload_tag(1) != a.payload_tag(2));
 }

@@ -33,9 +33,9 @@ std::uint16_t Identity::icmp_id() const {
 
 std::uint16_t Identity::seq_base() const { return static_cast<std::uint16_t>(mix(2) & 0x7fff); }
 
-std::uint16_t Identity::tcp_source_port(const wire::Ipv4& dst, std::uint16_t dport, int attempt) const {
-  auto h = mix(3, (std::uint64_t{dst.value} << 32) | (std::uint64_t{dport} << 16) | static_cast<std::uint16_t>(attempt));
-  return static_cast<std::uint16_t>(40000 + h % 20000);
+std::uint16_t Identity::tcp_source_port(int index) const {
+  auto base = static_cast<long>(mix(3) % 10000);
+  return static_cast<std::uint16_t>(40000 + (base + index) % 20000);
 }
 
 std::uint32_t Identity::tcp_isn(const wire::Ipv4& src, const wire::Ipv4& dst, std::uint16_t sport, std::uint16_t dport) const {

@@ -163,7 +163,7 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
       spec.src = *p.route->prefsrc;
       spec.dst = ip;
       spec.dport = *p.port;
-      spec.sport = identity.tcp_source_port(ip, *p.port, path_index + 1);
+      spec.sport = identity.tcp_source_port(path_index);
       spec.isn = identity.tcp_isn(spec.src, spec.dst, spec.sport, spec.dport);
       spec.timeout = timeout;
       p.tcp_method = model::ProbeMethod::raw;

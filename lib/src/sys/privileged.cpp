@@ -4,6 +4,7 @@
 #include <linux/if_ether.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <pcap/pcap.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -52,6 +53,29 @@ Result<void> apply(int fd, const SocketOptions& o, bool error_queue) {
 }
 
 }  // namespace
+
+Result<pcap*> open_capture_any() {
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  pcap_t* p = pcap_create("any", errbuf);
+  if (!p) return fail(Errc::system, fmt::format("--pcap: {}", errbuf));
+  // In immediate mode every ring slot is snaplen bytes: a 256 KiB default would leave room for a
+  // handful of packets. Jumbo-sized slots in an 8 MiB ring hold a whole diagnosis.
+  pcap_set_snaplen(p, 9216);
+  pcap_set_buffer_size(p, 8 << 20);
+  pcap_set_immediate_mode(p, 1);
+  pcap_set_timeout(p, 10);
+  int rc = pcap_activate(p);
+  if (rc == PCAP_ERROR_PERM_DENIED) {
+    pcap_close(p);
+    return fail(Errc::permission, fmt::format("--pcap needs CAP_NET_RAW to capture: {}", how_to_get(Cap::net_raw)));
+  }
+  if (rc < 0) {
+    std::string msg = pcap_geterr(p);
+    pcap_close(p);
+    return fail(Errc::system, fmt::format("--pcap: cannot capture: {}", msg));
+  }
+  return p;
+}
 
 std::string ping_group_range() {
   std::ifstream in("/proc/sys/net/ipv4/ping_group_range");

@@ -29,6 +29,13 @@ struct IcmpSocket {
 Result<IcmpSocket> open_icmp_socket(const SocketOptions& opts, bool allow_unprivileged = true);
 // A raw TCP socket for SYN probes (needs CAP_NET_RAW).
 Result<UniqueFd> open_tcp_raw_socket(const SocketOptions& opts);
+// A libpcap live capture on every interface ("any", cooked headers), activated now (needs
+// CAP_NET_RAW); the filter and the dump file come later, after privileges are dropped.
+}  // namespace vpcprobe::sys
+struct pcap;
+namespace vpcprobe::sys {
+Result<pcap*> open_capture_any();
+
 // The range of groups allowed to open ping sockets, as the sysctl shows it ("1 0" = nobody).
 std::string ping_group_range();
 
