@@ -33,8 +33,6 @@ bool target_answered(const PathResult& p) {
   return false;
 }
 
-bool transport_open(const PathResult& p) { return p.tcp && p.tcp->state == model::TcpState::open; }
-
 std::string entry_words(const model::NeighEntry& e) {
   std::string s = (e.mac ? e.mac->to_string() : std::string("no MAC")) + " " + model::neigh_state_name(e.state);
   for (auto& f : model::neigh_flag_names(e)) s += " " + f;
@@ -145,6 +143,9 @@ LayerResult eval_neighbor(const PathResult& p) {
 LayerResult eval_network(const PathResult& p) {
   if (!p.echo) {
     if (!p.echo_not_run) return result(Layer::network, Check::skipped, "not applicable");
+    if (target_answered(p))
+      return result(Layer::network, Check::pass, "not probed (target answered TCP)",
+                    {fmt::format("ICMP echo was not sent ({}), but the target answered TCP.", *p.echo_not_run)});
     return result(Layer::network, Check::not_tested, "not probed", {fmt::format("ICMP echo was not sent: {}.", *p.echo_not_run)});
   }
   const auto& e = *p.echo;
@@ -156,9 +157,9 @@ LayerResult eval_network(const PathResult& p) {
       return result(Layer::network, Check::fail, fmt::format("{} from {}", e.error->meaning, e.error->from.to_string()),
                     {fmt::format("{} answered the echo to {} with {}.", e.error->from.to_string(), ip, render::icmp_error_text(*e.error))});
     case model::EchoOutcome::timeout:
-      if (transport_open(p))
+      if (target_answered(p))
         return result(Layer::network, Check::warn, "echo blocked",
-                      {fmt::format("{} does not answer ICMP echo, but its TCP port does: ICMP is filtered, which is not a fault.", ip)});
+                      {fmt::format("{} does not answer ICMP echo, but it answers TCP: ICMP is filtered, which is not a fault.", ip)});
       return result(Layer::network, Check::fail, "no echo reply", {fmt::format("{} did not answer ICMP echo.", ip)});
     case model::EchoOutcome::send_error:
       return result(Layer::network, Check::fail, "not sent", {fmt::format("The echo to {} could not be sent: {}.", ip, e.send_error)});
@@ -199,23 +200,30 @@ LayerResult eval_mtu(const PathResult& p) {
   if (p.mtu_probes.empty()) return result(Layer::mtu, Check::skipped, p.mtu_not_run.value_or("not probed"));
   if (!p.echo || p.echo->outcome != model::EchoOutcome::reply)
     return result(Layer::mtu, Check::skipped, "needs echo replies");
-  std::uint32_t largest_ok = 0, smallest_lost = 0, biggest = 0;
+  std::uint32_t largest_ok = 0, biggest = 0, smallest_silent = 0;
   std::optional<model::IcmpErrorInfo> frag_needed;
   for (const auto& m : p.mtu_probes) {
     biggest = std::max(biggest, m.size);
-    if (m.answered) largest_ok = std::max(largest_ok, m.size);
-    else if (m.error && m.error->mtu) frag_needed = m.error;
-    else if (!m.answered && (smallest_lost == 0 || m.size < smallest_lost)) smallest_lost = m.size;
+    if (m.answered) {
+      largest_ok = std::max(largest_ok, m.size);
+    } else if (m.error && m.error->mtu) {
+      if (!frag_needed || m.error->mtu < frag_needed->mtu) frag_needed = m.error;
+    } else if (smallest_silent == 0 || m.size < smallest_silent) {
+      smallest_silent = m.size;  // lost without a word: the black-hole signature
+    }
   }
   if (largest_ok == biggest) return result(Layer::mtu, Check::pass, fmt::format("{} bytes pass", biggest));
-  if (frag_needed)
+  if (smallest_silent == 0)  // every size that did not pass was answered by "fragmentation needed"
     return result(Layer::mtu, Check::pass, fmt::format("path MTU {}", frag_needed->mtu),
                   {fmt::format("{} reports a next-hop MTU of {} (fragmentation needed): path-MTU discovery works.",
                                frag_needed->from.to_string(), frag_needed->mtu)});
-  if (smallest_lost > 0 && smallest_lost > largest_ok)
-    return result(Layer::mtu, Check::fail, fmt::format("black hole above {}", largest_ok),
-                  {fmt::format("Echo requests of {} bytes with DF set pass, {} bytes and more vanish without a "
-                               "'fragmentation needed' error: a path-MTU black hole.", largest_ok, smallest_lost)});
+  if (smallest_silent > largest_ok) {
+    std::string passes = largest_ok ? fmt::format("Echo requests of {} bytes with DF set pass, ", largest_ok)
+                                    : std::string("No DF echo request of the sizes tried passes; ");
+    return result(Layer::mtu, Check::fail, largest_ok ? fmt::format("black hole above {}", largest_ok) : "black hole",
+                  {passes + fmt::format("{} bytes and more vanish without a 'fragmentation needed' error: a path-MTU "
+                                        "black hole.", smallest_silent)});
+  }
   return result(Layer::mtu, Check::warn, fmt::format("largest {} bytes", largest_ok),
                 {"Some large DF echo requests went unanswered, not in size order (loss?)."});
 }

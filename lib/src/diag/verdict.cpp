@@ -107,6 +107,9 @@ std::optional<std::string> fix_for(const PathResult& p, Layer layer) {
       std::uint32_t largest = 0;
       for (auto& m : p.mtu_probes)
         if (m.answered) largest = std::max(largest, m.size);
+      if (largest == 0)
+        return fmt::format("let ICMP 'fragmentation needed' through on the path to {}, and find the largest size that passes "
+                           "(vpcprobe ping --df -s SIZE {})", ip, ip);
       return fmt::format("ip link set dev {} mtu {} (or let ICMP 'fragmentation needed' through on the path)", dev_of(p), largest);
     }
     default: return std::nullopt;
@@ -156,20 +159,26 @@ model::Verdict decide(const PathResult& priv, const std::vector<LayerResult>& pr
   if (pub && pub_layers) uj = judge_path(*pub_layers);
 
   bool priv_bad = pj.status == Status::failing;
-  bool pub_bad = uj && uj->status == Status::failing;
+  bool pub_bad = uj && (uj->status == Status::failing || (uj->status == Status::unknown && uj->failed));
   bool priv_ok = pj.status == Status::ok;
   bool pub_ok = !uj || uj->status == Status::ok;
 
-  if (pj.status == Status::unknown || (uj && uj->status == Status::unknown)) {
-    const bool private_unknown = pj.status == Status::unknown;
-    const PathResult& p = private_unknown ? priv : *pub;
-    const PathJudgement& j = private_unknown ? pj : *uj;
+  // A failing private path is an outage whatever the public path shows; an inconclusive private
+  // path is unknown; a public path that fails for an unknown reason still degrades the service.
+  if (pj.status == Status::unknown) {
     v.status = Status::unknown;
     v.layer = Layer::unknown;
-    v.path = p.role;
-    v.summary = unknown_sentence(p, j);
-    add_evidence(v, p, j);
-    if (!private_unknown && priv_bad) add_evidence(v, priv, pj);
+    v.path = priv.role;
+    v.summary = unknown_sentence(priv, pj);
+    add_evidence(v, priv, pj);
+    return v;
+  }
+  if (priv_ok && uj && uj->status == Status::unknown) {
+    v.status = uj->failed ? Status::degraded : Status::unknown;
+    v.layer = Layer::unknown;
+    v.path = pub->role;
+    v.summary = unknown_sentence(*pub, *uj) + " " + healthy_words(priv, priv_layers);
+    add_evidence(v, *pub, *uj);
     return v;
   }
   if (priv_ok && pub_ok) {
@@ -189,7 +198,7 @@ model::Verdict decide(const PathResult& priv, const std::vector<LayerResult>& pr
     v.status = Status::failing;
     v.path = "both";
     v.layer = pj.layer;
-    v.summary = failure_sentence(priv, pj) + " " + failure_sentence(*pub, *uj);
+    v.summary = failure_sentence(priv, pj) + " " + (uj->status == Status::unknown ? unknown_sentence(*pub, *uj) : failure_sentence(*pub, *uj));
     add_evidence(v, priv, pj);
     add_evidence(v, *pub, *uj);
     v.fix = fix_for(priv, pj.layer);
