@@ -66,6 +66,26 @@ ok "text: no colour when not a terminal" bash -c '! grep -q $'"'"'\033'"'"' <<<"
 run vp diagnose --private $PRIV --public $PUB --color=always
 ok "--color=always colours" bash -c 'grep -q $'"'"'\033\[31'"'"' <<<"$0"' "$out"
 
+# --pcap: the evidence file holds what the diagnosis saw on the wire
+lab heal
+macs=$("$LAB" fault stale-neighbor)
+new=$(awk '{print $6}' <<<"$macs")
+pcap_dir=$(mktemp -d)
+chmod 777 "$pcap_dir"
+run vp diagnose --private $PRIV --public $PUB --pcap "$pcap_dir/ev.pcap"
+ok "--pcap: diagnosis still exit 2 and says where it wrote" bash -c '[ "$0" = 2 ] && grep -q "wrote .* packets to" <<<"$1"' "$rc" "$err"
+dump=$(tcpdump -nr "$pcap_dir/ev.pcap" 2>/dev/null)
+ok "--pcap: the new MAC's ARP reply is in the file" grep -q "ARP, Reply 10.124.0.5 is-at $new" <<<"$dump"
+ok "--pcap: the unanswered private SYN is in the file" grep -qE "10.124.0.2.[0-9]+ > 10.124.0.5.5432: Flags \[S\]" <<<"$dump"
+ok "--pcap: the public SYN-ACK is in the file" grep -qE "198.51.100.10.5432 > 192.0.2.2.[0-9]+: Flags \[S.\]" <<<"$dump"
+run vp ping -c 3 -i 0.1 10.124.0.1 --pcap "$pcap_dir/ping.pcap"
+ok "ping --pcap: 3 requests and 3 replies" test "$(tcpdump -nr "$pcap_dir/ping.pcap" icmp 2>/dev/null | wc -l)" = 6
+run noraw diagnose --private $PRIV --pcap "$pcap_dir/x.pcap"
+ok "--pcap without CAP_NET_RAW: exit 3 naming it" bash -c '[ "$0" = 3 ] && grep -q CAP_NET_RAW <<<"$1"' "$rc" "$err"
+run vp tcp 10.124.0.5:5432 --pcap /nonexistent-dir/x.pcap
+ok "--pcap to an unwritable path: exit 3, one line" bash -c '[ "$0" = 3 ] && [ "$(wc -l <<<"$1")" = 1 ]' "$rc" "$err"
+rm -rf "$pcap_dir"
+
 # Bad input
 for args in "--private 999.1.1.1:5432" "--private db.vpc.internal:0" "--private db.vpc.internal:99999" "--private a;b:5432" \
             "--private $PRIV --timeout 0" "--private $PRIV --timeout nan" "--private $PRIV --color=sometimes" \

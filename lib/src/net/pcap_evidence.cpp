@@ -53,6 +53,7 @@ void PcapEvidence::arm() {
 }
 
 void PcapEvidence::dispatch() {
+  if (!dumper_) return;  // never opened (start() failed): nothing to write to
   auto write = [](u_char* user, const pcap_pkthdr* h, const u_char* bytes) {
     pcap_dump(user, h, bytes);
   };
