@@ -63,4 +63,20 @@ struct DiagnoseOptions {
 CLI::App* setup_diagnose(CLI::App& parent, DiagnoseOptions& opts);
 int run_diagnose(const DiagnoseOptions& opts);
 
+struct NeighOptions {
+  std::string interface;
+  bool verify = false;
+  std::string fix;  // "", "replace" or "delete" (a bare --fix means replace)
+  bool fix_given = false;
+  bool force = false;
+  bool dry_run = false;
+  double rate = 200;
+  double timeout = 1.0;
+  double watch = 0;
+  long rounds = 0;
+  bool json = false;
+};
+CLI::App* setup_neigh(CLI::App& parent, NeighOptions& opts);
+int run_neigh(NeighOptions opts);
+
 }  // namespace vpcprobe::app

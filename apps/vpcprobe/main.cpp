@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   CLI::App* ping_cmd = setup_ping(app, ping);
   DiagnoseOptions diagnose;
   CLI::App* diagnose_cmd = setup_diagnose(app, diagnose);
+  NeighOptions neigh;
+  CLI::App* neigh_cmd = setup_neigh(app, neigh);
   TcpOptions tcp;
   CLI::App* tcp_cmd = setup_tcp(app, tcp);
 
@@ -34,6 +36,10 @@ int main(int argc, char** argv) {
   try {
     if (diagnose_cmd->parsed()) return run_diagnose(diagnose);
     if (arp_cmd->parsed()) return run_arp(arp);
+    if (neigh_cmd->parsed()) {
+      neigh.fix_given = neigh_cmd->count("--fix") > 0;
+      return run_neigh(neigh);
+    }
     if (ping_cmd->parsed()) return run_ping(ping);
     if (tcp_cmd->parsed()) return run_tcp(tcp);
   } catch (const std::exception& e) {

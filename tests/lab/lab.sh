@@ -12,16 +12,26 @@
 # db and app listen on TCP 5432. Inside node, names resolve from a hosts file:
 #   db.vpc.internal -> 10.124.0.5, db.public.example -> 198.51.100.10, app.vpc.internal -> 10.125.0.5
 #
-# Usage: lab.sh up | down | heal | fault NAME | exec ROLE CMD... | ns ROLE | faults
+# `lab.sh crowd` (after up) fills the VPC segment for the neighbor audit: a `crowd` host answering
+# for 10.124.1.1-200 (and a few more), node entries for all of them, and planted problems:
+#   10.124.1.201 PERMANENT, wrong MAC        -> stale (pinned)
+#   10.124.1.202 REACHABLE extern_learn, wrong MAC -> stale (pinned)
+#   10.124.1.203 STALE, wrong MAC            -> stale (kernel-managed)
+#   10.124.2.1-3 entries nobody answers for  -> silent
+#   10.124.1.250 held by crowd AND by a `dup` host -> conflict
+#   10.124.3.1   NOARP entry                 -> not verifiable
+#
+# Usage: lab.sh up | down | heal | crowd | fault NAME | exec ROLE CMD... | ns ROLE | faults
 # Namespaces are named "$VPCLAB_PREFIX-ROLE" (default prefix "vpclab"): give each run its own prefix.
 set -euo pipefail
 
 P=${VPCLAB_PREFIX:-vpclab}
-ROLES=(node sw db rtr vrt app)
+ROLES=(node sw db rtr vrt app crowd dup)
+CORE_ROLES=(node sw db rtr vrt app)
 ns() { echo "$P-$1"; }
 in_ns() { local role=$1; shift; ip netns exec "$(ns "$role")" "$@"; }
 
-FAULTS="stale-neighbor stale-neighbor-extern stale-gateway dead-host icmp-blocked port-closed port-dropped port-rejected
+FAULTS="stale-neighbor stale-neighbor-extern stale-kernel stale-gateway dead-host icmp-blocked port-closed port-dropped port-rejected
 router-unreachable blackhole-route vpc-down public-down mtu-blackhole dead-pair"
 
 die() { echo "lab: $*" >&2; exit 3; }
@@ -61,7 +71,7 @@ db_vpc_nic() {  # (re)create db's VPC NIC; a new veth gets a new random MAC
 
 up() {
   need
-  for r in "${ROLES[@]}"; do
+  for r in "${CORE_ROLES[@]}"; do
     ip netns add "$(ns "$r")"
     in_ns "$r" ip link set lo up
     in_ns "$r" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
@@ -118,6 +128,35 @@ down() {
 
 mac_of() { in_ns "$1" cat "/sys/class/net/$2/address"; }
 
+crowd() {
+  for r in crowd dup; do
+    ip netns add "$(ns "$r")"
+    in_ns "$r" ip link set lo up
+    in_ns "$r" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    veth eth0 "$r" "p-$r" sw
+    sw_port "p-$r"
+    in_ns "$r" ip link set eth0 up
+  done
+  local cmac dmac
+  cmac=$(mac_of crowd eth0)
+  dmac=$(mac_of dup eth0)
+  {
+    for i in $(seq 1 203); do echo "addr add 10.124.1.$i/20 dev eth0"; done
+    echo "addr add 10.124.1.250/20 dev eth0"
+  } | in_ns crowd ip -batch -
+  in_ns dup ip addr add 10.124.1.250/20 dev eth0
+  {
+    for i in $(seq 1 200); do echo "neigh replace 10.124.1.$i lladdr $cmac dev vpc0 nud reachable"; done
+    echo "neigh replace 10.124.1.201 lladdr 02:de:ad:00:02:01 dev vpc0 nud permanent"
+    echo "neigh replace 10.124.1.202 lladdr 02:de:ad:00:02:02 dev vpc0 nud reachable extern_learn"
+    echo "neigh replace 10.124.1.203 lladdr 02:de:ad:00:02:03 dev vpc0 nud stale"
+    for i in 1 2 3; do echo "neigh replace 10.124.2.$i lladdr 02:de:ad:00:03:0$i dev vpc0 nud stale"; done
+    echo "neigh replace 10.124.1.250 lladdr $cmac dev vpc0 nud reachable"
+    echo "neigh replace 10.124.3.1 lladdr 02:de:ad:00:04:01 dev vpc0 nud noarp"
+  } | in_ns node ip -batch -
+  echo "crowd MAC $cmac, dup MAC $dmac"
+}
+
 stale_gateway() {  # the VPC router's NIC is replaced; node keeps a PERMANENT entry for the old MAC
   local old; old=$(mac_of vrt eth0)
   in_ns vrt ip link del eth0
@@ -152,6 +191,7 @@ fault() {
   case "${1:-}" in
     stale-neighbor) stale nud permanent ;;
     stale-neighbor-extern) stale nud reachable extern_learn ;;
+    stale-kernel) stale nud reachable ;;  # a kernel-managed entry: heals only when it expires
     stale-gateway) stale_gateway ;;
     dead-host) in_ns db ip addr del 10.124.0.5/20 dev eth0 ;;
     blackhole-route) in_ns node ip route add blackhole 10.124.0.5/32 ;;
@@ -183,6 +223,7 @@ case "${1:-}" in
   up) down; trap 'down' ERR; up; trap - ERR ;;
   down) down ;;
   heal) down; up ;;
+  crowd) crowd ;;
   fault) shift; fault "$@" ;;
   exec) shift; role=$1; shift; in_ns "$role" "$@" ;;
   ns) ns "$2" ;;

@@ -1,4 +1,5 @@
 #include "vpcprobe/model/arp.hpp"
+#include "vpcprobe/model/neigh_audit.hpp"
 
 #include <algorithm>
 #include <set>
@@ -30,6 +31,18 @@ std::string arp_finding_name(ArpFinding f) {
     case ArpFinding::conflict: return "conflict";
   }
   return "unknown";
+}
+
+std::string neigh_class_name(NeighClass c) {
+  switch (c) {
+    case NeighClass::ok: return "ok";
+    case NeighClass::stale: return "stale";
+    case NeighClass::silent: return "silent";
+    case NeighClass::conflict: return "conflict";
+    case NeighClass::not_verifiable: return "not_verifiable";
+    case NeighClass::unchecked: return "unchecked";
+  }
+  return "unchecked";
 }
 
 }  // namespace vpcprobe::model

@@ -126,6 +126,29 @@ Result<std::vector<model::AddrInfo>> NetlinkClient::addresses() {
   return out;
 }
 
+namespace {
+Result<void> ack_result(int err, const char* what) {
+  if (err == 0) return {};
+  if (err == EPERM || err == EACCES)
+    return fail(Errc::permission, fmt::format("{} needs CAP_NET_ADMIN", what));
+  return fail(Errc::system, fmt::format("{}: {}", what, std::strerror(err)));
+}
+}  // namespace
+
+Result<void> NetlinkClient::neigh_replace(int ifindex, const wire::Ipv4& ip, const wire::Mac& mac) {
+  int err = 0;
+  auto msgs = transact(wire::encode_neigh_replace(ifindex, ip, mac, seq_++), false, &err);
+  if (!msgs) return std::unexpected(msgs.error());
+  return ack_result(err, "changing the neighbor table");
+}
+
+Result<void> NetlinkClient::neigh_delete(int ifindex, const wire::Ipv4& ip) {
+  int err = 0;
+  auto msgs = transact(wire::encode_neigh_delete(ifindex, ip, seq_++), false, &err);
+  if (!msgs) return std::unexpected(msgs.error());
+  return ack_result(err, "deleting a neighbor entry");
+}
+
 Result<model::LinkInfo> NetlinkClient::link(int ifindex) {
   int err = 0;
   auto msgs = transact(wire::encode_link_get(ifindex, {}, seq_++), false, &err);

@@ -113,6 +113,32 @@ Bytes encode_link_get(int ifindex, const std::string& name, std::uint32_t seq) {
   return finish(buf, nlh);
 }
 
+namespace {
+Bytes neigh_change(std::uint16_t type, std::uint16_t flags, int ifindex, const Ipv4& ip, const Mac* mac,
+                   std::uint32_t seq) {
+  std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
+  nlh->nlmsg_type = type;
+  nlh->nlmsg_flags = static_cast<std::uint16_t>(NLM_F_REQUEST | NLM_F_ACK | flags);
+  nlh->nlmsg_seq = seq;
+  auto* ndm = static_cast<ndmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ndmsg)));
+  ndm->ndm_family = AF_INET;
+  ndm->ndm_ifindex = ifindex;
+  ndm->ndm_state = mac ? NUD_REACHABLE : 0;
+  mnl_attr_put_u32(nlh, NDA_DST, htonl(ip.value));
+  if (mac) mnl_attr_put(nlh, NDA_LLADDR, mac->bytes.size(), mac->bytes.data());
+  return finish(buf, nlh);
+}
+}  // namespace
+
+Bytes encode_neigh_replace(int ifindex, const Ipv4& ip, const Mac& mac, std::uint32_t seq) {
+  return neigh_change(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, ifindex, ip, &mac, seq);
+}
+
+Bytes encode_neigh_delete(int ifindex, const Ipv4& ip, std::uint32_t seq) {
+  return neigh_change(RTM_DELNEIGH, 0, ifindex, ip, nullptr, seq);
+}
+
 Bytes encode_addr_dump(std::uint32_t seq) {
   std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
   nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());

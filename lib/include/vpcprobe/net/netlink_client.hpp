@@ -26,6 +26,9 @@ class NetlinkClient {
   Result<model::LinkInfo> link(int ifindex);
   Result<model::LinkInfo> link_by_name(const std::string& name);
   Result<std::vector<model::AddrInfo>> addresses();
+  // Writes (CAP_NET_ADMIN, held by this process while it sends): Errc::permission without it.
+  Result<void> neigh_replace(int ifindex, const wire::Ipv4& ip, const wire::Mac& mac);
+  Result<void> neigh_delete(int ifindex, const wire::Ipv4& ip);
 
  private:
   explicit NetlinkClient(sys::UniqueFd fd) : fd_(std::move(fd)) {}

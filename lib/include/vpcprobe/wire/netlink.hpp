@@ -20,6 +20,13 @@ Bytes encode_neigh_dump(int ifindex, std::uint32_t seq);
 // RTM_GETLINK for one interface by index, or (ifindex 0) by name.
 Bytes encode_link_get(int ifindex, const std::string& name, std::uint32_t seq);
 
+// RTM_NEWNEIGH (create or replace) for ip -> mac on ifindex, state REACHABLE: the entry is handed
+// back to the kernel's state machine (no PERMANENT, no extern_learn), as `ip neigh replace ... nud
+// reachable`. Acknowledged (NLM_F_ACK).
+Bytes encode_neigh_replace(int ifindex, const Ipv4& ip, const Mac& mac, std::uint32_t seq);
+// RTM_DELNEIGH for ip on ifindex, acknowledged.
+Bytes encode_neigh_delete(int ifindex, const Ipv4& ip, std::uint32_t seq);
+
 // RTM_GETADDR dump of IPv4 addresses.
 Bytes encode_addr_dump(std::uint32_t seq);
 
