@@ -88,6 +88,15 @@ LayerResult eval_link(const PathResult& p) {
   }
   if (!p.link) return result(Layer::link, Check::skipped, "no interface");
   const auto& l = *p.link;
+  // Another interface is down: it may be the one this path should take (its route vanished with it).
+  if (l.admin_up() && l.lower_up() && !p.other_down_links.empty() && p.route && p.route->gateway) {
+    const auto& [down, addr] = p.other_down_links.front();
+    return result(Layer::link, Check::warn, fmt::format("{} up; {} DOWN", l.name, down.name),
+                  {fmt::format("Interface {} ({}/{}) is {}; if {} should be reached through it, its routes went away with it "
+                               "and the kernel now uses {} via {}.", down.name, addr.addr.to_string(), addr.prefix_len,
+                               down.admin_up() ? "without carrier" : "administratively down", ip_of(p), l.name,
+                               p.route->gateway->to_string())});
+  }
   if (!l.admin_up())
     return result(Layer::link, Check::fail, l.name + " DOWN", {fmt::format("Interface {} is administratively down.", l.name)});
   if (!l.lower_up() || (l.carrier && *l.carrier == 0))
@@ -109,9 +118,9 @@ LayerResult eval_neighbor(const PathResult& p) {
       return result(Layer::neighbor, Check::pass, fmt::format("{} (not ARP-probed)", hop),
                     {fmt::format("The target answered, so {} forwards traffic.", who)});
     if (!p.arp_not_run) return result(Layer::neighbor, Check::skipped, "not applicable");
-    std::string entry = p.neigh_before ? entry_words(*p.neigh_before) : std::string("no entry");
+    std::string entry = p.neigh_before ? "the kernel entry is " + entry_words(*p.neigh_before) : "the kernel has no entry for it";
     return result(Layer::neighbor, p.arp_not_run->find("CAP_NET_RAW") != std::string::npos ? Check::not_tested : Check::skipped,
-                  "not ARP-probed", {fmt::format("ARP to {} was not sent ({}); the kernel entry is {}.", who, *p.arp_not_run, entry)});
+                  "not ARP-probed", {fmt::format("ARP to {} was not sent ({}); {}.", who, *p.arp_not_run, entry)});
   }
   model::ArpReport ar;
   ar.target = *p.next_hop;
@@ -197,7 +206,11 @@ LayerResult eval_transport(const PathResult& p) {
 }
 
 LayerResult eval_mtu(const PathResult& p) {
-  if (p.mtu_probes.empty()) return result(Layer::mtu, Check::skipped, p.mtu_not_run.value_or("not probed"));
+  if (p.mtu_probes.empty()) {
+    if (p.mtu_not_run && (p.mtu_not_run->find("CAP_NET_RAW") != std::string::npos || *p.mtu_not_run == "interrupted"))
+      return result(Layer::mtu, Check::not_tested, "not probed", {fmt::format("DF echo requests were not sent: {}.", *p.mtu_not_run)});
+    return result(Layer::mtu, Check::skipped, p.mtu_not_run.value_or("not probed"));
+  }
   if (!p.echo || p.echo->outcome != model::EchoOutcome::reply)
     return result(Layer::mtu, Check::skipped, "needs echo replies");
   std::uint32_t largest_ok = 0, biggest = 0, smallest_silent = 0;

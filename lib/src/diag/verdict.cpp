@@ -138,13 +138,20 @@ std::string unknown_sentence(const PathResult& p, const PathJudgement& j) {
   if (j.failed)
     return fmt::format("The {} path to {} fails at the {} layer, but the {} layer could not be tested and could be the cause.",
                        p.role, target_words(p), model::layer_name(j.failed->layer), list);
-  return fmt::format("The {} path to {} could not be shown to work: {} not tested.", p.role, target_words(p),
-                     list.empty() ? std::string("nothing answered and nothing failed") : list);
+  if (list.empty())
+    return fmt::format("The {} path to {} could not be shown to work: nothing answered and nothing failed.", p.role, target_words(p));
+  return fmt::format("The {} path to {} could not be shown to work: the {} layer{} could not be tested.", p.role,
+                     target_words(p), list, names.size() == 1 ? "" : "s");
 }
 
-void add_evidence(model::Verdict& v, const PathResult& p, const PathJudgement& j) {
+void add_evidence(model::Verdict& v, const PathResult& p, const PathJudgement& j,
+                  const std::vector<LayerResult>* layers = nullptr) {
   if (j.failed)
     for (auto& e : j.failed->evidence) v.evidence.push_back(fmt::format("{}: {}", p.role, e));
+  if (layers)
+    for (const auto& l : *layers)
+      if (l.check == Check::warn)
+        for (auto& e : l.evidence) v.evidence.push_back(fmt::format("{} (warning): {}", p.role, e));
   for (auto* l : j.untested_below)
     for (auto& e : l->evidence) v.evidence.push_back(fmt::format("{} (not tested): {}", p.role, e));
 }
@@ -174,10 +181,12 @@ model::Verdict decide(const PathResult& priv, const std::vector<LayerResult>& pr
     return v;
   }
   if (priv_ok && uj && uj->status == Status::unknown) {
-    v.status = uj->failed ? Status::degraded : Status::unknown;
-    v.layer = Layer::unknown;
-    v.path = pub->role;
-    v.summary = unknown_sentence(*pub, *uj) + " " + healthy_words(priv, priv_layers);
+    // The public path is only the baseline: when it cannot be shown to work but did not fail
+    // either, the verdict stands on the private path, with the gap said out loud.
+    v.status = uj->failed ? Status::degraded : Status::ok;
+    v.layer = uj->failed ? Layer::unknown : Layer::none;
+    v.path = uj->failed ? pub->role : "none";
+    v.summary = healthy_words(priv, priv_layers) + " " + unknown_sentence(*pub, *uj);
     add_evidence(v, *pub, *uj);
     return v;
   }
@@ -199,8 +208,8 @@ model::Verdict decide(const PathResult& priv, const std::vector<LayerResult>& pr
     v.path = "both";
     v.layer = pj.layer;
     v.summary = failure_sentence(priv, pj) + " " + (uj->status == Status::unknown ? unknown_sentence(*pub, *uj) : failure_sentence(*pub, *uj));
-    add_evidence(v, priv, pj);
-    add_evidence(v, *pub, *uj);
+    add_evidence(v, priv, pj, &priv_layers);
+    add_evidence(v, *pub, *uj, pub_layers);
     v.fix = fix_for(priv, pj.layer);
     return v;
   }
@@ -215,7 +224,7 @@ model::Verdict decide(const PathResult& priv, const std::vector<LayerResult>& pr
   v.summary = failure_sentence(bad, bj);
   if (private_fails && pub) v.summary += " " + healthy_words(*pub, *pub_layers);
   if (!private_fails) v.summary += " " + healthy_words(priv, priv_layers);
-  add_evidence(v, bad, bj);
+  add_evidence(v, bad, bj, private_fails ? &priv_layers : pub_layers);
   v.fix = fix_for(bad, bj.layer);
   return v;
 }

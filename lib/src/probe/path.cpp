@@ -27,9 +27,11 @@ void read_kernel_view(net::NetlinkClient& nl, model::PathResult& p) {
   // not at all): that is the link layer failing, whatever the route now says.
   if (auto addrs = nl.addresses()) {
     for (const auto& a : *addrs) {
-      if (a.ifindex == route->oif || !a.contains(ip) || a.prefix_len == 0) continue;
+      if (a.ifindex == route->oif || a.addr.is_loopback()) continue;
       auto link = nl.link(a.ifindex);
-      if (link && (!link->admin_up() || !link->lower_up())) p.down_links_for_target.emplace_back(*link, a);
+      if (!link || (link->flags & model::iff::loopback) || (link->admin_up() && link->lower_up())) continue;
+      if (a.contains(ip) && a.prefix_len > 0) p.down_links_for_target.emplace_back(*link, a);
+      else p.other_down_links.emplace_back(*link, a);
     }
   }
   if (!route->usable() || route->type == model::RouteType::local || !p.link) return;

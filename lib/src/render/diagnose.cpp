@@ -47,7 +47,8 @@ std::string path_title(const model::PathResult& p) {
 }
 
 std::string cell(const model::LayerResult& l, std::size_t width, const Style& st) {
-  std::string text = l.summary.size() > width - 2 ? l.summary.substr(0, width - 5) + "..." : l.summary;
+  // at least one space before the next column
+  std::string text = l.summary.size() > width - 3 ? l.summary.substr(0, width - 6) + "..." : l.summary;
   std::string pad(width - 2 - text.size(), ' ');
   return st.paint(symbol(l.check), color_of(l.check)) + " " + text + pad;
 }
@@ -80,7 +81,7 @@ json path_json(const model::PathResult& p, const std::vector<model::LayerResult>
   json j;
   j["input"] = p.input;
   j["port"] = p.port ? json(*p.port) : json(nullptr);
-  j["target"] = p.target ? json{{"ip", p.target->addr.to_string()}, {"resolved", p.target->was_name},
+  j["target"] = p.target ? json{{"name", p.target->name}, {"ip", p.target->addr.to_string()}, {"resolved", p.target->was_name},
                                 {"resolve_ms", round3(p.target->resolve_ms)}}
                          : json(nullptr);
   j["layers"] = layers_json(layers);
@@ -106,7 +107,8 @@ json path_json(const model::PathResult& p, const std::vector<model::LayerResult>
             {"outcome", model::echo_outcome_name(p.echo->outcome)},
             {"rtt_ms", p.echo->outcome == model::EchoOutcome::reply ? json(round3(p.echo->rtt_ms)) : json(nullptr)},
             {"icmp_error", p.echo->error ? json{{"type", p.echo->error->type}, {"code", p.echo->error->code},
-                                                {"meaning", p.echo->error->meaning}, {"from", p.echo->error->from.to_string()}}
+                                                {"meaning", p.echo->error->meaning}, {"from", p.echo->error->from.to_string()},
+                                                {"mtu", p.echo->error->mtu ? json(p.echo->error->mtu) : json(nullptr)}}
                                          : json(nullptr)}};
   json tcp = nullptr;
   if (p.tcp)
@@ -145,7 +147,7 @@ std::string diagnose_text(const model::Diagnosis& d, bool color) {
   out += fmt::format("  private {}", path_title(d.private_path));
   if (d.public_path) out += fmt::format("  vs  public {}", path_title(*d.public_path));
   out += "\n\n";
-  out += fmt::format("{:<10} {:<{}}{}\n", "layer", "private", kWidth, d.public_path ? "public" : "");
+  out += d.public_path ? fmt::format("{:<10} {:<{}}public\n", "layer", "private", kWidth) : fmt::format("{:<10} private\n", "layer");
   for (std::size_t i = 0; i < d.private_layers.size(); ++i) {
     out += fmt::format("{:<10} {}", model::layer_name(d.private_layers[i].layer), cell(d.private_layers[i], kWidth, st));
     if (d.public_path && i < d.public_layers.size()) out += cell(d.public_layers[i], kWidth, st);
@@ -157,7 +159,9 @@ std::string diagnose_text(const model::Diagnosis& d, bool color) {
   const char* vcolor = v.status == model::Status::ok ? "32;1" : v.status == model::Status::degraded ? "33;1" : "31;1";
   out += "\n";
   std::string head = status_word(v.status);
-  if (v.status != model::Status::ok) head += fmt::format(" ({} layer, {} path)", model::layer_name(v.layer), v.path);
+  if (v.status != model::Status::ok)
+    head += v.layer == model::Layer::unknown ? fmt::format(" ({} path)", v.path)
+                                             : fmt::format(" ({} layer, {} path)", model::layer_name(v.layer), v.path);
   out += st.paint(head, vcolor) + ": " + v.summary + "\n";
   if (!v.evidence.empty()) {
     out += "evidence:\n";

@@ -78,7 +78,8 @@ std::string ping_line(const model::PingReport& r, const model::EchoResult& e) {
       return fmt::format("{} bytes from {}: icmp_seq={}{} time={:.3f} ms\n", e.bytes, r.target.addr.to_string(), e.seq,
                          e.ttl ? fmt::format(" ttl={}", *e.ttl) : "", e.rtt_ms);
     case model::EchoOutcome::icmp_error:
-      return fmt::format("From {} icmp_seq={} {}\n", e.error->from.to_string(), e.seq, icmp_error_text(*e.error));
+      return fmt::format("From {} icmp_seq={} {} (ICMP type {} code {})\n", e.error->from.to_string(), e.seq, e.error->meaning,
+                         e.error->type, e.error->code);
     case model::EchoOutcome::timeout:
       return fmt::format("no reply for icmp_seq={}\n", e.seq);
     case model::EchoOutcome::send_error:
@@ -128,7 +129,7 @@ std::string ping_json(const model::PingReport& r) {
                   {"errors", c.errors},
                   {"loss_percent", round3(model::loss_percent(c.sent, c.received))},
                   {"rtt_ms", detail::rtt_json(model::rtt_stats(c.rtts))},
-                  {"rejected", r.rejected},
+                  {"ignored_packets", r.rejected},
                   {"elapsed_ms", round3(r.elapsed_ms)},
                   {"interrupted", r.interrupted}};
   j["status"] = model::status_name(r.status);
@@ -200,8 +201,16 @@ std::string tcp_json(const model::TcpReport& r) {
   j["method"] = model::method_name(r.method);
   j["ports"] = ports;
   j["probes"] = probes;
-  j["summary"] = {{"rtt_ms", detail::rtt_json(model::rtt_stats(rtts))},
-                  {"rejected", r.rejected},
+  auto state_count = [&](model::TcpState st) {
+    return std::count_if(r.probes.begin(), r.probes.end(), [&](const model::TcpResult& t) { return t.state == st; });
+  };
+  j["summary"] = {{"open", state_count(model::TcpState::open)},
+                  {"closed", state_count(model::TcpState::closed)},
+                  {"rejected", state_count(model::TcpState::rejected)},
+                  {"filtered", state_count(model::TcpState::filtered)},
+                  {"errors", state_count(model::TcpState::error)},
+                  {"rtt_ms", detail::rtt_json(model::rtt_stats(rtts))},
+                  {"ignored_packets", r.rejected},
                   {"elapsed_ms", round3(r.elapsed_ms)},
                   {"interrupted", r.interrupted}};
   j["status"] = model::status_name(r.status);

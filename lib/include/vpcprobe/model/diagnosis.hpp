@@ -56,6 +56,7 @@ struct PathResult {
   // link: the output interface, and interfaces that are down but hold the target's subnet
   std::optional<LinkInfo> link;
   std::vector<std::pair<LinkInfo, AddrInfo>> down_links_for_target;
+  std::vector<std::pair<LinkInfo, AddrInfo>> other_down_links;  // down, with an address, not the target's subnet
   // neighbor: the next hop's entry before and after, and what ARP saw
   std::optional<wire::Ipv4> next_hop;
   std::optional<NeighEntry> neigh_before;
