@@ -25,7 +25,7 @@ CLI::App* setup_arp(CLI::App& parent, ArpOptions& o) {
   cmd->add_option("-i,--interval", o.interval, "seconds between rounds")->capture_default_str();
   cmd->add_option("-w,--timeout", o.timeout, "seconds to wait for replies after the last round")->capture_default_str();
   cmd->add_flag("--json", o.json, "print one JSON object (schema vpcprobe.arp/1)");
-  cmd->add_option("--pcap", o.pcap, "write every packet sent and received to this pcap file (needs CAP_NET_RAW)");
+  cmd->add_option("--pcap", o.pcap, "write this run's packets (with any other ARP and ICMP seen meanwhile) to a pcap file (needs CAP_NET_RAW)");
   return cmd;
 }
 
@@ -34,8 +34,7 @@ int run_arp(const ArpOptions& o) {
   for (auto check : {check_count("--count", o.count, 100000), check_seconds("--interval", o.interval, 0.001, 3600),
                      check_seconds("--timeout", o.timeout, 0.001, 3600), net::check_host_syntax(o.target)})
     if (!check) return report_error(check.error());
-  if (!o.interface.empty() && o.interface.size() > 15)
-    return report_error(fmt::format("interface name '{}' is longer than 15 characters", o.interface), kExitUnknown);
+  if (auto ok = check_interface(o.interface); !ok) return report_error(ok.error());
 
   // 2. Privileged resources first, then drop every privilege before any packet is read.
   auto sock = sys::open_arp_socket();
@@ -98,7 +97,15 @@ int run_arp(const ArpOptions& o) {
   spec.count = static_cast<int>(o.count);
   spec.interval = std::chrono::milliseconds(static_cast<long>(o.interval * 1000));
   spec.wait = std::chrono::milliseconds(static_cast<long>(o.timeout * 1000));
-  probe::async_arp(io, channel, spec, [&](model::ArpProbeResult r) { report.probe = std::move(r); });
+  bool interrupted = false;
+  auto op = probe::async_arp(io, channel, spec, [&](model::ArpProbeResult r) {
+    report.probe = std::move(r);
+    io.stop();
+  });
+  auto signals = on_interrupt(io, [&] {
+    interrupted = true;
+    op->cancel();
+  });
   io.run();
   pcap.finish();
 
@@ -106,6 +113,7 @@ int run_arp(const ArpOptions& o) {
   auto after = nl->neigh_get(target->addr, link->ifindex);
   if (after) report.after = *after;
   report.verdict = diag::arp_verdict(report);
+  if (interrupted) report.verdict.details.push_back("Interrupted: the report covers the rounds sent so far.");
   std::string out = o.json ? render::arp_json(report) : render::arp_text(report);
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);

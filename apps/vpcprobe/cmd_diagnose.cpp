@@ -26,7 +26,7 @@ CLI::App* setup_diagnose(CLI::App& parent, DiagnoseOptions& o) {
   cmd->add_option("-p,--port", o.port, "TCP port for paths given without one");
   cmd->add_option("--timeout", o.timeout, "seconds every probe may wait; the whole diagnosis takes about this long")->capture_default_str();
   cmd->add_flag("--json", o.json, "print one JSON object (schema vpcprobe.diagnose/1)");
-  cmd->add_option("--pcap", o.pcap, "write every packet sent and received to this pcap file (needs CAP_NET_RAW)");
+  cmd->add_option("--pcap", o.pcap, "write this run's packets (with any other ARP and ICMP seen meanwhile) to a pcap file (needs CAP_NET_RAW)");
   cmd->add_option("--color", o.color, "auto, always or never (auto: on a terminal, unless NO_COLOR is set)")->capture_default_str();
   return cmd;
 }
@@ -184,6 +184,15 @@ int run_diagnose(const DiagnoseOptions& o) {
   probe::read_neighbor_after(*nl, d.private_path);
   if (d.public_path) probe::read_neighbor_after(*nl, *d.public_path);
   d.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (interrupted) {
+    for (auto* p : {&d.private_path, d.public_path ? &*d.public_path : nullptr}) {
+      if (!p) continue;
+      if (p->next_hop && !p->arp && !p->arp_not_run) p->arp_not_run = "interrupted (needs CAP_NET_RAW)";
+      if (!p->echo && !p->echo_not_run) p->echo_not_run = "interrupted";
+      if (p->port && !p->tcp && !p->tcp_not_run) p->tcp_not_run = "interrupted";
+      if (p->mtu_probes.empty() && !p->mtu_not_run) p->mtu_not_run = "interrupted";
+    }
+  }
   diag::judge(d);
   if (interrupted) d.verdict.evidence.push_back("interrupted before every probe finished");
   print(o.json ? render::diagnose_json(d) : render::diagnose_text(d, use_color(o.color)));

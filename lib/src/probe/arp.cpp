@@ -22,11 +22,13 @@ double ms_between(net::Clock::time_point from, net::Clock::time_point to) {
   return duration<double, std::milli>(to - from).count();
 }
 
-class ArpOperation : public std::enable_shared_from_this<ArpOperation> {
+class ArpOperation : public Operation, public std::enable_shared_from_this<ArpOperation> {
  public:
   ArpOperation(asio::io_context& io, net::Channel& ch, ArpSpec spec,
                std::function<void(model::ArpProbeResult)> done)
       : io_(io), channel_(ch), spec_(std::move(spec)), done_(std::move(done)), timer_(io) {}
+
+  void cancel() override { finish(); }
 
   void start() {
     started_ = steady_clock::now();
@@ -126,6 +128,7 @@ class ArpOperation : public std::enable_shared_from_this<ArpOperation> {
   void finish() {
     if (finished_) return;
     finished_ = true;
+    timer_.cancel();
     channel_.unsubscribe(listener_);
     result_.elapsed_ms = duration<double, std::milli>(steady_clock::now() - started_).count();
     auto done = std::move(done_);
@@ -153,9 +156,11 @@ class ArpOperation : public std::enable_shared_from_this<ArpOperation> {
 
 }  // namespace
 
-void async_arp(asio::io_context& io, net::Channel& channel, const ArpSpec& spec,
-               std::function<void(model::ArpProbeResult)> done) {
-  std::make_shared<ArpOperation>(io, channel, spec, std::move(done))->start();
+OperationPtr async_arp(asio::io_context& io, net::Channel& channel, const ArpSpec& spec,
+                       std::function<void(model::ArpProbeResult)> done) {
+  auto op = std::make_shared<ArpOperation>(io, channel, spec, std::move(done));
+  op->start();
+  return op;
 }
 
 }  // namespace vpcprobe::probe

@@ -34,8 +34,11 @@ std::uint16_t Identity::icmp_id() const {
 std::uint16_t Identity::seq_base() const { return static_cast<std::uint16_t>(mix(2) & 0x7fff); }
 
 std::uint16_t Identity::tcp_source_port(int index) const {
-  auto base = static_cast<long>(mix(3) % 10000);
-  return static_cast<std::uint16_t>(40000 + (base + index) % 20000);
+  // Above Linux's default ephemeral range (32768-60999), so a SYN-ACK for us never belongs to a
+  // connection of the host's own.
+  constexpr long kFirst = 61000, kCount = 65536 - kFirst;
+  auto base = static_cast<long>(mix(3) % kCount);
+  return static_cast<std::uint16_t>(kFirst + (base + index) % kCount);
 }
 
 std::uint32_t Identity::tcp_isn(const wire::Ipv4& src, const wire::Ipv4& dst, std::uint16_t sport, std::uint16_t dport) const {

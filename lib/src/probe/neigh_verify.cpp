@@ -38,16 +38,6 @@ Result<InterfaceView> read_interfaces(net::NetlinkClient& nl, const std::vector<
   return v;
 }
 
-namespace {
-
-// A Schedule launch wraps an ARP operation, which has no handle of its own to cancel: the wrapper
-// records that the run was cut short; the ARP operation ends by itself within its timeout.
-struct NoCancel : Operation {
-  void cancel() override {}
-};
-
-}  // namespace
-
 std::shared_ptr<Schedule> async_verify(asio::io_context& io, net::Channel& arp, const InterfaceView& ifaces,
                                        std::vector<model::NeighAudit>& audits, const VerifySpec& spec,
                                        std::function<void()> done) {
@@ -90,7 +80,7 @@ std::shared_ptr<Schedule> async_verify(asio::io_context& io, net::Channel& arp, 
       [&io, &arp, &audits, jobs, progress = spec.progress, finished = std::make_shared<std::size_t>(0)](
           int index, std::function<void()> completed) -> OperationPtr {
         const auto& job = (*jobs)[static_cast<std::size_t>(index)];
-        async_arp(io, arp, job.arp, [&audits, idx = job.audit, completed, progress, finished, total = jobs->size()](model::ArpProbeResult r) {
+        return async_arp(io, arp, job.arp, [&audits, idx = job.audit, completed, progress, finished, total = jobs->size()](model::ArpProbeResult r) {
           auto& a = audits[idx];
           a.answering = r.answering_macs();
           a.cls = diag::classify(a.before, r);
@@ -98,7 +88,6 @@ std::shared_ptr<Schedule> async_verify(asio::io_context& io, net::Channel& arp, 
           if (progress) progress(++*finished, total);
           completed();
         });
-        return std::make_shared<NoCancel>();
       },
       std::move(done));
   schedule->start();

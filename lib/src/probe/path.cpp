@@ -106,10 +106,10 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
       spec.wait = timeout - spec.interval;
       spec.finish_when_answered = true;
       pending->add();
-      async_arp(io, *s.arp, spec, [&p, pending](model::ArpProbeResult r) {
+      ops.push_back(async_arp(io, *s.arp, spec, [&p, pending](model::ArpProbeResult r) {
         p.arp = std::move(r);
         pending->complete();
-      });
+      }));
     }
   }
 

@@ -10,6 +10,7 @@
 #include "vpcprobe/model/arp.hpp"
 #include "vpcprobe/net/asio.hpp"
 #include "vpcprobe/net/channel.hpp"
+#include "vpcprobe/probe/operation.hpp"
 #include "vpcprobe/wire/addr.hpp"
 
 namespace vpcprobe::probe {
@@ -26,7 +27,8 @@ struct ArpSpec {
   bool finish_when_answered = false;  // stop after the first answered round (plus a short grace)
 };
 
-void async_arp(asio::io_context& io, net::Channel& channel, const ArpSpec& spec,
-               std::function<void(model::ArpProbeResult)> done);
+// cancel() ends it at once with what it has so far.
+OperationPtr async_arp(asio::io_context& io, net::Channel& channel, const ArpSpec& spec,
+                       std::function<void(model::ArpProbeResult)> done);
 
 }  // namespace vpcprobe::probe

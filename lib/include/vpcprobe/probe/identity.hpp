@@ -15,8 +15,8 @@ class Identity {
 
   std::uint16_t icmp_id() const;
   std::uint16_t seq_base() const;
-  // Source port of the run's probe number `index`: a random base in 40000-49999 plus the index
-  // (wrapping inside 40000-59999), so no two probes of a run share a port.
+  // Source port of the run's probe number `index`: a random base in 61000-65535 plus the index
+  // (wrapping inside that range), so no two of a run's first 4536 probes share a port.
   std::uint16_t tcp_source_port(int index) const;
   std::uint32_t tcp_isn(const wire::Ipv4& src, const wire::Ipv4& dst, std::uint16_t sport, std::uint16_t dport) const;
   // 8 bytes for an echo payload, tied to the sequence number.
