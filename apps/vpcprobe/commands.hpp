@@ -79,4 +79,10 @@ struct NeighOptions {
 CLI::App* setup_neigh(CLI::App& parent, NeighOptions& opts);
 int run_neigh(NeighOptions opts);
 
+struct SelfCheckOptions {
+  bool json = false;
+};
+CLI::App* setup_self_check(CLI::App& parent, SelfCheckOptions& opts);
+int run_self_check(const SelfCheckOptions& opts);
+
 }  // namespace vpcprobe::app

@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   CLI::App* diagnose_cmd = setup_diagnose(app, diagnose);
   NeighOptions neigh;
   CLI::App* neigh_cmd = setup_neigh(app, neigh);
+  SelfCheckOptions self_check;
+  CLI::App* self_check_cmd = setup_self_check(app, self_check);
   TcpOptions tcp;
   CLI::App* tcp_cmd = setup_tcp(app, tcp);
 
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
   try {
     if (diagnose_cmd->parsed()) return run_diagnose(diagnose);
     if (arp_cmd->parsed()) return run_arp(arp);
+    if (self_check_cmd->parsed()) return run_self_check(self_check);
     if (neigh_cmd->parsed()) {
       neigh.fix_given = neigh_cmd->count("--fix") > 0;
       return run_neigh(neigh);

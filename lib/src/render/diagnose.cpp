@@ -168,6 +168,12 @@ std::string diagnose_text(const model::Diagnosis& d, bool color) {
     for (auto& e : v.evidence) out += "  - " + e + "\n";
   }
   if (v.fix) out += st.paint("fix:", "1") + " " + *v.fix + "\n";
+  std::size_t untested = 0;
+  for (const auto* layers : {&d.private_layers, &d.public_layers})
+    for (const auto& l : *layers) untested += l.check == Check::not_tested;
+  if (untested)
+    out += fmt::format("{} check{} not tested (marked ?): run `vpcprobe self-check` to see which privileges are missing\n",
+                       untested, untested == 1 ? " was" : "s were");
   out += fmt::format("(checked all layers of {} path{} at once in {:.0f} ms)\n", d.public_path ? 2 : 1,
                      d.public_path ? "s" : "", d.duration_ms);
   return out;
@@ -184,6 +190,17 @@ std::string diagnose_json(const model::Diagnosis& d) {
                   {"fix", d.verdict.fix ? json(*d.verdict.fix) : json(nullptr)}};
   j["paths"] = {{"private", path_json(d.private_path, d.private_layers)},
                 {"public", d.public_path ? path_json(*d.public_path, d.public_layers) : json(nullptr)}};
+  // Degraded runs say exactly which checks did not run, and why.
+  json not_tested = json::array();
+  auto collect = [&](const char* path, const std::vector<model::LayerResult>& layers) {
+    for (const auto& l : layers)
+      if (l.check == Check::not_tested)
+        not_tested.push_back({{"path", path}, {"layer", model::layer_name(l.layer)},
+                              {"reason", l.evidence.empty() ? l.summary : l.evidence.front()}});
+  };
+  collect("private", d.private_layers);
+  if (d.public_path) collect("public", d.public_layers);
+  j["not_tested"] = not_tested;
   j["duration_ms"] = detail::round3(d.duration_ms);
   j["timeout_s"] = d.timeout_s;
   return j.dump(2) + "\n";

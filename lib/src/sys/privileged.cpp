@@ -127,8 +127,10 @@ bool has_effective(Cap cap) {
 }
 
 Result<void> drop_privileges(KeepCaps keep) {
+  // Decided before the uid change, which clears the effective set.
+  const bool keep_admin = keep.net_admin && has_effective(Cap::net_admin);
   // Leaving setuid root first: the kernel clears capabilities on the uid change unless asked not to.
-  if (keep.net_admin) prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+  if (keep_admin) prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
   uid_t ruid = getuid();
   gid_t rgid = getgid();
   if (getegid() != rgid && setresgid(rgid, rgid, rgid) != 0)
@@ -138,13 +140,10 @@ Result<void> drop_privileges(KeepCaps keep) {
 
   cap_t caps = cap_init();  // all clear
   if (!caps) return fail(Errc::system, "cap_init failed");
-  if (keep.net_admin) {
+  if (keep_admin) {
     cap_value_t admin[] = {CAP_NET_ADMIN};
-    bool had = has_effective(Cap::net_admin);
-    if (had) {
-      cap_set_flag(caps, CAP_PERMITTED, 1, admin, CAP_SET);
-      cap_set_flag(caps, CAP_EFFECTIVE, 1, admin, CAP_SET);
-    }
+    cap_set_flag(caps, CAP_PERMITTED, 1, admin, CAP_SET);
+    cap_set_flag(caps, CAP_EFFECTIVE, 1, admin, CAP_SET);
   }
   int rc = cap_set_proc(caps);
   cap_free(caps);
