@@ -144,6 +144,8 @@ int run_diagnose(const DiagnoseOptions& o) {
       auto bound = probe::bind_ping_socket(*ps.icmp, ps.icmp_id);
       if (!bound) return report_error(bound.error());
       ps.icmp_id = *bound;
+    } else if (auto filtered = probe::filter_echo_replies(*ps.icmp, ps.icmp_id); !filtered) {
+      return report_error(filtered.error());
     }
   }
   if (sockets.icmp_df) {
@@ -153,6 +155,8 @@ int run_diagnose(const DiagnoseOptions& o) {
       auto bound = probe::bind_ping_socket(*ps.icmp_df, ps.icmp_df_id);
       if (!bound) return report_error(bound.error());
       ps.icmp_df_id = *bound;
+    } else if (auto filtered = probe::filter_echo_replies(*ps.icmp_df, ps.icmp_df_id); !filtered) {
+      return report_error(filtered.error());
     }
   }
   ps.icmp_missing = sockets.icmp_missing;

@@ -68,6 +68,8 @@ int run_ping(const PingOptions& o) {
     auto bound = probe::bind_ping_socket(channel, id);
     if (!bound) return report_error(bound.error());
     id = *bound;
+  } else if (auto filtered = probe::filter_echo_replies(channel, id); !filtered) {
+    return report_error(filtered.error());
   }
   if (!o.json) print(render::ping_header(report));
 

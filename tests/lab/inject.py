@@ -5,7 +5,10 @@ sequences never sent, wrong payloads, ICMP errors quoting other packets, SYN-ACK
 wrong ack. The real answers are blocked by the test (nft), so every probe should end unanswered and
 every forgery should be counted as ignored.
 
-usage: inject.py IFACE icmp|tcp [SECONDS]
+usage: inject.py IFACE icmp|tcp|arp|flood [SECONDS]
+  arp:   answers ARP requests for addresses nobody holds with replies for another IP, lying
+         hlen/plen, VLAN framing, and replies addressed to another host
+  flood: sends unrelated ICMP echo replies to 10.124.0.2 as fast as it can (raw sockets see all)
 Prints one line per forged packet sent ("sent KIND"), and stops after SECONDS (default 10)."""
 import select
 import socket
@@ -46,9 +49,68 @@ def tcp(src: bytes, dst: bytes, sport, dport, seq, ack, flags) -> bytes:
     return hdr[:16] + struct.pack("!H", c) + hdr[18:]
 
 
+def arp_frame(dst_mac, src_mac, op, sha, spa, tha, tpa, hlen=6, plen=4, vlan=None):
+    eth = dst_mac + src_mac
+    if vlan is not None:
+        eth += struct.pack("!HH", 0x8100, vlan)
+    eth += struct.pack("!H", 0x0806)
+    body = struct.pack("!HHBBH", 1, 0x0800, hlen, plen, op) + sha + spa + tha + tpa
+    frame = eth + body
+    return frame + bytes(max(0, 60 - len(frame)))
+
+
+def arp_mode(iface, deadline):
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0806))
+    sock.bind((iface, 0))
+    my_mac = sock.getsockname()[4]
+    sent = 0
+    while time.monotonic() < deadline:
+        r, _, _ = select.select([sock], [], [], 0.1)
+        if not r:
+            continue
+        frame, addr = sock.recvfrom(65535)
+        if addr[2] == socket.PACKET_OUTGOING or len(frame) < 42:
+            continue
+        op, sha, spa, tpa = struct.unpack("!H", frame[20:22])[0], frame[22:28], frame[28:32], frame[38:42]
+        if op != 1 or socket.inet_ntoa(tpa) not in ("10.124.0.99",):
+            continue
+        other_ip = socket.inet_aton("10.124.0.98")
+        other_mac = b"\x02\x00\x00\x00\x0b\x0b"
+        forged = {
+            "reply-for-another-ip": arp_frame(sha, my_mac, 2, my_mac, other_ip, sha, spa),
+            "reply-lying-hlen": arp_frame(sha, my_mac, 2, my_mac, tpa, sha, spa, hlen=16),
+            "reply-lying-plen": arp_frame(sha, my_mac, 2, my_mac, tpa, sha, spa, plen=16),
+            "reply-vlan-tagged": arp_frame(sha, my_mac, 2, my_mac, tpa, sha, spa, vlan=42),
+            "reply-to-another-host": arp_frame(b"\xff" * 6, my_mac, 2, my_mac, tpa, other_mac, spa),
+            "reply-to-another-ip": arp_frame(sha, my_mac, 2, my_mac, tpa, sha, socket.inet_aton("10.124.0.77")),
+            "request-not-reply": arp_frame(sha, my_mac, 1, my_mac, tpa, sha, spa),
+        }
+        for kind, f in forged.items():
+            sock.send(f)
+            sent += 1
+            print("sent", kind, flush=True)
+    print("total", sent, flush=True)
+
+
+def flood_mode(deadline):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    sent = 0
+    seq = 0
+    while time.monotonic() < deadline:
+        for _ in range(200):
+            seq = (seq + 1) & 0xFFFF
+            sock.sendto(icmp(0, 0, struct.pack("!HH", (seq * 7919) & 0xFFFF, seq), bytes(56)), ("10.124.0.2", 0))
+            sent += 1
+    print("total", sent, flush=True)
+
+
 def main():
     iface, mode = sys.argv[1], sys.argv[2]
     seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 10.0
+    if mode == "arp":
+        return arp_mode(iface, time.monotonic() + seconds)
+    if mode == "flood":
+        return flood_mode(time.monotonic() + seconds)
     sniff = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(ETH_P_IP))
     sniff.bind((iface, 0))
     raw_icmp = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)

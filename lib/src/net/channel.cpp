@@ -23,6 +23,8 @@ constexpr int kMaxPerWakeup = 256;  // bounded work per wake-up under a flood
 Channel::Channel(asio::io_context& io, sys::UniqueFd fd) : fd_(std::move(fd)), desc_(io) {
   int one = 1;
   ::setsockopt(fd_.get(), SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+  // Packet sockets: learn about VLAN tags the NIC stripped (harmless no-op on other sockets).
+  ::setsockopt(fd_.get(), SOL_PACKET, PACKET_AUXDATA, &one, sizeof one);
   // The descriptor object watches readiness only; fd_ keeps ownership.
   desc_.assign(::dup(fd_.get()));
 }
@@ -91,6 +93,11 @@ bool Channel::read_one(bool error_queue) {
       std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
       rx.kernel_time = Clock::time_point(std::chrono::duration_cast<Clock::duration>(
           std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
+    } else if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA &&
+               c->cmsg_len >= CMSG_LEN(sizeof(tpacket_auxdata))) {
+      tpacket_auxdata aux;
+      std::memcpy(&aux, CMSG_DATA(c), sizeof aux);
+      rx.vlan_tagged = (aux.tp_status & TP_STATUS_VLAN_VALID) != 0 || aux.tp_vlan_tci != 0;
     } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
       int ttl;
       std::memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
@@ -118,6 +125,7 @@ bool Channel::read_one(bool error_queue) {
     const auto* ll = reinterpret_cast<const sockaddr_ll*>(&from);
     rx.ifindex = ll->sll_ifindex;
     rx.outgoing = ll->sll_pkttype == PACKET_OUTGOING;
+    rx.other_host = ll->sll_pkttype == PACKET_OTHERHOST;
   } else if (from.ss_family == AF_INET && msg.msg_namelen >= sizeof(sockaddr_in)) {
     const auto* in = reinterpret_cast<const sockaddr_in*>(&from);
     rx.from = wire::Ipv4{ntohl(in->sin_addr.s_addr)};

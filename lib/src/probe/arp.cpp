@@ -77,8 +77,11 @@ class ArpOperation : public Operation, public std::enable_shared_from_this<ArpOp
 
   bool on_frame(const net::Received& rx) {
     if (finished_ || rx.outgoing || rx.ifindex != spec_.ifindex) return false;
+    // A frame for another host, or one tagged for a VLAN this interface is not, answers nothing we
+    // asked on this interface.
+    if (rx.other_host || rx.vlan_tagged) return reject();
     auto eth = wire::decode_ethernet(rx.bytes);
-    if (!eth || eth->header.ethertype != wire::kEtherTypeArp) return reject();
+    if (!eth || eth->header.ethertype != wire::kEtherTypeArp || eth->header.vlan_id) return reject();
     auto arp = wire::decode_arp(eth->payload);
     if (!arp) return reject();
     if (arp->op == wire::ArpOp::request) return false;  // someone else asking; not an answer

@@ -1,6 +1,7 @@
 #include "vpcprobe/probe/icmp.hpp"
 
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -161,6 +162,22 @@ OperationPtr async_echo(asio::io_context& io, net::Channel& channel, model::Prob
   auto op = std::make_shared<EchoOperation>(io, channel, method, spec, std::move(done));
   op->start();
   return op;
+}
+
+Result<void> filter_echo_replies(net::Channel& channel, std::uint16_t id) {
+  sock_filter code[] = {
+      {BPF_LDX | BPF_B | BPF_MSH, 0, 0, 0},         // X = IP header length
+      {BPF_LD | BPF_B | BPF_IND, 0, 0, 0},          // A = ICMP type
+      {BPF_JMP | BPF_JEQ | BPF_K, 0, 3, 0},         // echo reply? else accept (errors etc.)
+      {BPF_LD | BPF_H | BPF_IND, 0, 0, 4},          // A = ICMP id
+      {BPF_JMP | BPF_JEQ | BPF_K, 1, 0, id},        // ours? accept : drop
+      {BPF_RET | BPF_K, 0, 0, 0},
+      {BPF_RET | BPF_K, 0, 0, 0xffffffffu},
+  };
+  sock_fprog prog{static_cast<unsigned short>(std::size(code)), code};
+  if (::setsockopt(channel.native(), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0)
+    return fail(Errc::system, fmt::format("ICMP socket filter: {}", std::strerror(errno)));
+  return {};
 }
 
 Result<std::uint16_t> bind_ping_socket(net::Channel& channel, std::uint16_t id) {

@@ -152,6 +152,8 @@ class ConnectOperation : public Operation, public std::enable_shared_from_this<C
   void start() {
     boost::system::error_code ec;
     socket_.open(asio::ip::tcp::v4(), ec);
+    if (ec == boost::system::errc::too_many_files_open)
+      return fail_now("no socket: too many open files (raise `ulimit -n`, or probe fewer ports at once)");
     if (ec) return fail_now("socket: " + ec.message());
     int one = 1;
     ::setsockopt(socket_.native_handle(), IPPROTO_IP, IP_RECVERR, &one, sizeof one);

@@ -23,8 +23,17 @@ namespace {
 cap_value_t to_cap(Cap c) { return c == Cap::net_raw ? CAP_NET_RAW : CAP_NET_ADMIN; }
 const char* cap_name(Cap c) { return c == Cap::net_raw ? "CAP_NET_RAW" : "CAP_NET_ADMIN"; }
 
+// Raw sockets see every packet of their kind: a roomy buffer rides out bursts. SO_RCVBUFFORCE goes
+// past net.core.rmem_max while we still hold CAP_NET_ADMIN; otherwise the plain (capped) request.
+void roomy_receive_buffer(int fd) {
+  int size = 4 << 20;
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+}
+
 Result<UniqueFd> open_socket(int domain, int type, int protocol, Cap needed, const char* what) {
   int fd = ::socket(domain, type | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
+  if (fd >= 0 && type == SOCK_RAW) roomy_receive_buffer(fd);
   if (fd < 0) {
     int err = errno;
     if (err == EPERM || err == EACCES)

@@ -36,6 +36,8 @@ struct Received {
   Clock::time_point kernel_time;  // when the kernel received it, or when we read it if unstamped
   int ifindex = 0;                // AF_PACKET: receiving interface
   bool outgoing = false;          // AF_PACKET: a copy of a frame this host sent
+  bool other_host = false;        // AF_PACKET: addressed to another host's MAC
+  bool vlan_tagged = false;       // AF_PACKET: arrived with an 802.1Q tag the NIC stripped
   std::optional<wire::Ipv4> from; // AF_INET: source address
   std::optional<std::uint8_t> ttl;  // IP_RECVTTL
   std::optional<ExtendedError> queued_error;  // set when read from the error queue

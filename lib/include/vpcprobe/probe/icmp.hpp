@@ -25,6 +25,11 @@ struct EchoSpec {
 OperationPtr async_echo(asio::io_context& io, net::Channel& channel, model::ProbeMethod method, const EchoSpec& spec,
                         std::function<void(model::EchoResult)> done);
 
+// Raw ICMP sockets see every ICMP packet the host receives. This kernel (BPF) filter passes only
+// echo replies carrying `id`, and every non-reply (the errors that may quote our probes), so a
+// flood of unrelated echo replies costs us nothing. Ping sockets need none: the kernel demuxes them.
+Result<void> filter_echo_replies(net::Channel& channel, std::uint16_t id);
+
 // Binds a ping socket to `id` so the kernel uses it as the echo identifier; tries a few ids
 // derived from it when one is taken. Returns the id in use.
 Result<std::uint16_t> bind_ping_socket(net::Channel& channel, std::uint16_t id);
