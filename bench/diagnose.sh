@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Benchmark: `vpcprobe diagnose` against the same checks done by hand (bench/diagnose-by-hand.sh:
+# ip route get, arping, ping, nc, one after another for both paths), inside a lab of network
+# namespaces (tests/lab/lab.sh) that this script brings up and always tears down.
+#
+#   bench/diagnose.sh [PATH_TO_VPCPROBE]     (as root, from the repo root)
+#
+# Two scenarios: the healthy lab, and the dead-pair fault (neither 10.124.0.5 nor 198.51.100.10
+# answers anything). For each, the median wall time over REPS_OK / REPS_DEAD round-robin runs,
+# timed inside the node namespace, and the ratio script / vpcprobe.
+# The issue's expectations, printed as information: dead pair, vpcprobe at least 3x faster than
+# the script; healthy pair, vpcprobe under 100 ms.
+# A benchmark, not a test: exit 0 when it ran, non-zero only when it could not run.
+set -euo pipefail
+
+VPCPROBE=$(realpath -m "${1:-build/release/apps/vpcprobe}")
+REPS_OK=${REPS_OK:-10}
+REPS_DEAD=${REPS_DEAD:-5}
+PRIVATE=db.vpc.internal:5432
+PUBLIC=db.public.example:5432
+LAB=tests/lab/lab.sh
+BYHAND=$(realpath bench/diagnose-by-hand.sh)
+export VPCLAB_PREFIX="vpd$$"
+export LC_ALL=C
+
+die() { echo "diagnose: $*" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
+[ -x "$LAB" ] || die "run from the repo root ($LAB not found)"
+[ -f "$BYHAND" ] || die "bench/diagnose-by-hand.sh not found"
+[ -x "$VPCPROBE" ] || die "no vpcprobe at $VPCPROBE (build it: cmake --preset release && cmake --build --preset release)"
+
+install_missing() {  # the tools the script uses; skips what is installed
+  local missing=() p
+  # either arping works: keep the one that is installed, else take Habets' (scripts/install-deps.sh)
+  dpkg-query -W -f='${Status}' arping 2>/dev/null | grep -q "install ok installed" ||
+    dpkg-query -W -f='${Status}' iputils-arping 2>/dev/null | grep -q "install ok installed" || missing+=(arping)
+  for p in iputils-ping netcat-openbsd jq iproute2 socat nftables; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "diagnose: installing ${missing[*]}" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+cleanup() {
+  "$LAB" down >/dev/null 2>&1 || true
+  if ip netns list | grep -q "^$VPCLAB_PREFIX-"; then echo "diagnose: WARNING: namespaces left behind" >&2; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+install_missing
+if arping --help 2>&1 | grep -q Habets; then ARPING_FLAVOR=habets; else ARPING_FLAVOR=iputils; fi
+export ARPING_FLAVOR
+"$LAB" up >/dev/null || die "lab did not come up"
+NS=$("$LAB" ns node)
+in_node() { ip netns exec "$NS" "$@"; }
+
+# --- the commands under test -----------------------------------------------------------------------
+declare -A CMD=(
+  [floor]="true"
+  [vpcprobe]="$VPCPROBE diagnose --private $PRIVATE --public $PUBLIC --timeout 1"
+  [script]="bash $BYHAND $PRIVATE $PUBLIC"
+)
+TOOLS=(vpcprobe script)
+if [ "$ARPING_FLAVOR" = habets ]; then
+  # Habets arping -c 1 waits out its 1 s interval even after the reply; -C 1 returns at the reply
+  CMD[script-C1]="bash $BYHAND -C $PRIVATE $PUBLIC"
+  TOOLS+=(script-C1)
+fi
+
+wall_medians() {  # wall_medians REPS: "TOOL MEDIAN_MS" lines, timed inside node (as bench/probes.sh)
+  # Round-robin (tool 1, 2, ..., 1, 2, ...): background load and the kernel's neighbor state
+  # (entries go REACHABLE -> STALE -> FAILED between runs) hit every tool alike.
+  local args=(floor "${CMD[floor]}") tool
+  for tool in "${TOOLS[@]}"; do args+=("$tool" "${CMD[$tool]}"); done
+  # shellcheck disable=SC2016  # expands in the inner bash
+  in_node bash -c 'reps=$1; shift
+    for _ in $(seq "$reps"); do
+      for ((i = 1; i < $#; i += 2)); do
+        j=$((i + 1)); s=${EPOCHREALTIME/./}; timeout 30 ${!j} >/dev/null 2>&1 || true; e=${EPOCHREALTIME/./}
+        echo "${!i} $((e - s))"
+      done
+    done' _ "$1" "${args[@]}" |
+    sort -k1,1 -k2,2n |
+    awk '{ v[$1, ++n[$1]] = $2 }
+      END { for (k in n) { c = n[k]; m = c % 2 ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2; printf "%s %.2f\n", k, m / 1000 } }'
+}
+
+verdicts() {  # one run of each, untimed: what each concluded
+  local v
+  v=$(in_node timeout 30 "$VPCPROBE" diagnose --private "$PRIVATE" --public "$PUBLIC" --timeout 1 --json 2>/dev/null |
+    jq -r '"\(.verdict.status) layer=\(.verdict.layer) path=\(.verdict.path) (\(.duration_ms | floor) ms inside)"' || true)
+  echo "  vpcprobe: ${v:-no JSON}"
+  in_node timeout 30 bash "$BYHAND" "$PRIVATE" "$PUBLIC" 2>&1 | sed 's/^/  script:   /' || true
+}
+
+# --- run -------------------------------------------------------------------------------------------
+declare -A WALL
+SCENARIOS=(healthy dead-pair)
+echo "diagnose: vpcprobe=$VPCPROBE arping=$ARPING_FLAVOR reps=$REPS_OK/$REPS_DEAD lab=$VPCLAB_PREFIX" >&2
+for sc in "${SCENARIOS[@]}"; do
+  if [ "$sc" = healthy ]; then reps=$REPS_OK; else reps=$REPS_DEAD; "$LAB" fault dead-pair >/dev/null; fi
+  echo "diagnose: $sc: $reps rounds" >&2
+  while read -r tool ms; do WALL[$sc,$tool]=$ms; done < <(wall_medians "$reps")
+  echo "$sc:" >&2
+  verdicts >&2
+done
+
+# --- report ----------------------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b == 0) print "-"; else printf "%.2f", a / b }'; }
+printf '\n%-10s %-10s %6s %13s %18s\n' scenario tool runs "wall ms(med)" "ratio tool/vpcprobe"
+for sc in "${SCENARIOS[@]}"; do
+  [ "$sc" = healthy ] && reps=$REPS_OK || reps=$REPS_DEAD
+  for tool in "${TOOLS[@]}"; do
+    printf '%-10s %-10s %6s %13s %18s\n' "$sc" "$tool" "$reps" "${WALL[$sc,$tool]:-n/a}" \
+      "$(ratio "${WALL[$sc,$tool]:-n/a}" "${WALL[$sc,vpcprobe]:-n/a}")"
+  done
+done
+echo
+echo "launch floor (fork+exec of /bin/true, same timing): ${WALL[healthy,floor]:-n/a} / ${WALL[dead-pair,floor]:-n/a} ms"
+echo "script = bench/diagnose-by-hand.sh: getent, ip route get, arping -c1 -w1, ping -c1 -W1, nc -z -w1, private then public"
+[ "$ARPING_FLAVOR" = habets ] && echo "script-C1 = the same with arping -C 1 (Habets arping returns at the first reply)"
+echo
+held() { awk -v c="$1" 'BEGIN { print (c ? "held" : "did NOT hold") }'; }
+r=$(ratio "${WALL[dead-pair,script]:-n/a}" "${WALL[dead-pair,vpcprobe]:-n/a}")
+echo "expectation: dead pair, vpcprobe >= 3x faster than the script: ${r}x -> $(held "$(awk -v r="$r" 'BEGIN { print (r != "-" && r >= 3) }')")"
+if [ -n "${WALL[dead-pair,script-C1]:-}" ]; then
+  r=$(ratio "${WALL[dead-pair,script-C1]}" "${WALL[dead-pair,vpcprobe]:-n/a}")
+  echo "             (against script-C1: ${r}x -> $(held "$(awk -v r="$r" 'BEGIN { print (r != "-" && r >= 3) }')"))"
+fi
+m=${WALL[healthy,vpcprobe]:-n/a}
+echo "expectation: healthy pair, vpcprobe under 100 ms: $m ms -> $(held "$(awk -v m="$m" 'BEGIN { print (m != "n/a" && m < 100) }')")"
