@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libcli11-dev libfmt-dev doctest-dev nlohmann-json3-dev libmnl-dev libcap-dev libpcap-dev
   # lab and tests
-  iproute2 nftables socat iputils-ping jq util-linux libcap2-bin procps python3
+  iproute2 nftables socat iputils-ping jq util-linux libcap2-bin procps python3 time
   # standard tools the benchmarks compare against
   arping tcpdump netcat-openbsd
 )

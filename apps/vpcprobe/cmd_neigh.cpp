@@ -169,7 +169,7 @@ int run_neigh(NeighOptions o) {
   if (!std::isfinite(o.rate) || o.rate < 1 || o.rate > 100000)
     return report_error(fmt::format("--rate must be between 1 and 100000 requests per second, got {}", o.rate), kExitUnknown);
   if (auto ok = check_seconds("--timeout", o.timeout, 0.05, 60); !ok) return report_error(ok.error());
-  if (o.watch != 0)
+  if (o.watch_given || o.watch != 0)
     if (auto ok = check_seconds("--watch", o.watch, 0.01, 86400); !ok) return report_error(ok.error());
   if (o.rounds < 0 || o.rounds > 100000000) return report_error(fmt::format("--rounds must be between 0 and 100000000, got {}", o.rounds), kExitUnknown);
   if (o.rounds > 0 && o.watch == 0) return report_error("--rounds goes with --watch", kExitUnknown);

@@ -1,5 +1,6 @@
 // vpcprobe tcp HOST:PORT | HOST -p PORTS: open, closed (RST), rejected (ICMP, with its code) or
 // filtered (silence) — the distinction nc and a connect() timeout blur.
+#include <algorithm>
 #include <chrono>
 
 #include <CLI/CLI.hpp>
@@ -111,6 +112,17 @@ int run_tcp(const TcpOptions& o) {
       items.push_back({p, a});
       offsets.push_back(interval * (a - 1));
     }
+  // connect() needs a descriptor per probe in flight: keep the batch within `ulimit -n`, so a low
+  // limit makes the run slower, not broken.
+  if (report.method == model::ProbeMethod::connect) {
+    std::size_t room = descriptors_available();
+    if (room < items.size()) {
+      auto batch_gap = std::chrono::milliseconds(static_cast<long>(o.timeout * 1000) + 50);
+      for (std::size_t k = 0; k < items.size(); ++k)
+        offsets[k] = std::max<probe::Schedule::Duration>(offsets[k], batch_gap * static_cast<long>(k / room));
+      report_error(fmt::format("ulimit -n leaves room for {} sockets at once; probing in batches of {}", room, room), 0);
+    }
+  }
   std::vector<std::optional<model::TcpResult>> results(items.size());
   auto timeout = std::chrono::milliseconds(static_cast<long>(o.timeout * 1000));
   auto started = std::chrono::steady_clock::now();

@@ -70,9 +70,10 @@ struct NeighOptions {
   bool fix_given = false;
   bool force = false;
   bool dry_run = false;
-  double rate = 200;
+  double rate = 1000;
   double timeout = 1.0;
   double watch = 0;
+  bool watch_given = false;
   long rounds = 0;
   bool json = false;
 };

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include <dirent.h>
 #include <pcap/pcap.h>
+#include <sys/resource.h>
 
 #include <csignal>
 
@@ -98,6 +100,19 @@ Result<std::vector<std::uint16_t>> parse_ports(const std::string& text) {
   }
   if (out.empty()) return bad();
   return out;
+}
+
+std::size_t descriptors_available() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY) return 4096;
+  std::size_t open = 0;
+  if (DIR* d = opendir("/proc/self/fd")) {
+    while (readdir(d)) ++open;
+    closedir(d);
+  }
+  constexpr std::size_t kReserve = 4;  // for the resolver, a pcap file, and the like
+  std::size_t used = open + kReserve;
+  return lim.rlim_cur > used + 1 ? static_cast<std::size_t>(lim.rlim_cur) - used : 1;
 }
 
 void print(const std::string& text) {

@@ -45,6 +45,9 @@ int report_resolve_error(const Error& e);
 // "5432", "5432,5433", "1-3" -> ports; every one 1..65535.
 Result<std::vector<std::uint16_t>> parse_ports(const std::string& text);
 
+// File descriptors this process may still open (RLIMIT_NOFILE minus those open, minus a reserve).
+std::size_t descriptors_available();
+
 // Writes to stdout now (so lines show up as results arrive); EPIPE (| head) is not an error.
 void print(const std::string& text);
 

@@ -1,7 +1,9 @@
 // vpcprobe: which layer broke between the private VPC path and the public one.
 #include <csignal>
 #include <cstdio>
+#include <cerrno>
 #include <exception>
+#include <system_error>
 
 #include <CLI/CLI.hpp>
 
@@ -41,10 +43,15 @@ int main(int argc, char** argv) {
     if (self_check_cmd->parsed()) return run_self_check(self_check);
     if (neigh_cmd->parsed()) {
       neigh.fix_given = neigh_cmd->count("--fix") > 0;
+      neigh.watch_given = neigh_cmd->count("--watch") > 0;
       return run_neigh(neigh);
     }
     if (ping_cmd->parsed()) return run_ping(ping);
     if (tcp_cmd->parsed()) return run_tcp(tcp);
+  } catch (const std::system_error& e) {
+    if (e.code().value() == EMFILE || e.code().value() == ENFILE)
+      return report_error("too many open files: `ulimit -n` is too low for vpcprobe (it needs about 16)", kExitUnknown);
+    return report_error(std::string("system error: ") + e.what(), kExitUnknown);
   } catch (const std::exception& e) {
     return report_error(std::string("internal error: ") + e.what(), kExitUnknown);
   }

@@ -137,6 +137,9 @@ crowd() {
     sw_port "p-$r"
     in_ns "$r" ip link set eth0 up
   done
+  # keep every planted entry: above gc_thresh1 (128) the kernel drops entries unconfirmed for 60 s
+  in_ns node sysctl -qw net.ipv4.neigh.default.gc_thresh1=4096 net.ipv4.neigh.default.gc_thresh2=8192 \
+    net.ipv4.neigh.default.gc_thresh3=16384 2>/dev/null || true
   local cmac dmac
   cmac=$(mac_of crowd eth0)
   dmac=$(mac_of dup eth0)

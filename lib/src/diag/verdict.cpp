@@ -186,7 +186,7 @@ model::Verdict decide(const PathResult& priv, const std::vector<LayerResult>& pr
     v.status = uj->failed ? Status::degraded : Status::ok;
     v.layer = uj->failed ? Layer::unknown : Layer::none;
     v.path = uj->failed ? pub->role : "none";
-    v.summary = healthy_words(priv, priv_layers) + " " + unknown_sentence(*pub, *uj);
+    v.summary = fmt::format("{} {}", healthy_words(priv, priv_layers), unknown_sentence(*pub, *uj));
     add_evidence(v, *pub, *uj);
     return v;
   }
@@ -195,7 +195,7 @@ model::Verdict decide(const PathResult& priv, const std::vector<LayerResult>& pr
     v.layer = Layer::none;
     v.path = "none";
     v.summary = healthy_words(priv, priv_layers);
-    if (pub) v.summary += " " + healthy_words(*pub, *pub_layers);
+    if (pub) v.summary = fmt::format("{} {}", v.summary, healthy_words(*pub, *pub_layers));
     for (const auto* layers : {&priv_layers, pub_layers})
       if (layers)
         for (const auto& l : *layers)
@@ -207,7 +207,8 @@ model::Verdict decide(const PathResult& priv, const std::vector<LayerResult>& pr
     v.status = Status::failing;
     v.path = "both";
     v.layer = pj.layer;
-    v.summary = failure_sentence(priv, pj) + " " + (uj->status == Status::unknown ? unknown_sentence(*pub, *uj) : failure_sentence(*pub, *uj));
+    v.summary = fmt::format("{} {}", failure_sentence(priv, pj),
+                            uj->status == Status::unknown ? unknown_sentence(*pub, *uj) : failure_sentence(*pub, *uj));
     add_evidence(v, priv, pj, &priv_layers);
     add_evidence(v, *pub, *uj, pub_layers);
     v.fix = fix_for(priv, pj.layer);
@@ -222,8 +223,8 @@ model::Verdict decide(const PathResult& priv, const std::vector<LayerResult>& pr
   v.path = bad.role;
   v.layer = bj.layer;
   v.summary = failure_sentence(bad, bj);
-  if (private_fails && pub) v.summary += " " + healthy_words(*pub, *pub_layers);
-  if (!private_fails) v.summary += " " + healthy_words(priv, priv_layers);
+  if (private_fails && pub) v.summary = fmt::format("{} {}", v.summary, healthy_words(*pub, *pub_layers));
+  if (!private_fails) v.summary = fmt::format("{} {}", v.summary, healthy_words(priv, priv_layers));
   add_evidence(v, bad, bj, private_fails ? &priv_layers : pub_layers);
   v.fix = fix_for(bad, bj.layer);
   return v;

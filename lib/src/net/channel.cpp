@@ -9,6 +9,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 #include <vector>
 
 #include <fmt/format.h>
@@ -26,7 +27,9 @@ Channel::Channel(asio::io_context& io, sys::UniqueFd fd) : fd_(std::move(fd)), d
   // Packet sockets: learn about VLAN tags the NIC stripped (harmless no-op on other sockets).
   ::setsockopt(fd_.get(), SOL_PACKET, PACKET_AUXDATA, &one, sizeof one);
   // The descriptor object watches readiness only; fd_ keeps ownership.
-  desc_.assign(::dup(fd_.get()));
+  int watched = ::dup(fd_.get());
+  if (watched < 0) throw std::system_error(errno, std::generic_category(), "dup");
+  desc_.assign(watched);
 }
 
 Channel::~Channel() {

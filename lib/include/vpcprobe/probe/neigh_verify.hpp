@@ -13,7 +13,7 @@
 namespace vpcprobe::probe {
 
 struct VerifySpec {
-  double rate_pps = 200;                    // ARP requests per second, all interfaces together
+  double rate_pps = 1000;                   // ARP requests per second, all interfaces together
   std::chrono::milliseconds timeout{1000};  // each entry's wait for answers
   std::function<void(std::size_t done, std::size_t total)> progress;  // optional
 };
