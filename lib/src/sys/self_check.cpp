@@ -59,7 +59,7 @@ std::vector<CapabilityLine> self_check(const ProcessPrivileges& p) {
   bool raw = static_cast<bool>(open_arp_socket());
 
   out.push_back({"neighbor (ARP)", "arp, neigh --verify, diagnose: neighbor layer", raw, raw,
-                 raw ? "AF_PACKET socket" : why_not(p, "CAP_NET_RAW", kNetRaw)});
+                 raw ? "packet socket (raw Ethernet)" : why_not(p, "CAP_NET_RAW", kNetRaw)});
 
   auto icmp = open_icmp_socket({});
   std::string icmp_how;
