@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian 12 checkout: install dependencies, build the debug
 # (ASan+UBSan) and release presets, run unit tests, lint and the network-namespace lab tests with
-# both. Needs root: the lab creates network namespaces (and removes them again).
+# both; then the fuzz preset (Clang): unit tests and lint again, and a short libFuzzer run of each
+# decoder harness from its seed corpus (tests/fuzz). Needs root: the lab creates network
+# namespaces (and removes them again).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
-for preset in ${VPCPROBE_PRESETS:-debug release}; do
+for preset in ${VPCPROBE_PRESETS:-debug release fuzz}; do
   echo "=== preset $preset"
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset"

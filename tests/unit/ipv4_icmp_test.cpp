@@ -15,7 +15,6 @@ namespace {
 const Ipv4 kUs = Ipv4::from_octets(10, 0, 0, 1);
 const Ipv4 kPeer = Ipv4::from_octets(10, 0, 0, 2);
 const Ipv4 kTarget = Ipv4::from_octets(10, 9, 9, 9);
-const Ipv4 kRouter = Ipv4::from_octets(10, 0, 0, 254);
 
 // Echo request, id 0x1234, seq 1, payload "abcd".
 // Checksum: 0800 + 1234 + 0001 + 6162 + 6364 = defb; ~defb = 2104.

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "test_util.hpp"
@@ -129,6 +130,34 @@ TEST_CASE("errors and done markers; errno to route type") {
   REQUIRE(b);
   CHECK(b->messages.size() == 1);
   CHECK(b->done);
+}
+
+// Found by tests/fuzz/fuzz_netlink: an NLMSG_ERROR carrying +2 instead of a negated errno came out
+// as error -2, a negative "errno"; 0x80000000 (INT_MIN) could not even be negated (UB).
+const auto kErrorPositive = hex(
+    "24 00 00 00 02 00 02 00 01 00 00 00 00 00 00 00"  // NLMSG_ERROR
+    "02 00 00 00"                                      // +2: not a negated errno
+    "03 00 00 00 01 00 00 01 08 00 01 00 0a 7c 00 07");
+
+TEST_CASE("NLMSG_ERROR codes that are not negated errnos are rejected") {
+  auto positive = split_netlink(kErrorPositive);
+  REQUIRE_FALSE(positive);
+  CHECK(positive.error().code == Errc::malformed);
+  auto with_code = [](const char* code) {
+    auto bytes = kErrorPositive;
+    auto c = hex(code);
+    std::copy(c.begin(), c.end(), bytes.begin() + 16);
+    return split_netlink(bytes);
+  };
+  CHECK_FALSE(with_code("00 00 00 80"));  // INT_MIN
+  CHECK_FALSE(with_code("ff ff ff 7f"));  // INT_MAX
+  CHECK_FALSE(with_code("00 f0 ff ff"));  // -4096, past the kernel's MAX_ERRNO
+  auto max = with_code("01 f0 ff ff");    // -4095
+  REQUIRE(max);
+  CHECK(max->error == 4095);
+  auto ack = with_code("00 00 00 00");
+  REQUIRE(ack);
+  CHECK(ack->error == 0);
 }
 
 TEST_CASE("every truncation of a netlink message is rejected or decodes nothing false") {

@@ -16,6 +16,7 @@ namespace vpcprobe::wire {
 namespace {
 
 constexpr int kNdaFlagsExt = 15;  // NDA_FLAGS_EXT, not in every header set
+constexpr int kMaxErrno = 4095;   // MAX_ERRNO in the kernel (include/linux/err.h)
 
 Bytes finish(std::vector<char>& buf, nlmsghdr* nlh) {
   auto* p = reinterpret_cast<const std::uint8_t*>(buf.data());
@@ -170,6 +171,9 @@ Result<NetlinkBatch> split_netlink(ByteView datagram) {
         return fail(Errc::malformed, "netlink: truncated error message");
       int err;
       std::memcpy(&err, datagram.data() + offset + sizeof(nlmsghdr), sizeof(int));
+      // The kernel sends a negated errno (Linux's are below 4096), or 0 for an ack. Anything else
+      // would come out as a negative "errno", and INT_MIN cannot even be negated.
+      if (err > 0 || err < -kMaxErrno) return fail(Errc::malformed, "netlink: error code is not an errno");
       batch.error = -err;
     } else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE) {
       batch.messages.push_back(msg);

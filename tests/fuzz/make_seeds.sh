@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Writes the seed corpora tests/fuzz/corpus/<target>/ from the unit tests' hand-checked fixtures
+# (tests/unit/*_test.cpp), so each harness starts from valid packets and explores outward. The
+# seeds are committed; rerun this after changing a fixture here, and commit the result.
+set -euo pipefail
+out=$(cd "$(dirname "$0")" && pwd)/corpus
+
+# seed TARGET NAME HEX...: the bytes of the hex words (whitespace ignored) into corpus/TARGET/NAME.
+seed() {
+  local target=$1 name=$2
+  shift 2
+  local hex
+  hex=$(tr -d ' \n' <<<"$*")
+  mkdir -p "$out/$target"
+  printf '%b' "$(sed 's/\(..\)/\\x\1/g' <<<"$hex")" >"$out/$target/$name"
+}
+
+# The Internet checksum of hex bytes, as four hex digits.
+checksum() {
+  local hex sum=0 i
+  hex=$(tr -d ' \n' <<<"$*")
+  [ $(( ${#hex} % 4 )) -eq 2 ] && hex=${hex}00
+  for ((i = 0; i < ${#hex}; i += 4)); do sum=$((sum + 16#${hex:i:4})); done
+  while ((sum >> 16)); do sum=$(((sum & 0xffff) + (sum >> 16))); done
+  printf '%04x' $((~sum & 0xffff))
+}
+
+# An ICMP message of type, code, rest word and body with its checksum filled in.
+icmp() {
+  local head="$1 $2" rest=$3 body=$4
+  echo "$head $(checksum "$head 0000 $rest $body") $rest $body"
+}
+
+rm -rf "$out"
+
+# ------------------------------------------------------------ Ethernet + ARP (arp_wire_test.cpp)
+request_frame="ff ff ff ff ff ff 02 00 00 00 00 01 08 06
+  00 01 08 00 06 04 00 01 02 00 00 00 00 01 0a 7c 00 02 00 00 00 00 00 00 0a 7c 00 05
+  00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
+reply_arp="00 01 08 00 06 04 00 02 02 00 00 00 00 05 0a 7c 00 05 02 00 00 00 00 01 0a 7c 00 02"
+reply_frame="02 00 00 00 00 01 02 00 00 00 00 05 08 06 $reply_arp"
+seed ethernet_arp request "$request_frame"
+seed ethernet_arp reply "$reply_frame"
+seed ethernet_arp reply_vlan "02 00 00 00 00 01 02 00 00 00 00 05 81 00 00 64 08 06 $reply_arp"
+seed ethernet_arp reply_qinq "02 00 00 00 00 01 02 00 00 00 00 05 88 a8 00 01 81 00 00 02 08 06 $reply_arp"
+seed ethernet_arp arp_only "$reply_arp"
+seed ethernet_arp arp_padded "$reply_arp 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
+
+# ------------------------------------------------------------ ARP reply matcher: question + frame
+# Question: asked 10.124.0.5, our IP 10.124.0.2, our MAC 02:00:00:00:00:01.
+question="0a 7c 00 05 0a 7c 00 02 02 00 00 00 00 01"
+seed arp_match reply "$question $reply_frame"
+seed arp_match request "$question $request_frame"
+seed arp_match reply_vlan "$question 02 00 00 00 00 01 02 00 00 00 00 05 81 00 00 64 08 06 $reply_arp"
+
+# ------------------------------------------------------------ IPv4 (ipv4_icmp_test.cpp)
+echo_reply_packet="45 00 00 20 ab cd 40 00 40 01 7b 0d 0a 00 00 02 0a 00 00 01
+  00 00 29 04 12 34 00 01 61 62 63 64"
+quoted_echo="45 00 00 20 00 01 00 00 01 01 9c ca 0a 00 00 01 0a 09 09 09 08 00 21 04 12 34 00 01"
+syn_head="9c 40 01 bb 01 02 03 04"
+# A quoted SYN to 10.9.9.9:443 with one option word (IHL 6), total length 44, 8 bytes present.
+quoted_syn_opts="46 00 00 2c 00 01 00 00 01 06 00 00 0a 00 00 01 0a 09 09 09 01 01 01 00 $syn_head"
+quoted_syn="45 00 00 28 00 01 00 00 01 06 00 00 0a 00 00 01 0a 09 09 09 $syn_head"
+seed ipv4 echo_reply "$echo_reply_packet"
+seed ipv4 echo_reply_padded "$echo_reply_packet 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
+seed ipv4 quoted_echo "$quoted_echo"
+seed ipv4 quoted_syn_options "$quoted_syn_opts"
+seed ipv4 fragment "45 b8 00 19 be ef 3a bc 03 11 00 00 0a 00 00 01 0a 09 09 09 01 02 03 04 05"
+
+# ------------------------------------------------------------ ICMP
+time_exceeded=$(icmp 0b 00 "00 00 00 00" "$quoted_echo")
+seed icmp echo_request "08 00 21 04 12 34 00 01 61 62 63 64"
+seed icmp echo_reply_packet "$echo_reply_packet"
+seed icmp time_exceeded "$time_exceeded"
+seed icmp time_exceeded_packet "45 00 00 38 00 02 00 00 40 01 00 00 0a 00 00 fe 0a 00 00 01 $time_exceeded"
+seed icmp port_unreachable_tcp "$(icmp 03 03 "00 00 00 00" "$quoted_syn")"
+seed icmp admin_prohibited_tcp_options "$(icmp 03 0d "00 00 00 00" "$quoted_syn_opts")"
+seed icmp frag_needed "$(icmp 03 04 "00 00 05 78" "45 00 05 dc 00 01 40 00 40 01 00 00 0a 00 00 01 0a 09 09 09 08 00 21 04 12 34 00 01")"
+
+# ------------------------------------------------------------ TCP (tcp_test.cpp): src, dst, segment
+seed tcp syn "0a 00 00 01 0a 00 00 02 9c 40 01 bb 01 02 03 04 00 00 00 00 60 02 fa f0 e7 31 00 00 02 04 05 b4"
+seed tcp rst "0a 00 00 01 0a 00 00 02 9c 40 01 bb 01 02 03 05 00 00 00 00 50 04 00 00 f9 db 00 00"
+seed tcp syn_ack "0a 00 00 02 0a 00 00 01 01 bb 9c 40 a0 b0 c0 d0 01 02 03 05 a0 12 fe 88 1f e1 00 00
+  02 04 05 b4 04 02 08 0a 00 00 10 00 00 00 02 00 01 03 03 07"
+seed tcp payload "0a 00 00 01 0a 00 00 02 9c 40 01 bb 00 00 00 01 00 00 00 00 60 02 fa f0 00 00 00 00
+  02 04 05 b4 68 69"
+
+# ------------------------------------------------------------ rtnetlink (netlink_test.cpp)
+neigh_permanent="30 00 00 00 1c 00 02 00 01 00 00 00 00 00 00 00 02 00 00 00 03 00 00 00 80 00 10 01
+  08 00 01 00 0a 7c 00 05 0a 00 02 00 02 00 00 00 00 99 00 00"
+done_msg="14 00 00 00 03 00 02 00 01 00 00 00 00 00 00 00 00 00 00 00"
+seed netlink neigh_permanent "$neigh_permanent"
+seed netlink neigh_managed "38 00 00 00 1c 00 02 00 01 00 00 00 00 00 00 00 02 00 00 00 03 00 00 00 02 00 10 01
+  08 00 01 00 0a 7c 00 06 0a 00 02 00 02 00 00 00 00 98 00 00 08 00 0f 00 01 00 00 00"
+seed netlink neigh_incomplete "24 00 00 00 1c 00 02 00 01 00 00 00 00 00 00 00 02 00 00 00 03 00 00 00 01 00 00 01
+  08 00 01 00 0a 7c 00 07"
+seed netlink route "44 00 00 00 18 00 00 00 02 00 00 00 00 00 00 00 02 20 00 00 fe 00 00 01 00 00 00 00
+  08 00 0f 00 fe 00 00 00 08 00 01 00 0a 7d 00 05 08 00 04 00 03 00 00 00 08 00 07 00 0a 7c 00 02
+  08 00 05 00 0a 7c 00 01"
+seed netlink link "50 00 00 00 10 00 00 00 03 00 00 00 00 00 00 00 00 00 01 00 03 00 00 00 43 10 01 00 00 00 00 00
+  09 00 03 00 76 70 63 30 00 00 00 00 08 00 04 00 dc 05 00 00 05 00 10 00 06 00 00 00
+  05 00 21 00 01 00 00 00 0a 00 01 00 02 00 00 00 00 01 00 00"
+# RTM_NEWADDR: AF_INET /24 on ifindex 3, IFA_ADDRESS and IFA_LOCAL 10.124.0.2.
+seed netlink addr "28 00 00 00 14 00 02 00 04 00 00 00 00 00 00 00 02 18 80 00 03 00 00 00
+  08 00 01 00 0a 7c 00 02 08 00 02 00 0a 7c 00 02"
+seed netlink error_hostunreach "24 00 00 00 02 00 00 00 02 00 00 00 00 00 00 00 8f ff ff ff
+  24 00 00 00 1a 00 01 00 02 00 00 00 00 00 00 00"
+seed netlink done "$done_msg"
+seed netlink neigh_then_done "$neigh_permanent $done_msg"
+
+echo "seeds written to $out: $(find "$out" -type f | wc -l) files"
