@@ -5,7 +5,7 @@ set -euo pipefail
 PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config
-  libboost-dev libcli11-dev libfmt-dev doctest-dev nlohmann-json3-dev libmnl-dev libcap-dev libpcap-dev
+  libboost-dev libcli11-dev libfmt-dev doctest-dev nlohmann-json3-dev libmnl-dev libcap-dev libpcap-dev libtomlplusplus-dev
   # fuzzing (the fuzz preset): Clang 16 (14 and 15 cannot compile libstdc++ 12's std::expected);
   # libclang-rt-16-dev holds the libFuzzer runtime that -fsanitize=fuzzer links, and the sanitizers
   clang-16 libclang-rt-16-dev

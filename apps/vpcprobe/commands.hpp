@@ -80,6 +80,17 @@ struct NeighOptions {
 CLI::App* setup_neigh(CLI::App& parent, NeighOptions& opts);
 int run_neigh(NeighOptions opts);
 
+struct CheckOptions {
+  std::string file;
+  std::string output = "text";
+  double deadline = 10;
+  double rate = 1000;
+  std::string textfile_dir;
+  std::string warn, crit;
+};
+CLI::App* setup_check(CLI::App& parent, CheckOptions& opts);
+int run_check(const CheckOptions& opts);
+
 struct SelfCheckOptions {
   bool json = false;
 };

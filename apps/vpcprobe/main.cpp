@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   CLI::App* diagnose_cmd = setup_diagnose(app, diagnose);
   NeighOptions neigh;
   CLI::App* neigh_cmd = setup_neigh(app, neigh);
+  CheckOptions check;
+  CLI::App* check_cmd = setup_check(app, check);
   SelfCheckOptions self_check;
   CLI::App* self_check_cmd = setup_self_check(app, self_check);
   TcpOptions tcp;
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
     if (diagnose_cmd->parsed()) return run_diagnose(diagnose);
     if (arp_cmd->parsed()) return run_arp(arp);
     if (self_check_cmd->parsed()) return run_self_check(self_check);
+    if (check_cmd->parsed()) return run_check(check);
     if (neigh_cmd->parsed()) {
       neigh.fix_given = neigh_cmd->count("--fix") > 0;
       neigh.watch_given = neigh_cmd->count("--watch") > 0;

@@ -143,10 +143,9 @@ bool Channel::read_one(bool error_queue) {
     auto it = listeners_.find(id);
     if (it == listeners_.end()) continue;
     auto listener = it->second;  // copy: the entry may be erased inside the call
-    if (listener(rx)) {
-      claimed = true;
-      break;
-    }
+    // Every listener sees every datagram: two operations may wait for the same answer (an ARP
+    // reply for an address that a diagnosis and a neighbor audit both ask about).
+    claimed |= listener(rx);
   }
   if (!claimed) ++rejected_;
   return true;

@@ -179,7 +179,9 @@ std::string diagnose_text(const model::Diagnosis& d, bool color) {
   return out;
 }
 
-std::string diagnose_json(const model::Diagnosis& d) {
+std::string diagnose_json(const model::Diagnosis& d) { return detail::diagnose_json_object(d).dump(2) + "\n"; }
+
+nlohmann::json detail::diagnose_json_object(const model::Diagnosis& d) {
   json j;
   j["schema"] = "vpcprobe.diagnose/1";
   j["verdict"] = {{"status", model::status_name(d.verdict.status)},
@@ -203,7 +205,7 @@ std::string diagnose_json(const model::Diagnosis& d) {
   j["not_tested"] = not_tested;
   j["duration_ms"] = detail::round3(d.duration_ms);
   j["timeout_s"] = d.timeout_s;
-  return j.dump(2) + "\n";
+  return j;
 }
 
 }  // namespace vpcprobe::render

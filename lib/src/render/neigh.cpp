@@ -104,6 +104,11 @@ std::string neigh_text(const model::NeighReport& r) {
 }
 
 std::string neigh_json(const model::NeighReport& r, bool compact) {
+  auto j = detail::neigh_json_object(r);
+  return compact ? j.dump() + "\n" : j.dump(2) + "\n";
+}
+
+nlohmann::json detail::neigh_json_object(const model::NeighReport& r) {
   json entries = json::array();
   for (const auto& a : r.entries) entries.push_back(entry_json(a));
   const auto& c = r.counts;
@@ -118,7 +123,7 @@ std::string neigh_json(const model::NeighReport& r, bool compact) {
                   {"fix_failed", c.fix_failed}, {"fix_skipped", c.fix_skipped}};
   j["status"] = model::status_name(r.status);
   j["duration_ms"] = detail::round3(r.duration_ms);
-  return compact ? j.dump() + "\n" : j.dump(2) + "\n";
+  return j;
 }
 
 }  // namespace vpcprobe::render

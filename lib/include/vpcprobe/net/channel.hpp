@@ -1,8 +1,8 @@
 #pragma once
 // One datagram socket (AF_PACKET, raw IP or ping socket) on the shared io_context. Asio tells us
 // when the socket is readable; we read with recvmsg() ourselves so the kernel's receive timestamp
-// (SO_TIMESTAMPNS) and the link-layer address come along. Every datagram is offered to the
-// listeners in turn; one that is claimed by nobody is counted as rejected.
+// (SO_TIMESTAMPNS) and the link-layer address come along. Every datagram is offered to every
+// listener; one that no listener claims is counted as rejected.
 #include <chrono>
 #include <cstdint>
 #include <functional>

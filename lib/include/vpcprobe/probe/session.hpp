@@ -33,6 +33,7 @@ class DiagnosisChannels {
   static Result<std::unique_ptr<DiagnosisChannels>> create(asio::io_context& io, DiagnosisSockets sockets,
                                                            const Identity& identity);
   const PathSockets& sockets() const { return ps_; }
+  net::Channel* arp() const { return ps_.arp; }  // shared with neighbor audits
 
  private:
   DiagnosisChannels() = default;

@@ -1,0 +1,55 @@
+#pragma once
+// The targets file of `vpcprobe check` (TOML):
+//
+//   timeout = 1.0                # seconds each probe waits (optional)
+//   port = 5432                  # TCP port for paths given without one (optional)
+//
+//   [[target]]
+//   name = "orders-db"           # [A-Za-z0-9_.-], unique; becomes the `target` label
+//   private = "db.vpc.internal:5432"
+//   public = "db.public.example:5432"   # optional
+//
+//   [[neigh]]
+//   interface = "vpc0"           # audit this interface's neighbor table (omit: all interfaces)
+//
+// Unknown keys are errors: a typo must not silently drop a check.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vpcprobe/model/result.hpp"
+
+namespace vpcprobe::config {
+
+struct Endpoint {
+  std::string host;
+  std::optional<std::uint16_t> port;
+};
+
+struct Target {
+  std::string name;
+  Endpoint private_path;
+  std::optional<Endpoint> public_path;
+};
+
+struct NeighAuditSpec {
+  std::string interface;  // empty: every interface
+};
+
+struct Targets {
+  std::optional<double> timeout;
+  std::optional<std::uint16_t> port;
+  std::vector<Target> targets;
+  std::vector<NeighAuditSpec> neigh;
+};
+
+inline constexpr std::size_t kMaxTargets = 256;
+
+// Pure: parses and validates the text of a targets file.
+Result<Targets> parse_targets(std::string_view toml_text, std::string_view source_name = "targets file");
+// "host[:port]" as the targets file and the command line write it.
+Result<Endpoint> parse_endpoint(std::string_view text);
+
+}  // namespace vpcprobe::config
