@@ -13,6 +13,8 @@ PACKAGES=(
   iproute2 nftables socat iputils-ping jq util-linux libcap2-bin procps python3 time
   # standard tools the benchmarks compare against
   arping tcpdump netcat-openbsd
+  # promtool, to check the Prometheus output
+  prometheus
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
