@@ -25,7 +25,7 @@ CLI::App* setup_arp(CLI::App& parent, ArpOptions& o) {
   cmd->add_option("-i,--interval", o.interval, "seconds between rounds")->capture_default_str();
   cmd->add_option("-w,--timeout", o.timeout, "seconds to wait for replies after the last round")->capture_default_str();
   cmd->add_flag("--json", o.json, "print one JSON object (schema vpcprobe.arp/1)");
-  cmd->add_option("--pcap", o.pcap, "write this run's packets (with any other ARP and ICMP seen meanwhile) to a pcap file (needs CAP_NET_RAW)");
+  add_pcap_option(*cmd, o.pcap);
   return cmd;
 }
 

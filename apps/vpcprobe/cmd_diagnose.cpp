@@ -25,7 +25,7 @@ CLI::App* setup_diagnose(CLI::App& parent, DiagnoseOptions& o) {
   cmd->add_option("-p,--port", o.port, "TCP port for paths given without one");
   cmd->add_option("--timeout", o.timeout, "seconds every probe may wait; the whole diagnosis takes about this long")->capture_default_str();
   cmd->add_flag("--json", o.json, "print one JSON object (schema vpcprobe.diagnose/1)");
-  cmd->add_option("--pcap", o.pcap, "write this run's packets (with any other ARP and ICMP seen meanwhile) to a pcap file (needs CAP_NET_RAW)");
+  add_pcap_option(*cmd, o.pcap);
   cmd->add_option("--color", o.color, "auto, always or never (auto: on a terminal, unless NO_COLOR is set)")->capture_default_str();
   return cmd;
 }

@@ -27,7 +27,7 @@ CLI::App* setup_ping(CLI::App& parent, PingOptions& o) {
   cmd->add_option("--ttl", o.ttl, "IP time to live (1-255)");
   cmd->add_option("-I,--interface", o.interface, "send through this interface");
   cmd->add_flag("--json", o.json, "print one JSON object (schema vpcprobe.ping/1)");
-  cmd->add_option("--pcap", o.pcap, "write this run's packets (with any other ARP and ICMP seen meanwhile) to a pcap file (needs CAP_NET_RAW)");
+  add_pcap_option(*cmd, o.pcap);
   return cmd;
 }
 

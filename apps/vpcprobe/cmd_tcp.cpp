@@ -29,7 +29,7 @@ CLI::App* setup_tcp(CLI::App& parent, TcpOptions& o) {
   cmd->add_flag("--connect", o.connect, "use an unprivileged connect() instead of a raw SYN");
   cmd->add_option("-I,--interface", o.interface, "send through this interface");
   cmd->add_flag("--json", o.json, "print one JSON object (schema vpcprobe.tcp/1)");
-  cmd->add_option("--pcap", o.pcap, "write this run's packets (with any other ARP and ICMP seen meanwhile) to a pcap file (needs CAP_NET_RAW)");
+  add_pcap_option(*cmd, o.pcap);
   return cmd;
 }
 

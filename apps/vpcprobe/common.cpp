@@ -10,6 +10,7 @@
 
 #include <csignal>
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "vpcprobe/net/pcap_evidence.hpp"
@@ -126,6 +127,11 @@ class PcapEvidenceHolder {
  public:
   std::unique_ptr<net::PcapEvidence> evidence;
 };
+
+void add_pcap_option(CLI::App& cmd, std::string& path) {
+  cmd.add_option("--pcap", path,
+                 "write this run's packets (with any other ARP and ICMP seen meanwhile) to a pcap file (needs CAP_NET_RAW)");
+}
 
 PcapOption::PcapOption(const std::string& path) : path_(path) {}
 

@@ -12,6 +12,9 @@
 #include "vpcprobe/wire/addr.hpp"
 
 struct pcap;
+namespace CLI {
+class App;
+}
 
 namespace vpcprobe::app {
 
@@ -50,6 +53,9 @@ std::size_t descriptors_available();
 
 // Writes to stdout now (so lines show up as results arrive); EPIPE (| head) is not an error.
 void print(const std::string& text);
+
+// The --pcap option, worded the same on every probing command.
+void add_pcap_option(CLI::App& cmd, std::string& path);
 
 // --pcap FILE on every probing command: the capture is opened with the other privileged
 // resources, the file is written after privileges are dropped.

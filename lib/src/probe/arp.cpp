@@ -22,11 +22,11 @@ double ms_between(net::Clock::time_point from, net::Clock::time_point to) {
   return duration<double, std::milli>(to - from).count();
 }
 
-class ArpOperation : public Operation, public std::enable_shared_from_this<ArpOperation> {
+class ArpOperation : public ProbeOperation<model::ArpProbeResult>, public std::enable_shared_from_this<ArpOperation> {
  public:
   ArpOperation(asio::io_context& io, net::Channel& ch, ArpSpec spec,
                std::function<void(model::ArpProbeResult)> done)
-      : io_(io), channel_(ch), spec_(std::move(spec)), done_(std::move(done)), timer_(io) {}
+      : ProbeOperation(io, std::move(done)), channel_(ch), spec_(std::move(spec)) {}
 
   void cancel() override { finish(); }
 
@@ -129,22 +129,13 @@ class ArpOperation : public Operation, public std::enable_shared_from_this<ArpOp
   }
 
   void finish() {
-    if (finished_) return;
-    finished_ = true;
-    timer_.cancel();
-    channel_.unsubscribe(listener_);
-    result_.elapsed_ms = duration<double, std::milli>(steady_clock::now() - started_).count();
-    auto done = std::move(done_);
-    auto result = std::move(result_);
-    asio::post(io_, [done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); });
+    if (!finished_) result_.elapsed_ms = duration<double, std::milli>(steady_clock::now() - started_).count();
+    complete();
   }
+  void release() override { channel_.unsubscribe(listener_); }
 
-  asio::io_context& io_;
   net::Channel& channel_;
   ArpSpec spec_;
-  std::function<void(model::ArpProbeResult)> done_;
-  asio::steady_timer timer_;
-  model::ArpProbeResult result_;
   struct Round {
     net::Clock::time_point unicast_at{};
     net::Clock::time_point broadcast_at{};
@@ -153,7 +144,6 @@ class ArpOperation : public Operation, public std::enable_shared_from_this<ArpOp
   std::vector<Round> rounds_;
   steady_clock::time_point started_;
   int listener_ = 0;
-  bool finished_ = false;
   bool grace_armed_ = false;
 };
 

@@ -34,11 +34,11 @@ bool tag_matches(wire::ByteView payload, std::size_t sent_size, std::uint64_t ta
   return std::equal(expected.begin(), expected.end(), payload.begin());
 }
 
-class EchoOperation : public Operation, public std::enable_shared_from_this<EchoOperation> {
+class EchoOperation : public ProbeOperation<model::EchoResult>, public std::enable_shared_from_this<EchoOperation> {
  public:
   EchoOperation(asio::io_context& io, net::Channel& ch, model::ProbeMethod method, EchoSpec spec,
                 std::function<void(model::EchoResult)> done)
-      : io_(io), channel_(ch), method_(method), spec_(spec), done_(std::move(done)), timer_(io) {
+      : ProbeOperation(io, std::move(done)), channel_(ch), method_(method), spec_(spec) {
     result_.seq = spec_.display_seq;
   }
 
@@ -135,24 +135,14 @@ class EchoOperation : public Operation, public std::enable_shared_from_this<Echo
     finish();
   }
 
-  void finish() {
-    if (finished_) return;
-    finished_ = true;
-    timer_.cancel();
-    channel_.unsubscribe(listener_);
-    asio::post(io_, [done = std::move(done_), result = result_]() mutable { done(std::move(result)); });
-  }
+  void finish() { complete(); }
+  void release() override { channel_.unsubscribe(listener_); }
 
-  asio::io_context& io_;
   net::Channel& channel_;
   model::ProbeMethod method_;
   EchoSpec spec_;
-  std::function<void(model::EchoResult)> done_;
-  asio::steady_timer timer_;
-  model::EchoResult result_;
   net::Clock::time_point sent_at_{};
   int listener_ = 0;
-  bool finished_ = false;
 };
 
 }  // namespace

@@ -22,11 +22,11 @@ using namespace std::chrono;
 
 double ms_since(steady_clock::time_point t0) { return duration<double, std::milli>(steady_clock::now() - t0).count(); }
 
-class SynOperation : public Operation, public std::enable_shared_from_this<SynOperation> {
+class SynOperation : public ProbeOperation<model::TcpResult>, public std::enable_shared_from_this<SynOperation> {
  public:
   SynOperation(asio::io_context& io, net::Channel& tcp, net::Channel* icmp, SynSpec spec,
                std::function<void(model::TcpResult)> done)
-      : io_(io), tcp_(tcp), icmp_(icmp), spec_(spec), done_(std::move(done)), timer_(io) {
+      : ProbeOperation(io, std::move(done)), tcp_(tcp), icmp_(icmp), spec_(spec) {
     result_.port = spec_.dport;
     result_.attempt = spec_.attempt;
   }
@@ -120,31 +120,23 @@ class SynOperation : public Operation, public std::enable_shared_from_this<SynOp
     return std::max(0.0, duration<double, std::milli>(rx.kernel_time - sent_at_).count());
   }
 
-  void finish() {
-    if (finished_) return;
-    finished_ = true;
-    timer_.cancel();
+  void finish() { complete(); }
+  void release() override {
     tcp_.unsubscribe(tcp_listener_);
     if (icmp_) icmp_->unsubscribe(icmp_listener_);
-    asio::post(io_, [done = std::move(done_), result = result_]() mutable { done(std::move(result)); });
   }
 
-  asio::io_context& io_;
   net::Channel& tcp_;
   net::Channel* icmp_;
   SynSpec spec_;
-  std::function<void(model::TcpResult)> done_;
-  asio::steady_timer timer_;
-  model::TcpResult result_;
   net::Clock::time_point sent_at_{};
   int tcp_listener_ = 0, icmp_listener_ = 0;
-  bool finished_ = false;
 };
 
-class ConnectOperation : public Operation, public std::enable_shared_from_this<ConnectOperation> {
+class ConnectOperation : public ProbeOperation<model::TcpResult>, public std::enable_shared_from_this<ConnectOperation> {
  public:
   ConnectOperation(asio::io_context& io, ConnectSpec spec, std::function<void(model::TcpResult)> done)
-      : io_(io), spec_(std::move(spec)), done_(std::move(done)), socket_(io), timer_(io) {
+      : ProbeOperation(io, std::move(done)), spec_(std::move(spec)), socket_(io) {
     result_.port = spec_.port;
     result_.attempt = spec_.attempt;
   }
@@ -259,23 +251,15 @@ class ConnectOperation : public Operation, public std::enable_shared_from_this<C
     return false;
   }
 
-  void finish() {
-    if (finished_) return;
-    finished_ = true;
-    timer_.cancel();
+  void finish() { complete(); }
+  void release() override {
     boost::system::error_code ignored;
     socket_.close(ignored);
-    asio::post(io_, [done = std::move(done_), result = result_]() mutable { done(std::move(result)); });
   }
 
-  asio::io_context& io_;
   ConnectSpec spec_;
-  std::function<void(model::TcpResult)> done_;
   asio::ip::tcp::socket socket_;
-  asio::steady_timer timer_;
-  model::TcpResult result_;
   steady_clock::time_point started_;
-  bool finished_ = false;
 };
 
 }  // namespace

@@ -16,6 +16,30 @@ class Operation {
 };
 using OperationPtr = std::shared_ptr<Operation>;
 
+// What every probe operation shares: a timer, the result being built, and one completion that
+// posts the result (never calls it inline) exactly once.
+template <class R>
+class ProbeOperation : public Operation {
+ protected:
+  ProbeOperation(asio::io_context& io, std::function<void(R)> done) : io_(io), done_(std::move(done)), timer_(io) {}
+
+  void complete() {
+    if (finished_) return;
+    finished_ = true;
+    timer_.cancel();
+    release();
+    asio::post(io_, [done = std::move(done_), result = result_]() mutable { done(std::move(result)); });
+  }
+  // Lets go of sockets and listeners; runs once, from complete().
+  virtual void release() {}
+
+  asio::io_context& io_;
+  std::function<void(R)> done_;
+  asio::steady_timer timer_;
+  R result_{};
+  bool finished_ = false;
+};
+
 // Starts operation i at offsets[i] after start() (launch(i) starts it and returns its handle);
 // `all_done` runs once every started operation has completed. cancel() stops launching and
 // cancels what is running.
