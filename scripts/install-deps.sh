@@ -13,6 +13,9 @@ PACKAGES=(
   iproute2 nftables socat iputils-ping jq util-linux libcap2-bin procps python3 time
   # standard tools the benchmarks compare against
   arping tcpdump netcat-openbsd
+  # packaging and documentation checks: lintian on the .debs, the RPM generator (rpmbuild), man
+  # page lint, the Kubernetes manifests (YAML), bash completion, readelf/objdump and file
+  lintian rpm mandoc python3-yaml bash-completion binutils file
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
