@@ -15,6 +15,9 @@ PACKAGES=(
   arping tcpdump netcat-openbsd
   # promtool, to check the Prometheus output
   prometheus
+  # packaging and documentation checks: lintian on the .debs, the RPM generator (rpmbuild), man
+  # page lint, the Kubernetes manifests (YAML), bash completion, readelf/objdump and file
+  lintian rpm mandoc python3-yaml bash-completion binutils file
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

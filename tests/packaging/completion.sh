@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Bash completion (packaging/bash-completion/vpcprobe): sourcing it registers _vpcprobe for
+# vpcprobe, and completing typical command lines gives the expected words. It reads subcommands
+# and options from the vpcprobe under test (put first on PATH).
+# Usage: completion.sh PATH_TO_VPCPROBE SOURCE_DIR
+set -uo pipefail
+VPCPROBE=${1:?usage: $0 PATH_TO_VPCPROBE SOURCE_DIR}
+SRC=${2:?usage: $0 PATH_TO_VPCPROBE SOURCE_DIR}
+bindir=$(mktemp -d)
+trap 'rm -rf "$bindir"' EXIT
+ln -s "$(readlink -f "$VPCPROBE")" "$bindir/vpcprobe"
+export PATH="$bindir:$PATH"
+passed=0 failed=0
+ok() {
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); echo "ok - $name"
+  else failed=$((failed + 1)); echo "FAIL - $name"; echo "  got: $(tr '\n' ' ' <<<"$got")"; fi
+}
+# shellcheck source=/dev/null
+source "$SRC/packaging/bash-completion/vpcprobe"
+# comp WORD...: complete the last word of `WORD...` as bash would; the candidates, one a line.
+comp() {
+  COMP_WORDS=("$@")
+  COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+  COMP_LINE="$*"
+  COMP_POINT=${#COMP_LINE}
+  COMPREPLY=()
+  _vpcprobe vpcprobe "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+  printf '%s\n' "${COMPREPLY[@]}" | sort
+}
+is() { [ "$(tr '\n' ' ' <<<"$got" | sed 's/ $//')" = "$1" ]; }
+has_all() { local w; for w in "$@"; do grep -qxF -- "$w" <<<"$got" || return 1; done; }
+
+got=$(complete -p vpcprobe)
+ok "complete -p vpcprobe: registered with _vpcprobe" is "complete -F _vpcprobe vpcprobe"
+got=$(comp vpcprobe "")
+subs=$(vpcprobe --help | awk '/^Subcommands:/ {on = 1; next} on && /^[^ ]/ {on = 0} on && /^  [a-z]/ {print $1}' | sort)
+ok "vpcprobe <TAB>: every subcommand of --help" test "$got" = "$subs"
+ok "... among them arp diagnose neigh ping self-check tcp" has_all arp diagnose neigh ping self-check tcp
+got=$(comp vpcprobe di)
+ok "vpcprobe di<TAB>: diagnose" is diagnose
+got=$(comp vpcprobe --v)
+ok "vpcprobe --v<TAB>: --version" is --version
+got=$(comp vpcprobe diagnose --p)
+ok "vpcprobe diagnose --p<TAB>: --pcap --port --private --public" is "--pcap --port --private --public"
+got=$(comp vpcprobe neigh --)
+ok "vpcprobe neigh --<TAB>: its options" has_all --verify --fix --force --dry-run --rate --timeout --watch --rounds --json --interface
+got=$(comp vpcprobe diagnose --color a)
+ok "vpcprobe diagnose --color a<TAB>: always auto" is "always auto"
+got=$(comp vpcprobe neigh --fix "")
+ok "vpcprobe neigh --fix <TAB>: delete replace" is "delete replace"
+got=$(comp vpcprobe ping -I l)
+ok "vpcprobe ping -I l<TAB>: interfaces, lo among them" has_all lo
+got=$(comp vpcprobe tcp -c "")
+ok "vpcprobe tcp -c <TAB>: a number, nothing offered" is ""
+got=$(comp vpcprobe ping --pcap "$bindir/vpc")
+ok "vpcprobe ping --pcap DIR/vpc<TAB>: a file name" is "$bindir/vpcprobe"
+got=$(comp vpcprobe ping localh)
+ok "vpcprobe ping localh<TAB>: host names (localhost)" has_all localhost
+got=$(comp vpcprobe self-check --)
+ok "vpcprobe self-check --<TAB>: --help --json" is "--help --json"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
