@@ -17,7 +17,9 @@
 #include "vpcprobe/net/channel.hpp"
 #include "vpcprobe/net/netlink_client.hpp"
 #include "vpcprobe/probe/neigh_verify.hpp"
+#include "vpcprobe/render/check.hpp"
 #include "vpcprobe/render/neigh.hpp"
+#include "vpcprobe/sys/atomic_write.hpp"
 #include "vpcprobe/sys/privileged.hpp"
 
 namespace vpcprobe::app {
@@ -35,6 +37,8 @@ CLI::App* setup_neigh(CLI::App& parent, NeighOptions& o) {
   cmd->add_option("--watch", o.watch, "repeat every INTERVAL seconds (with --fix: fix every round)");
   cmd->add_option("--rounds", o.rounds, "with --watch: stop after N rounds (default: until SIGINT/SIGTERM)");
   cmd->add_flag("--json", o.json, "JSON (schema vpcprobe.neigh/1); with --watch one JSON Lines record per round");
+  cmd->add_option("--textfile-dir", o.textfile_dir,
+                  "after every round write Prometheus metrics to DIR/vpcprobe-neigh.prom, atomically (node_exporter)");
   return cmd;
 }
 
@@ -129,6 +133,19 @@ struct Session {
     }
   }
 
+  // The same metric families as `vpcprobe check` (neighbor entries and findings), for node_exporter.
+  void write_textfile(const model::NeighReport& r) {
+    model::CheckReport cr;
+    cr.version = VPCPROBE_VERSION;
+    cr.audits.push_back({o.interface, r, true});
+    cr.status = r.status;
+    cr.duration_ms = r.duration_ms;
+    if (auto ok = sys::write_file_atomically(o.textfile_dir, "vpcprobe-neigh.prom", render::check_prometheus(cr)); !ok) {
+      fatal = ok.error();
+      stop = true;
+    }
+  }
+
   void finish_round() {
     if (fixing) apply_fixes();
     if (verify) read_after();
@@ -148,6 +165,7 @@ struct Session {
     totals.fixed += r.counts.fixed;
     if (o.json) print(render::neigh_json(r, o.watch > 0));
     else print(render::neigh_text(r));
+    if (!o.textfile_dir.empty()) write_textfile(r);
     audits.clear();
     if (o.watch <= 0 || (o.rounds > 0 && rounds_done >= o.rounds) || stop) {
       io.stop();

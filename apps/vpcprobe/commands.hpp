@@ -76,6 +76,7 @@ struct NeighOptions {
   bool watch_given = false;
   long rounds = 0;
   bool json = false;
+  std::string textfile_dir;
 };
 CLI::App* setup_neigh(CLI::App& parent, NeighOptions& opts);
 int run_neigh(NeighOptions opts);

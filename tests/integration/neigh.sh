@@ -113,6 +113,15 @@ rm -f /tmp/watch.$$
 ok "watch: SIGTERM ends it with a summary" bash -c 'grep -q "^watch: .* rounds (interrupted)" <<<"$0"' "$out"
 ok "watch: SIGTERM exit code is the last round's (0)" test "$wrc" = 0
 
+# --- the textfile for node_exporter, rewritten atomically every round
+tdir=$(mktemp -d)
+chmod 777 "$tdir"
+run vp neigh -I vpc0 --watch 0.1 --rounds 3 --timeout 0.2 --textfile-dir "$tdir"
+ok "textfile: vpcprobe-neigh.prom passes promtool and counts the entries" \
+  bash -c 'promtool check metrics < "$0/vpcprobe-neigh.prom" && grep -q "^vpcprobe_neigh_findings{interface=\"vpc0\",class=\"ok\"} 2$" "$0/vpcprobe-neigh.prom"' "$tdir"
+ok "textfile: no temporary file left" test "$(ls -A "$tdir" | wc -l)" = 1
+rm -rf "$tdir"
+
 # --- bad input
 for args in "--fix=sometimes" "--rate 0" "--rate nan" "--timeout 0" "--watch -1" "--rounds 5" "--force" "-I averyveryverylongifname" "-I nosuchif0" "--watch 1 --rounds -2"; do
   # shellcheck disable=SC2086
