@@ -34,6 +34,14 @@ run in_node bash -c 'ulimit -n 16; exec "$0" tcp --connect 10.124.0.5 -p 5400-54
 ok "ulimit -n 16: all 41 ports probed (1 open, 40 closed), exit 1" bash -c '[ "$0" = 1 ] && [ "$(jq -r "\"\(.summary.open) \(.summary.closed)\"" <<<"$1")" = "1 40" ]' "$rc" "$out"
 ok "ulimit -n 16: one line says it works in batches" bash -c 'grep -q "probing in batches" <<<"$0" && [ "$(wc -l <<<"$0")" = 1 ]' "$err"
 
+# --- send errors: a device queue that overflows (ENOBUFS) is backed off from, then reported
+in_node tc qdisc add dev vpc0 root tbf rate 8kbit burst 1600 limit 3000
+run in_node setpriv --bounding-set=-net_raw -- "$VPCPROBE" ping -c 40 -i 0.01 -w 0.2 -s 1400 10.124.0.5 --json
+ok "ENOBUFS: reported per probe after the back-off, no crash, no hang" \
+  jq_is '[.probes[] | select(.outcome == "send_error") | .send_error] | (length > 0 and all(test("No buffer space available \\(after 4 tries with back-off\\)")))' true
+ok "ENOBUFS: exit 1 or 2, not 3" bash -c '[ "$0" = 1 ] || [ "$0" = 2 ]' "$rc"
+in_node tc qdisc del dev vpc0 root
+
 # --- the global deadline always ends the run
 lab fault dead-pair
 start=$(date +%s%N)

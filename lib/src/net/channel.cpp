@@ -9,6 +9,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <unistd.h>
 #include <system_error>
 #include <vector>
 
@@ -152,13 +153,21 @@ bool Channel::read_one(bool error_queue) {
 }
 
 Result<Clock::time_point> Channel::send(wire::ByteView bytes, const sockaddr* to, unsigned to_len) {
-  auto when = Clock::now();
-  ssize_t n = ::sendto(fd_.get(), bytes.data(), bytes.size(), MSG_DONTWAIT, to, to_len);
-  if (n < 0) {
+  // A full socket buffer or device queue (EAGAIN, ENOBUFS) is transient: back off briefly, a few
+  // times (at most ~3 ms in all, so no probe is held up), then report it with how often we tried.
+  constexpr int kTries = 4;
+  for (int attempt = 0;; ++attempt) {
+    auto when = Clock::now();
+    ssize_t n = ::sendto(fd_.get(), bytes.data(), bytes.size(), MSG_DONTWAIT, to, to_len);
+    if (n >= 0) return when;
     int err = errno;
-    return fail(Errc::system, fmt::format("send: {}", std::strerror(err)));
+    bool transient = err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS;
+    if (!transient || attempt + 1 == kTries)
+      return fail(Errc::system, transient ? fmt::format("send: {} (after {} tries with back-off)", std::strerror(err), kTries)
+                                          : fmt::format("send: {}", std::strerror(err)));
+    ++send_retries_;
+    ::usleep(static_cast<useconds_t>(100u << (2 * attempt)));  // 100 us, 400 us, 1.6 ms
   }
-  return when;
 }
 
 }  // namespace vpcprobe::net

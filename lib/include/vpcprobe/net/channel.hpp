@@ -55,11 +55,13 @@ class Channel {
   int subscribe(Listener listener);
   void unsubscribe(int id);
 
-  // Sends one datagram now; returns the time just before the send for RTT accounting.
+  // Sends one datagram now; returns the time just before the (successful) send for RTT accounting.
+  // EAGAIN/ENOBUFS are retried a few times with a short back-off before they are reported.
   Result<Clock::time_point> send(wire::ByteView bytes, const sockaddr* to, unsigned to_len);
 
   std::uint64_t rejected() const { return rejected_; }
   std::uint64_t received() const { return received_; }
+  std::uint64_t send_retries() const { return send_retries_; }  // transient send errors backed off from
   int native() const { return fd_.get(); }
 
  private:
@@ -74,6 +76,7 @@ class Channel {
   bool reading_ = false;
   std::uint64_t rejected_ = 0;
   std::uint64_t received_ = 0;
+  std::uint64_t send_retries_ = 0;
 };
 
 }  // namespace vpcprobe::net
