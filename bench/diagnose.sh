@@ -18,44 +18,18 @@ REPS_OK=${REPS_OK:-10}
 REPS_DEAD=${REPS_DEAD:-5}
 PRIVATE=db.vpc.internal:5432
 PUBLIC=db.public.example:5432
-LAB=tests/lab/lab.sh
 BYHAND=$(realpath bench/diagnose-by-hand.sh)
 export VPCLAB_PREFIX="vpd$$"
-export LC_ALL=C
 
-die() { echo "diagnose: $*" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
-[ -x "$LAB" ] || die "run from the repo root ($LAB not found)"
+BENCH=diagnose
+source bench/common.sh
 [ -f "$BYHAND" ] || die "bench/diagnose-by-hand.sh not found"
-[ -x "$VPCPROBE" ] || die "no vpcprobe at $VPCPROBE (build it: cmake --preset release && cmake --build --preset release)"
-
-install_missing() {  # the tools the script uses; skips what is installed
-  local missing=() p
-  # either arping works: keep the one that is installed, else take Habets' (scripts/install-deps.sh)
-  dpkg-query -W -f='${Status}' arping 2>/dev/null | grep -q "install ok installed" ||
-    dpkg-query -W -f='${Status}' iputils-arping 2>/dev/null | grep -q "install ok installed" || missing+=(arping)
-  for p in iputils-ping netcat-openbsd jq iproute2 socat nftables; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "diagnose: installing ${missing[*]}" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
-
-cleanup() {
-  "$LAB" down >/dev/null 2>&1 || true
-  if ip netns list | grep -q "^$VPCLAB_PREFIX-"; then echo "diagnose: WARNING: namespaces left behind" >&2; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-install_missing
+# either arping works: keep the one that is installed, else take Habets' (scripts/install-deps.sh)
+if installed arping || installed iputils-arping; then install_missing iputils-ping netcat-openbsd
+else install_missing arping iputils-ping netcat-openbsd; fi
 if arping --help 2>&1 | grep -q Habets; then ARPING_FLAVOR=habets; else ARPING_FLAVOR=iputils; fi
 export ARPING_FLAVOR
-"$LAB" up >/dev/null || die "lab did not come up"
-NS=$("$LAB" ns node)
-in_node() { ip netns exec "$NS" "$@"; }
+lab_up
 
 # --- the commands under test -----------------------------------------------------------------------
 declare -A CMD=(

@@ -23,40 +23,12 @@ REPS=${REPS:-5}
 # a 2 ms interval). 1000: arp-scan's default *host* rate (vpcprobe --verify sends two requests per
 # entry, a broadcast and a unicast to the cached MAC; arp-scan one per host and pass).
 read -ra RATES <<<"${RATES:-200 500 1000}"
-LAB=tests/lab/lab.sh
 export VPCLAB_PREFIX="vpn$$"
-export LC_ALL=C
 
-die() { echo "neigh: $*" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
-[ -x "$LAB" ] || die "run from the repo root ($LAB not found)"
-[ -x "$VPCPROBE" ] || die "no vpcprobe at $VPCPROBE (build it: cmake --preset release && cmake --build --preset release)"
-
-install_missing() {  # the tools we compare against; skips what is installed
-  local missing=() p
-  for p in arp-scan nmap jq iproute2 socat nftables; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "neigh: installing ${missing[*]}" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
-
-TMP=$(mktemp -d)
-cleanup() {
-  "$LAB" down >/dev/null 2>&1 || true
-  rm -rf "$TMP"
-  if ip netns list | grep -q "^$VPCLAB_PREFIX-"; then echo "neigh: WARNING: namespaces left behind" >&2; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-install_missing
-"$LAB" up >/dev/null || die "lab did not come up"
-"$LAB" crowd >/dev/null || die "lab crowd failed"
-NS=$("$LAB" ns node)
-in_node() { ip netns exec "$NS" "$@"; }
+BENCH=neigh
+source bench/common.sh
+install_missing arp-scan nmap
+lab_up crowd
 
 # --- the targets: node's neighbor table on vpc0 ----------------------------------------------------
 # `nud all`: a plain `ip neigh show` hides NOARP entries (10.124.3.1), which vpcprobe does list.

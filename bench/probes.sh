@@ -17,39 +17,11 @@ REPS=${REPS:-20}
 COUNT=${COUNT:-20}
 TARGETS=(10.124.0.5 10.125.0.5)
 PORT=5432
-LAB=tests/lab/lab.sh
 export VPCLAB_PREFIX="vpb$$"
-export LC_ALL=C
-
-die() { echo "probes: $*" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
-[ -x "$LAB" ] || die "run from the repo root ($LAB not found)"
-[ -x "$VPCPROBE" ] || die "no vpcprobe at $VPCPROBE (build it: cmake --preset release && cmake --build --preset release)"
-
-install_missing() {  # packages for the tools we compare against; skips what is installed
-  local missing=() p
-  for p in nmap hping3 tcpdump iputils-ping time jq socat iproute2 nftables; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "probes: installing ${missing[*]}" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
-
-TMP=$(mktemp -d)
-cleanup() {
-  "$LAB" down >/dev/null 2>&1 || true
-  rm -rf "$TMP"
-  if ip netns list | grep -q "^$VPCLAB_PREFIX-"; then echo "probes: WARNING: namespaces left behind" >&2; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-install_missing
-"$LAB" up >/dev/null || die "lab did not come up"
-NS=$("$LAB" ns node)
-in_node() { ip netns exec "$NS" "$@"; }
+BENCH=probes
+source bench/common.sh
+install_missing nmap hping3 tcpdump iputils-ping time
+lab_up
 
 # --- the commands under test (TARGET is substituted per run) -------------------------------------
 cmd_for() {  # cmd_for TOOL TARGET: one-probe command line
