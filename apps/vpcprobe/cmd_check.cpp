@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
-#include <sstream>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -59,10 +58,13 @@ int run_check(const CheckOptions& o) {
   if (auto dropped = sys::drop_privileges(); !dropped) return report_error(dropped.error());
   std::ifstream in(o.file);
   if (!in) return bad(fmt::format("cannot read targets file {}", o.file));
-  std::stringstream text;
-  text << in.rdbuf();
-  if (text.str().size() > (1 << 20)) return bad(fmt::format("targets file {} is larger than 1 MiB", o.file));
-  auto targets = config::parse_targets(text.str(), o.file);
+  // Read at most 1 MiB and one byte: a huge (or endless, e.g. /dev/zero) file is refused, not slurped.
+  constexpr std::size_t kMaxFile = 1 << 20;
+  std::string text(kMaxFile + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxFile) return bad(fmt::format("targets file {} is larger than 1 MiB", o.file));
+  auto targets = config::parse_targets(text, o.file);
   if (!targets) return bad(targets.error().message);
 
   auto started = std::chrono::steady_clock::now();

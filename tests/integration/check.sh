@@ -80,7 +80,7 @@ run vp check -f "$work/bad.toml" -o prometheus
 ok "bad file, prometheus: valid exposition saying so, exit 3" bash -c '[ "$0" = 3 ] && promtool check metrics <<<"$1" && grep -qx "vpcprobe_check_config_error 1" <<<"$1"' "$rc" "$out"
 run vp check -f "$work/bad.toml" -o nagios
 ok "bad file, nagios: UNKNOWN line, exit 3" bash -c '[ "$0" = 3 ] && grep -q "^VPCPROBE UNKNOWN - .*unknown key" <<<"$1"' "$rc" "$out"
-for args in "-f /nonexistent.toml" "-f $work/targets.toml -o xml" "-f $work/targets.toml --deadline 0" "-f $work/targets.toml --rate nan" \
+for args in "-f /dev/zero" "-f /nonexistent.toml" "-f $work/targets.toml -o xml" "-f $work/targets.toml --deadline 0" "-f $work/targets.toml --rate nan" \
             "-f $work/targets.toml -o nagios -w 20:10" "-f $work/targets.toml --textfile-dir /nonexistent-dir"; do
   # shellcheck disable=SC2086
   run vp check $args
