@@ -2,23 +2,18 @@
 // once, compared, and the failing layer named with evidence and a fix.
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "common.hpp"
 #include "vpcprobe/diag/verdict.hpp"
-#include "vpcprobe/net/resolve.hpp"
-#include "vpcprobe/probe/session.hpp"
 #include "vpcprobe/render/diagnose.hpp"
-#include "vpcprobe/sys/privileged.hpp"
 
 namespace vpcprobe::app {
 
-CLI::App* setup_diagnose(CLI::App& parent, DiagnoseOptions& o) {
+CLI::App* Diagnose::setup(CLI::App& parent, Options& o) {
   auto* cmd = parent.add_subcommand("diagnose", "compare the private and the public path layer by layer and name the failing layer");
   cmd->add_option("--private", o.private_target, "HOST[:PORT] of the service on the private (VPC) path")->required();
   cmd->add_option("--public", o.public_target, "HOST[:PORT] of the same service on its public path");
@@ -30,90 +25,76 @@ CLI::App* setup_diagnose(CLI::App& parent, DiagnoseOptions& o) {
   return cmd;
 }
 
-namespace {
-
-bool use_color(const std::string& mode) {
-  if (mode == "always") return true;
-  if (mode == "never") return false;
+bool Diagnose::color(const Options& o) {
+  if (o.color == "always") return true;
+  if (o.color == "never") return false;
   const char* no_color = std::getenv("NO_COLOR");
   return isatty(STDOUT_FILENO) && !(no_color && *no_color);
 }
 
+namespace {
+// One path as typed: --private/--public, with -p for a path given without its port.
+Result<model::PathResult> path_of(model::Path role, const std::string& text, const char* option, const std::string& default_port) {
+  auto e = target_endpoint(text);
+  if (!e) return fail(Errc::invalid_argument, fmt::format("{}: {}", option, e.error().message));
+  model::PathResult p;
+  p.role = role;
+  p.endpoint = *e;
+  p.input = e->host;
+  p.port = e->port;
+  if (!p.port && !default_port.empty()) {
+    auto port = model::parse_port(default_port);
+    if (!port) return fail(Errc::invalid_argument, fmt::format("--port: {}", port.error().message));
+    p.port = *port;
+  }
+  return p;
+}
 }  // namespace
 
-int run_diagnose(const DiagnoseOptions& o) {
-  if (auto ok = check_seconds("--timeout", o.timeout, 0.05, 60); !ok) return report_error(ok.error());
+Result<void> Diagnose::validate(const Options& o) {
   if (o.color != "auto" && o.color != "always" && o.color != "never")
-    return report_error(fmt::format("--color must be auto, always or never, got '{}'", o.color), kExitUnknown);
-  std::optional<std::uint16_t> default_port;
-  if (!o.port.empty()) {
-    auto p = parse_ports(o.port);
-    if (!p || p->size() != 1) return report_error(fmt::format("--port: '{}' is not a port (1-65535)", o.port), kExitUnknown);
-    default_port = p->front();
-  }
-  auto priv = parse_host_port(o.private_target, "--private");
-  if (!priv) return report_error(priv.error());
-  std::optional<HostPort> pub;
-  if (!o.public_target.empty()) {
-    auto p = parse_host_port(o.public_target, "--public");
-    if (!p) return report_error(p.error());
-    pub = *p;
-  }
+    return fail(Errc::invalid_argument, fmt::format("--color must be auto, always or never, got '{}'", o.color));
+  if (!o.port.empty())
+    if (auto port = model::parse_port(o.port); !port) return fail(Errc::invalid_argument, fmt::format("--port: {}", port.error().message));
+  return first_failure(check_seconds("--timeout", o.timeout, 0.05, 60), parses(path_of(model::Path::private_, o.private_target, "--private", o.port)),
+                o.public_target.empty() ? Result<void>() : parses(path_of(model::Path::public_, o.public_target, "--public", o.port)));
+}
 
-  // Privileged sockets first, then no privilege at all. What could not be opened is not tested.
-  asio::io_context io;  // before everything that holds I/O objects on it
-  auto sockets = probe::open_diagnosis_sockets();
-  PcapOption pcap(o.pcap);
-  if (auto ok = pcap.open_privileged(); !ok) return report_error(ok.error());
-  if (auto dropped = sys::drop_privileges(); !dropped) return report_error(dropped.error());
+Result<Diagnose::Sockets> Diagnose::open(const Options&) { return probe::open_diagnosis_sockets(); }
 
-  auto started = std::chrono::steady_clock::now();
-  auto timeout = std::chrono::milliseconds(static_cast<long>(o.timeout * 1000));
+Result<model::Status> Diagnose::run(const Options& o, Sockets& s, Runtime<Report>& rt) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto timeout = millis(o.timeout);
   model::Diagnosis d;
   d.timeout_s = o.timeout;
-  auto init_path = [&](model::PathResult& p, const char* role, const HostPort& hp) {
-    p.role = role;
-    p.input = hp.host;
-    p.port = hp.port ? hp.port : default_port;
-  };
-  init_path(d.private_path, "private", *priv);
-  if (pub) {
-    d.public_path.emplace();
-    init_path(*d.public_path, "public", *pub);
-  }
+  d.private_path = *path_of(model::Path::private_, o.private_target, "--private", o.port);
+  if (!o.public_target.empty()) d.public_path = *path_of(model::Path::public_, o.public_target, "--public", o.port);
   std::vector<model::Diagnosis*> diags{&d};
 
   // dns (both names at once, bounded by the timeout), then the kernel's view before any probe
-  auto nl = net::NetlinkClient::open();
-  if (!nl) return report_error(nl.error());
-  probe::prepare(diags, started + timeout, *nl);
-
-  std::vector<wire::Ipv4> hosts;
-  for (const auto* p : {&d.private_path, d.public_path ? &*d.public_path : nullptr})
-    if (p && p->target) hosts.push_back(p->target->addr);
-  if (auto ok = pcap.start(io, hosts); !ok) return report_error(ok.error());
-  auto identity = probe::Identity::random();
-  auto channels = probe::DiagnosisChannels::create(io, std::move(sockets), identity);
-  if (!channels) return report_error(channels.error());
+  auto nl = rt.netlink();
+  if (!nl) return std::unexpected(nl.error());
+  probe::prepare(diags, started + timeout, **nl);
+  if (auto ok = rt.start_capture(probe::targets_of(diags)); !ok) return std::unexpected(ok.error());
+  auto channels = probe::DiagnosisChannels::create(rt.io(), std::move(s), rt.identity());
+  if (!channels) return std::unexpected(channels.error());
 
   // every probe of both paths at once; a global deadline always ends the run
-  bool finished = false, cut_short = false;
-  auto schedule = probe::start(io, **channels, identity, diags, timeout, {}, [&] {
+  bool finished = false;
+  auto schedule = probe::start(rt.io(), **channels, rt.identity(), diags, timeout, {}, [&] {
     finished = true;
-    io.stop();
+    rt.stop();
   });
-  asio::steady_timer deadline(io);
+  asio::steady_timer deadline(rt.io());
   deadline.expires_at(started + timeout + std::chrono::milliseconds(300));
   deadline.async_wait([&](boost::system::error_code ec) {
-    if (!ec) io.stop();
+    if (!ec) rt.stop();
   });
-  auto signals = on_interrupt(io, [&] { io.stop(); });
-  if (!finished) io.run();
-  cut_short = !finished;
-  pcap.finish();
-  probe::conclude(diags, *nl, cut_short, started);
-  print(o.json ? render::diagnose_json(d) : render::diagnose_text(d, use_color(o.color)));
-  return model::exit_code(d.verdict.status);
+  if (!finished) rt.run();
+  probe::conclude(diags, **nl, !finished, started);
+  diag::judge(d);
+  rt.emit(d);
+  return d.verdict.status;
 }
 
 }  // namespace vpcprobe::app

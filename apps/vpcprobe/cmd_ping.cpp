@@ -1,22 +1,17 @@
 // vpcprobe ping HOST: ICMP echo that says why a probe failed, not only that it did.
-#include <chrono>
-
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "common.hpp"
 #include "vpcprobe/diag/probe_status.hpp"
 #include "vpcprobe/net/channel.hpp"
 #include "vpcprobe/net/resolve.hpp"
 #include "vpcprobe/probe/icmp.hpp"
-#include "vpcprobe/probe/identity.hpp"
 #include "vpcprobe/render/probes.hpp"
-#include "vpcprobe/sys/privileged.hpp"
 
 namespace vpcprobe::app {
 
-CLI::App* setup_ping(CLI::App& parent, PingOptions& o) {
+CLI::App* Ping::setup(CLI::App& parent, Options& o) {
   auto* cmd = parent.add_subcommand("ping", "ICMP echo; replies, ICMP errors (with the router that sent them) and timeouts told apart");
   cmd->add_option("target", o.target, "IPv4 address or name")->required();
   cmd->add_option("-c,--count", o.count, "echo requests to send")->capture_default_str();
@@ -31,89 +26,69 @@ CLI::App* setup_ping(CLI::App& parent, PingOptions& o) {
   return cmd;
 }
 
-int run_ping(const PingOptions& o) {
-  for (auto check : {check_count("--count", o.count, 100000), check_seconds("--interval", o.interval, 0.01, 3600),
-                     check_seconds("--timeout", o.timeout, 0.001, 3600), check_interface(o.interface),
-                     net::check_host_syntax(o.target)})
-    if (!check) return report_error(check.error());
-  if (o.size < 0 || o.size > 65507) return report_error(fmt::format("--size must be between 0 and 65507 bytes, got {}", o.size), kExitUnknown);
-  if (o.ttl != kUnsetTtl && (o.ttl < 1 || o.ttl > 255)) return report_error(fmt::format("--ttl must be between 1 and 255, got {}", o.ttl), kExitUnknown);
+Result<void> Ping::validate(const Options& o) {
+  if (o.size < 0 || o.size > 65507) return fail(Errc::invalid_argument, fmt::format("--size must be between 0 and 65507 bytes, got {}", o.size));
+  if (o.ttl != kUnsetTtl && (o.ttl < 1 || o.ttl > 255)) return fail(Errc::invalid_argument, fmt::format("--ttl must be between 1 and 255, got {}", o.ttl));
+  return first_failure(check_count("--count", o.count, 100000), check_seconds("--interval", o.interval, 0.01, 3600),
+                check_seconds("--timeout", o.timeout, 0.001, 3600), check_interface(o.interface),
+                parses(target_endpoint(o.target)));
+}
 
-  int ttl = o.ttl == kUnsetTtl ? 0 : static_cast<int>(o.ttl);
-  sys::SocketOptions sopts{ttl, o.dont_fragment, o.interface};
-  auto sock = sys::open_icmp_socket(sopts);
-  if (!sock) return report_error(sock.error());
-  asio::io_context io;  // before everything that holds I/O objects on it
-  PcapOption pcap(o.pcap);
-  if (auto ok = pcap.open_privileged(); !ok) return report_error(ok.error());
-  if (auto dropped = sys::drop_privileges(); !dropped) return report_error(dropped.error());
+Result<Ping::Sockets> Ping::open(const Options& o) {
+  sys::SocketOptions opts;
+  opts.ttl = o.ttl == kUnsetTtl ? 0 : static_cast<int>(o.ttl);
+  opts.dont_fragment = o.dont_fragment;
+  opts.bind_device = o.interface;
+  auto sock = sys::open_icmp_socket(wire::Family::v4, opts);
+  if (!sock) return std::unexpected(sock.error());
+  return Sockets{std::move(*sock)};
+}
 
-  auto target = resolve_target(o.target);
-  if (!target) return report_resolve_error(target.error());
-
+Result<model::Status> Ping::run(const Options& o, Sockets& s, Runtime<Report>& rt) {
+  auto target = net::resolve_target(*target_endpoint(o.target));
+  if (!target) return std::unexpected(target.error());
+  auto family = probe::family_ops(target->addr.family());
+  if (!family) return std::unexpected(family.error());
   model::PingReport report;
   report.target = *target;
-  report.method = sock->method;
+  report.method = s.icmp.method;
   report.payload_size = static_cast<std::size_t>(o.size);
-  report.ttl = ttl;
+  report.ttl = o.ttl == kUnsetTtl ? 0 : static_cast<int>(o.ttl);
   report.dont_fragment = o.dont_fragment;
   report.interface = o.interface;
-  report.probes.resize(static_cast<std::size_t>(o.count));
 
-  if (auto ok = pcap.start(io, {report.target.addr}); !ok) return report_error(ok.error());
-  net::Channel channel(io, std::move(sock->fd));
-  auto identity = probe::Identity::random();
-  std::uint16_t id = identity.icmp_id();
-  if (report.method == model::ProbeMethod::ping_socket) {
-    auto bound = probe::bind_ping_socket(channel, id);
-    if (!bound) return report_error(bound.error());
-    id = *bound;
-  } else if (auto filtered = probe::filter_echo_replies(channel, id); !filtered) {
-    return report_error(filtered.error());
-  }
-  if (!o.json) print(render::ping_header(report));
+  if (auto ok = rt.start_capture({report.target.addr}); !ok) return std::unexpected(ok.error());
+  auto channel = net::Channel::open(rt.io(), std::move(s.icmp.fd));
+  if (!channel) return std::unexpected(channel.error());
+  auto id = probe::claim_echo_id(**channel, **family, report.method, rt.identity().icmp_id());
+  if (!id) return std::unexpected(id.error());
+  rt.header(report);
 
+  probe::EchoSeries series{report.target.addr, *id, static_cast<int>(o.count), millis(o.interval), report.payload_size, millis(o.timeout)};
+  std::vector<std::optional<model::EchoResult>> results(static_cast<std::size_t>(o.count));
   auto started = std::chrono::steady_clock::now();
-  std::vector<bool> done(report.probes.size(), false);
-  auto timeout = std::chrono::milliseconds(static_cast<long>(o.timeout * 1000));
-  auto schedule = std::make_shared<probe::Schedule>(
-      io, probe::Schedule::evenly(static_cast<int>(o.count), std::chrono::milliseconds(static_cast<long>(o.interval * 1000))),
-      [&](int i, std::function<void()> completed) {
-        probe::EchoSpec spec;
-        spec.target = report.target.addr;
-        spec.id = id;
-        spec.wire_seq = static_cast<std::uint16_t>(identity.seq_base() + i);
-        spec.display_seq = i + 1;
-        spec.payload_size = report.payload_size;
-        spec.tag = identity.payload_tag(spec.wire_seq);
-        spec.timeout = timeout;
-        return probe::async_echo(io, channel, report.method, spec, [&, i, completed](model::EchoResult r) {
-          auto idx = static_cast<std::size_t>(i);
-          report.probes[idx] = r;
-          done[idx] = true;
-          if (!o.json) print(render::ping_line(report, r));
-          completed();
-        });
+  auto schedule = probe::async_echo_series(
+      rt.io(), **channel, **family, report.method, rt.identity(), series,
+      [&](std::size_t i, model::EchoResult r) {
+        results[i] = r;
+        report.probes.push_back(r);
+        rt.progress(report, report.probes.size() - 1);
       },
-      [&] { io.stop(); });
-  auto signals = on_interrupt(io, [&] {
-    report.interrupted = true;
-    schedule->cancel();
-  });
-  schedule->start();
-  io.run();
-  pcap.finish();
+      [&] { rt.stop(); });
+  rt.on_interrupt([&] { schedule->cancel(); });
+  rt.run();
 
-  // Probes never launched (interrupted before their turn) are not part of the report.
-  std::vector<model::EchoResult> finished;
-  for (std::size_t i = 0; i < report.probes.size(); ++i)
-    if (done[i]) finished.push_back(report.probes[i]);
-  report.probes = std::move(finished);
-  report.rejected = channel.rejected();
+  // In the order sent; probes never launched (interrupted before their turn) are not part of it.
+  report.probes.clear();
+  for (auto& r : results)
+    if (r) report.probes.push_back(*r);
+  report.interrupted = rt.interrupted();
+  report.rejected = (*channel)->rejected();
+  report.send_retries = (*channel)->send_retries();
   report.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   report.status = diag::ping_status(report.probes);
-  print(o.json ? render::ping_json(report) : render::ping_summary(report));
-  return model::exit_code(report.status);
+  rt.emit(report);
+  return report.status;
 }
 
 }  // namespace vpcprobe::app

@@ -1,6 +1,19 @@
 #pragma once
-// One file per subcommand: an options struct, setup_x(CLI::App&, opts), run_x(opts) -> exit code.
+// One struct per subcommand (the shape runner.hpp describes): options, setup, validate, the
+// privileged resources it opens, and run. Each is defined in its own cmd_<name>.cpp.
+#include <optional>
 #include <string>
+
+#include "options.hpp"
+#include "runner.hpp"
+#include "vpcprobe/model/arp.hpp"
+#include "vpcprobe/model/check.hpp"
+#include "vpcprobe/model/diagnosis.hpp"
+#include "vpcprobe/model/neigh_audit.hpp"
+#include "vpcprobe/model/reports.hpp"
+#include "vpcprobe/model/self_check.hpp"
+#include "vpcprobe/probe/session.hpp"
+#include "vpcprobe/sys/privileged.hpp"
 
 namespace CLI {
 class App;
@@ -8,94 +21,143 @@ class App;
 
 namespace vpcprobe::app {
 
-struct ArpOptions {
-  std::string pcap;  // --pcap FILE
-  std::string target;
-  std::string interface;
-  long count = 3;
-  double interval = 0.2;
-  double timeout = 1.0;
-  bool json = false;
-};
-CLI::App* setup_arp(CLI::App& parent, ArpOptions& opts);
-int run_arp(const ArpOptions& opts);
+// For commands whose output is text or one JSON object (--json), and which send no packets of
+// their own kind with --pcap unless they define it.
+template <class Options>
+render::Format text_or_json(const Options& o) {
+  return o.json ? render::Format::json : render::Format::text;
+}
 
 inline constexpr long kUnsetTtl = -999999;
 
-struct PingOptions {
-  std::string pcap;  // --pcap FILE
-  std::string target;
-  long count = 3;
-  double interval = 1.0;
-  double timeout = 1.0;
-  long size = 56;
-  bool dont_fragment = false;
-  long ttl = kUnsetTtl;
-  std::string interface;
-  bool json = false;
+struct Ping : NoColor {
+  using Report = model::PingReport;
+  struct Options {
+    std::string pcap, target, interface;
+    long count = 3, size = 56, ttl = kUnsetTtl;
+    double interval = 1.0, timeout = 1.0;
+    bool dont_fragment = false, json = false;
+  };
+  struct Sockets {
+    sys::IcmpSocket icmp;
+  };
+  static CLI::App* setup(CLI::App& parent, Options& o);
+  static Result<void> validate(const Options& o);
+  static render::Format format(const Options& o) { return text_or_json(o); }
+  static std::string pcap_path(const Options& o) { return o.pcap; }
+  static sys::KeepCaps keep(const Options&) { return {}; }
+  static Result<Sockets> open(const Options& o);
+  static Result<model::Status> run(const Options& o, Sockets& s, Runtime<Report>& rt);
 };
-CLI::App* setup_ping(CLI::App& parent, PingOptions& opts);
-int run_ping(const PingOptions& opts);
 
-struct TcpOptions {
-  std::string pcap;  // --pcap FILE
-  std::string target;  // HOST or HOST:PORT
-  std::string ports;
-  long count = 1;
-  double interval = 0.2;
-  double timeout = 1.0;
-  bool connect = false;
-  std::string interface;
-  bool json = false;
+struct Tcp : NoColor {
+  using Report = model::TcpReport;
+  struct Options {
+    std::string pcap, target, ports, interface;  // target: HOST or HOST:PORT
+    long count = 1;
+    double interval = 0.2, timeout = 1.0;
+    bool connect = false, json = false;
+  };
+  struct Sockets {
+    std::optional<sys::UniqueFd> tcp, icmp;  // raw SYN with its ICMP socket, or neither (connect())
+  };
+  static CLI::App* setup(CLI::App& parent, Options& o);
+  static Result<void> validate(const Options& o);
+  static render::Format format(const Options& o) { return text_or_json(o); }
+  static std::string pcap_path(const Options& o) { return o.pcap; }
+  static sys::KeepCaps keep(const Options&) { return {}; }
+  static Result<Sockets> open(const Options& o);
+  static Result<model::Status> run(const Options& o, Sockets& s, Runtime<Report>& rt);
 };
-CLI::App* setup_tcp(CLI::App& parent, TcpOptions& opts);
-int run_tcp(const TcpOptions& opts);
 
-struct DiagnoseOptions {
-  std::string pcap;  // --pcap FILE
-  std::string private_target;  // HOST[:PORT]
-  std::string public_target;   // HOST[:PORT], optional
-  std::string port;            // default port for both
-  double timeout = 1.0;
-  bool json = false;
-  std::string color = "auto";
+struct Arp : NoColor {
+  using Report = model::ArpReport;
+  struct Options {
+    std::string pcap, target, interface;
+    long count = 3;
+    double interval = 0.2, timeout = 1.0;
+    bool json = false;
+  };
+  struct Sockets {
+    sys::UniqueFd arp;
+  };
+  static CLI::App* setup(CLI::App& parent, Options& o);
+  static Result<void> validate(const Options& o);
+  static render::Format format(const Options& o) { return text_or_json(o); }
+  static std::string pcap_path(const Options& o) { return o.pcap; }
+  static sys::KeepCaps keep(const Options&) { return {}; }
+  static Result<Sockets> open(const Options& o);
+  static Result<model::Status> run(const Options& o, Sockets& s, Runtime<Report>& rt);
 };
-CLI::App* setup_diagnose(CLI::App& parent, DiagnoseOptions& opts);
-int run_diagnose(const DiagnoseOptions& opts);
 
-struct NeighOptions {
-  std::string interface;
-  bool verify = false;
-  std::string fix;  // "", "replace" or "delete" (a bare --fix means replace)
-  bool fix_given = false;
-  bool force = false;
-  bool dry_run = false;
-  double rate = 1000;
-  double timeout = 1.0;
-  double watch = 0;
-  bool watch_given = false;
-  long rounds = 0;
-  bool json = false;
-  std::string textfile_dir;
+struct Diagnose {
+  using Report = model::Diagnosis;
+  struct Options {
+    std::string pcap, private_target, public_target, port;  // HOST[:PORT]; port: default for both
+    double timeout = 1.0;
+    bool json = false;
+    std::string color = "auto";
+  };
+  using Sockets = probe::DiagnosisSockets;
+  static CLI::App* setup(CLI::App& parent, Options& o);
+  static Result<void> validate(const Options& o);
+  static render::Format format(const Options& o) { return text_or_json(o); }
+  static bool color(const Options& o);
+  static std::string pcap_path(const Options& o) { return o.pcap; }
+  static sys::KeepCaps keep(const Options&) { return {}; }
+  static Result<Sockets> open(const Options& o);
+  static Result<model::Status> run(const Options& o, Sockets& s, Runtime<Report>& rt);
 };
-CLI::App* setup_neigh(CLI::App& parent, NeighOptions& opts);
-int run_neigh(NeighOptions opts);
 
-struct CheckOptions {
-  std::string file;
-  std::string output = "text";
-  double deadline = 10;
-  double rate = 1000;
-  std::string textfile_dir;
-  std::string warn, crit;
+struct Neigh : NoColor {
+  using Report = model::NeighReport;
+  struct Options {
+    std::string interface, fix, textfile_dir;  // fix: "", "replace" or "delete" (a bare --fix means replace)
+    bool verify = false, fix_given = false, force = false, dry_run = false, watch_given = false, json = false;
+    double rate = 1000, timeout = 1.0, watch = 0;
+    long rounds = 0;
+  };
+  struct Sockets {
+    std::optional<sys::UniqueFd> arp;
+  };
+  static CLI::App* setup(CLI::App& parent, Options& o);
+  static Result<void> validate(const Options& o);
+  static render::Format format(const Options& o) { return o.json && o.watch > 0 ? render::Format::jsonl : text_or_json(o); }
+  static std::string pcap_path(const Options&) { return ""; }
+  static sys::KeepCaps keep(const Options& o);
+  static Result<Sockets> open(const Options& o);
+  static Result<model::Status> run(const Options& o, Sockets& s, Runtime<Report>& rt);
 };
-CLI::App* setup_check(CLI::App& parent, CheckOptions& opts);
-int run_check(const CheckOptions& opts);
 
-struct SelfCheckOptions {
-  bool json = false;
+struct Check : NoColor {
+  using Report = model::CheckReport;
+  struct Options {
+    std::string file, output = "text", textfile_dir, warn, crit;
+    double deadline = 10, rate = 1000;
+  };
+  using Sockets = probe::DiagnosisSockets;
+  static CLI::App* setup(CLI::App& parent, Options& o);
+  static Result<void> validate(const Options& o);
+  static render::Format format(const Options& o);
+  static std::string pcap_path(const Options&) { return ""; }
+  static sys::KeepCaps keep(const Options&) { return {}; }
+  static Result<Sockets> open(const Options& o);
+  static Result<model::Status> run(const Options& o, Sockets& s, Runtime<Report>& rt);
 };
-CLI::App* setup_self_check(CLI::App& parent, SelfCheckOptions& opts);
-int run_self_check(const SelfCheckOptions& opts);
+
+struct SelfCheck : NoColor {
+  using Report = model::SelfCheckReport;
+  struct Options {
+    bool json = false;
+  };
+  using Sockets = model::SelfCheckReport;  // what opening each socket kind showed, before the drop
+  static CLI::App* setup(CLI::App& parent, Options& o);
+  static Result<void> validate(const Options&) { return {}; }
+  static render::Format format(const Options& o) { return text_or_json(o); }
+  static std::string pcap_path(const Options&) { return ""; }
+  static sys::KeepCaps keep(const Options&) { return {}; }
+  static Result<Sockets> open(const Options& o);
+  static Result<model::Status> run(const Options& o, Sockets& s, Runtime<Report>& rt);
+};
 
 }  // namespace vpcprobe::app

@@ -1,62 +1,69 @@
 // vpcprobe: which layer broke between the private VPC path and the public one.
-#include <csignal>
-#include <cstdio>
 #include <cerrno>
+#include <csignal>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <system_error>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
-#include "common.hpp"
 
 using namespace vpcprobe::app;
+
+namespace {
+
+struct Entry {
+  CLI::App* command;
+  std::function<int()> run;
+};
+
+// Table-driven: a command is registered once, with its own options object.
+template <class Cmd>
+void add(CLI::App& app, std::vector<Entry>& entries) {
+  auto options = std::make_shared<typename Cmd::Options>();
+  entries.push_back({Cmd::setup(app, *options), [options] { return run_command<Cmd>(*options); }});
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an EPIPE write error, handled where we write
   CLI::App app{"vpcprobe: find which layer breaks the private-VPC path (and not the public one)", "vpcprobe"};
   app.set_version_flag("--version", std::string("vpcprobe ") + VPCPROBE_VERSION);
   app.require_subcommand(1);
-
-  ArpOptions arp;
-  CLI::App* arp_cmd = setup_arp(app, arp);
-  PingOptions ping;
-  CLI::App* ping_cmd = setup_ping(app, ping);
-  DiagnoseOptions diagnose;
-  CLI::App* diagnose_cmd = setup_diagnose(app, diagnose);
-  NeighOptions neigh;
-  CLI::App* neigh_cmd = setup_neigh(app, neigh);
-  CheckOptions check;
-  CLI::App* check_cmd = setup_check(app, check);
-  SelfCheckOptions self_check;
-  CLI::App* self_check_cmd = setup_self_check(app, self_check);
-  TcpOptions tcp;
-  CLI::App* tcp_cmd = setup_tcp(app, tcp);
+  std::vector<Entry> entries;
+  add<Arp>(app, entries);
+  add<Ping>(app, entries);
+  add<Diagnose>(app, entries);
+  add<Neigh>(app, entries);
+  add<Check>(app, entries);
+  add<SelfCheck>(app, entries);
+  add<Tcp>(app, entries);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    return report_error(std::string(e.what()) + " (see --help)", kExitUnknown);
+    say(std::string(e.what()) + " (see --help)");
+    return kExitUnknown;
   }
   try {
-    if (diagnose_cmd->parsed()) return run_diagnose(diagnose);
-    if (arp_cmd->parsed()) return run_arp(arp);
-    if (self_check_cmd->parsed()) return run_self_check(self_check);
-    if (check_cmd->parsed()) return run_check(check);
-    if (neigh_cmd->parsed()) {
-      neigh.fix_given = neigh_cmd->count("--fix") > 0;
-      neigh.watch_given = neigh_cmd->count("--watch") > 0;
-      return run_neigh(neigh);
-    }
-    if (ping_cmd->parsed()) return run_ping(ping);
-    if (tcp_cmd->parsed()) return run_tcp(tcp);
+    for (const auto& e : entries)
+      if (e.command->parsed()) return e.run();
   } catch (const std::system_error& e) {
-    if (e.code().value() == EMFILE || e.code().value() == ENFILE)
-      return report_error("too many open files: `ulimit -n` is too low for vpcprobe (it needs about 16)", kExitUnknown);
-    return report_error(std::string("system error: ") + e.what(), kExitUnknown);
+    if (e.code().value() == EMFILE || e.code().value() == ENFILE) {
+      say("too many open files: `ulimit -n` is too low for vpcprobe (it needs about 16)");
+      return kExitUnknown;
+    }
+    say(std::string("system error: ") + e.what());
+    return kExitUnknown;
   } catch (const std::exception& e) {
-    return report_error(std::string("internal error: ") + e.what(), kExitUnknown);
+    say(std::string("internal error: ") + e.what());
+    return kExitUnknown;
   }
-  return report_error("no subcommand given (see --help)", kExitUnknown);
+  say("no subcommand given (see --help)");
+  return kExitUnknown;
 }

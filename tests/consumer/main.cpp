@@ -19,10 +19,13 @@
 #include <vpcprobe/net/asio.hpp>
 #include <vpcprobe/net/channel.hpp>
 #include <vpcprobe/net/netlink_client.hpp>
+#include <vpcprobe/probe/family.hpp>
 #include <vpcprobe/probe/icmp.hpp>
-#include <vpcprobe/probe/identity.hpp>
 #include <vpcprobe/probe/tcp.hpp>
+#include <vpcprobe/render/words.hpp>
 #include <vpcprobe/sys/privileged.hpp>
+#include <vpcprobe/sys/random.hpp>
+#include <vpcprobe/wire/identity.hpp>
 
 using namespace vpcprobe;
 
@@ -38,17 +41,17 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: vpcprobe-consumer IP PORT\n");
     return 3;
   }
-  auto dst = wire::Ipv4::parse(argv[1]);
+  auto dst = wire::IpAddr::parse(argv[1]);
   std::uint16_t port = 0;
   std::string_view port_text = argv[2];
   auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (!dst || ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0) {
+  if (!dst || !dst->is_v4() || ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0) {
     std::fprintf(stderr, "vpcprobe-consumer: want an IPv4 address and a port\n");
     return 3;
   }
 
   // Privileged first: a raw ICMP socket with CAP_NET_RAW, else a ping socket; then drop everything.
-  auto icmp = sys::open_icmp_socket({});
+  auto icmp = sys::open_icmp_socket(wire::Family::v4, {});
   if (!icmp) return fail("ICMP socket", icmp.error());
   if (auto dropped = sys::drop_privileges(); !dropped) return fail("dropping privileges", dropped.error());
 
@@ -63,25 +66,22 @@ int main(int argc, char** argv) {
              route->prefsrc ? " src " + route->prefsrc->to_string() : "");
 
   asio::io_context io;
-  net::Channel channel(io, std::move(icmp->fd));
-  auto identity = probe::Identity::random();
-  std::uint16_t id = identity.icmp_id();
-  if (icmp->method == model::ProbeMethod::ping_socket) {
-    auto bound = probe::bind_ping_socket(channel, id);
-    if (!bound) return fail("ping socket", bound.error());
-    id = *bound;
-  } else if (auto filtered = probe::filter_echo_replies(channel, id); !filtered) {
-    return fail("ICMP filter", filtered.error());
-  }
+  auto channel = net::Channel::open(io, std::move(icmp->fd));
+  if (!channel) return fail("ICMP channel", channel.error());
+  auto family = probe::family_ops(wire::Family::v4);
+  if (!family) return fail("family", family.error());
+  wire::Identity identity(sys::random_secret());
+  auto id = probe::claim_echo_id(**channel, **family, icmp->method, identity.icmp_id());
+  if (!id) return fail("ICMP identifier", id.error());
 
   probe::EchoSpec echo;
   echo.target = *dst;
-  echo.id = id;
+  echo.id = *id;
   echo.wire_seq = identity.seq_base();
   echo.tag = identity.payload_tag(echo.wire_seq);
   echo.timeout = std::chrono::milliseconds(1000);
   std::optional<model::EchoResult> echo_result;
-  auto echo_op = probe::async_echo(io, channel, icmp->method, echo, [&](model::EchoResult r) { echo_result = r; });
+  auto echo_op = probe::async_echo(io, **channel, **family, icmp->method, echo, [&](model::EchoResult r) { echo_result = r; });
 
   probe::ConnectSpec connect{*dst, port, 1, std::chrono::milliseconds(1000), ""};
   std::optional<model::TcpResult> tcp_result;
@@ -92,11 +92,11 @@ int main(int argc, char** argv) {
   if (echo_result) {
     std::string extra;
     if (echo_result->error)
-      extra = fmt::format(" ({} from {})", echo_result->error->meaning, echo_result->error->from.to_string());
+      extra = fmt::format(" ({} from {})", render::icmp_meaning(*echo_result->error), echo_result->error->from.to_string());
     fmt::print("echo: {} {:.3f} ms{}\n", model::echo_outcome_name(echo_result->outcome), echo_result->rtt_ms, extra);
   }
   if (!tcp_result) return fail("tcp", Error{Errc::system, "no result"});
   fmt::print("tcp {}: {} {:.3f} ms ({})\n", port, model::tcp_state_name(tcp_result->state), tcp_result->rtt_ms,
-             tcp_result->detail);
+             render::tcp_detail(*tcp_result));
   return tcp_result->state == model::TcpState::open ? 0 : 2;
 }

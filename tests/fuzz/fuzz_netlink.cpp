@@ -33,7 +33,7 @@ void decode_all(ByteView msg) {
   }
   if (auto r = decode_route(msg)) {
     FUZZ_CHECK(!model::route_type_name(r->type).empty());
-    (void)r->next_hop(Ipv4{0x0a000001});
+    (void)r->next_hop(IpAddr(Ipv4{0x0a000001}));
   }
   if (auto l = decode_link(msg)) {
     // A name is taken only when NUL-terminated inside its attribute, so it holds no NUL and is
@@ -43,7 +43,8 @@ void decode_all(ByteView msg) {
     FUZZ_CHECK(!model::operstate_name(l->operstate).empty());
   }
   if (auto a = decode_addr(msg)) {
-    FUZZ_CHECK(a->prefix_len <= 32);
+    // Either family, by the address's length; the prefix fits the address.
+    FUZZ_CHECK(a->prefix_len <= a->addr.bytes().size() * 8);
     FUZZ_CHECK(a->contains(a->addr));
   }
 }
@@ -53,10 +54,12 @@ void check_neigh_round_trip(ByteView in) {
   if (in.size() < 14) return;
   int ifindex;
   std::memcpy(&ifindex, in.data(), sizeof ifindex);
-  const Ipv4 ip{be32_at(in, 4)};
   Mac mac;
   std::memcpy(mac.bytes.data(), in.data() + 8, 6);
-  auto req = encode_neigh_replace(ifindex, ip, mac, 7);
+  // IPv4 from bytes 4..7, or IPv6 from 16 bytes after the MAC when the input has them.
+  IpAddr ip = Ipv4{be32_at(in, 4)};
+  if (in.size() >= 30 && (in[0] & 1)) ip = *IpAddr::from_bytes(in.subspan(14, 16));
+  auto req = encode_neigh_replace(ip.is_v4() ? 2 : 10, ifindex, ip, mac, 7);
   std::vector<std::uint64_t> storage((req.size() + 7) / 8);
   std::memcpy(storage.data(), req.data(), req.size());
   auto batch = split_netlink(ByteView(reinterpret_cast<const std::uint8_t*>(storage.data()), req.size()));
@@ -90,8 +93,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       next = offset + msg.size();
       decode_all(msg);
     }
-    // The kernel's errno is reported positive (0 for an ack).
+    // The kernel's errno is reported positive (0 for an ack); its extended-ack text, when there is
+    // one, holds no NUL.
     if (batch->error) FUZZ_CHECK(*batch->error >= 0);
+    if (batch->error_message) FUZZ_CHECK(batch->error_message->find('\0') == std::string::npos);
   }
   decode_all(in);
   check_neigh_round_trip(in);

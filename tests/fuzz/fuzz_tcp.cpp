@@ -42,7 +42,7 @@ bool same(const TcpSegment& a, const TcpSegment& b) {
 }
 
 // Our own SYN and RST for fuzzer-chosen addresses, ports and numbers decode and verify.
-void check_encoders(const Ipv4& src, const Ipv4& dst, std::uint16_t sport, std::uint16_t dport,
+void check_encoders(const IpAddr& src, const IpAddr& dst, std::uint16_t sport, std::uint16_t dport,
                     std::uint32_t seq) {
   const auto out = std::make_pair(src, dst);
   auto syn = encode_tcp_syn(src, dst, sport, dport, seq);
@@ -61,7 +61,7 @@ void check_encoders(const Ipv4& src, const Ipv4& dst, std::uint16_t sport, std::
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const ByteView all(data, size);
-  Ipv4 src, dst;
+  IpAddr src, dst;
   ByteView in = all;
   if (size >= 8) {
     src = Ipv4{be32_at(all, 0)};
@@ -75,11 +75,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // to zero over the pseudo header, and then decodes them the same way.
   const bool sums_to_zero =
       in.size() <= 0xffff &&
-      internet_checksum(in, pseudo_header_sum(src, dst, kProtoTcp, static_cast<std::uint16_t>(in.size()))) == 0;
+      internet_checksum(in, pseudo_header_sum(src, dst, kProtoTcp, static_cast<std::uint32_t>(in.size()))) == 0;
   FUZZ_CHECK(verified.has_value() == (plain.has_value() && sums_to_zero));
   if (verified) FUZZ_CHECK(same(*plain, *verified));
 
   if (in.size() >= 8)
     check_encoders(src, dst, be16_at(in, 0), be16_at(in, 2), be32_at(in, 4));
+  // The IPv6 pseudo header: addresses from 32 more bytes, when the input has them.
+  if (in.size() >= 40)
+    check_encoders(*IpAddr::from_bytes(in.subspan(8, 16)), *IpAddr::from_bytes(in.subspan(24, 16)), be16_at(in, 0),
+                   be16_at(in, 2), be32_at(in, 4));
   return 0;
 }

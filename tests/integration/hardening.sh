@@ -29,6 +29,38 @@ wait $inj
 run in_node bash -c '"$0" ping -c 5 -i 0.05 10.124.0.5 | head -1; echo "status=${PIPESTATUS[0]}"' "$VPCPROBE"
 ok "SIGPIPE: vpcprobe exits 0, nothing on stderr" bash -c 'grep -q "^status=0$" <<<"$0" && [ -z "$1" ]' "$out" "$err"
 
+# --- a reader that went away ends the writing, not the status: a failing run still exits 2
+lab fault dead-host
+run in_node bash -c '"$0" ping -c 2 -i 0.1 -w 0.2 10.124.0.5 | true; echo "status=${PIPESTATUS[0]}"' "$VPCPROBE"
+ok "closed stdout: the failing status survives (exit 2, not 0)" grep -q "^status=2$" <<<"$out"
+run in_node bash -c '"$0" diagnose --private 10.124.0.5:5432 --timeout 0.3 | true; echo "status=${PIPESTATUS[0]}"' "$VPCPROBE"
+ok "closed stdout: diagnose still exits 2" grep -q "^status=2$" <<<"$out"
+lab heal
+# ... and a --watch that nobody reads any more ends by itself instead of probing on
+run in_node bash -c 'timeout 10 "$0" neigh -I vpc0 --watch 0.2 | true; echo "status=${PIPESTATUS[0]}"' "$VPCPROBE"
+ok "closed stdout: --watch ends by itself (not killed by timeout)" bash -c 'grep -q "^status=[0-2]$" <<<"$0"' "$out"
+
+# --- a signal while the names still resolve (before any probe runs) is caught, not fatal: the
+# report comes once the lookup ends (bounded by --timeout), and the exit code is the report's, not
+# 143 (the private path's probes may or may not have answered before the signal was handled). A resolver on node's loopback that never answers keeps the public
+# name's lookup busy; the private path (from the hosts file) has probes to cut.
+in_node socat -u UDP4-RECV:53,bind=127.0.0.1,reuseaddr /dev/null &
+sleep 0.2
+tmp=$(mktemp)
+# (ip netns exec execs vpcprobe itself, so $! is vpcprobe's pid)
+ip netns exec "$("$LAB" ns node)" "$VPCPROBE" diagnose --private db.vpc.internal:5432 --public slow.example:5432 --timeout 2 --json \
+  >"$tmp" 2>/dev/null &
+dpid=$!
+sleep 0.4
+kill -TERM "$dpid"
+wait "$dpid"
+rc=$?
+out=$(cat "$tmp")
+rm -f "$tmp"
+ok "SIGTERM during name resolution: a report's exit code, not death by signal (exit $rc)" bash -c '[ "$0" -ge 1 ] && [ "$0" -le 3 ]' "$rc"
+ok "SIGTERM during name resolution: the whole report, the public name's lookup timed out" \
+  jq_is '"\(.schema) \(.paths.public.layers.dns.check)"' "vpcprobe.diagnose/1 fail"
+
 # --- ulimit -n 16 with many targets: works in batches, says so, never crashes
 run in_node bash -c 'ulimit -n 16; exec "$0" tcp --connect 10.124.0.5 -p 5400-5440 -w 0.2 --json' "$VPCPROBE"
 ok "ulimit -n 16: all 41 ports probed (1 open, 40 closed), exit 1" bash -c '[ "$0" = 1 ] && [ "$(jq -r "\"\(.summary.open) \(.summary.closed)\"" <<<"$1")" = "1 40" ]' "$rc" "$out"
@@ -37,8 +69,11 @@ ok "ulimit -n 16: one line says it works in batches" bash -c 'grep -q "probing i
 # --- send errors: a device queue that overflows (ENOBUFS) is backed off from, then reported
 in_node tc qdisc add dev vpc0 root tbf rate 8kbit burst 1600 limit 3000
 run in_node setpriv --bounding-set=-net_raw -- "$VPCPROBE" ping -c 40 -i 0.01 -w 0.2 -s 1400 10.124.0.5 --json
+# Every failed send is reported as ENOBUFS; the back-off is bounded (a send right after one that
+# failed after every try is tried once), so at least one, not every, says it was backed off from.
 ok "ENOBUFS: reported per probe after the back-off, no crash, no hang" \
-  jq_is '[.probes[] | select(.outcome == "send_error") | .send_error] | (length > 0 and all(test("No buffer space available \\(after 4 tries with back-off\\)")))' true
+  jq_is '[.probes[] | select(.outcome == "send_error") | .send_error] | (length > 0 and all(test("No buffer space available")) and any(test("after 4 tries with back-off")))' true
+ok "ENOBUFS: the retries are counted" jq_is '.summary.send_retries > 0' true
 ok "ENOBUFS: exit 1 or 2, not 3" bash -c '[ "$0" = 1 ] || [ "$0" = 2 ]' "$rc"
 in_node tc qdisc del dev vpc0 root
 

@@ -44,9 +44,10 @@ has() { grep -qF -- "$1" <<<"$out"; }
 err_has() { grep -qF -- "$1" <<<"$err"; }
 rc_is() { [ "$rc" = "$1" ]; }
 one_err_line() { [ -n "$err" ] && [ "$(wc -l <<<"$err")" = 1 ]; }
-jq_is() {  # jq_is [jq options...] FILTER EXPECTED
-  local expected=${*: -1}
-  [ "$(jq -r "${@:1:$#-1}" <<<"$out" 2>/dev/null)" = "$expected" ]
+jq_is() {  # jq_is [jq options...] FILTER EXPECTED: fails on output that is not JSON, too
+  local expected=${*: -1} got
+  got=$(jq -r "${@:1:$#-1}" <<<"$out" 2>/dev/null) || return 1
+  [ -n "$out" ] && [ "$got" = "$expected" ]
 }
 
 finish() {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "vpcprobe/config/targets.hpp"
+#include "vpcprobe/diag/check.hpp"
 #include "vpcprobe/diag/verdict.hpp"
 #include "vpcprobe/render/check.hpp"
 
@@ -89,13 +90,13 @@ TEST_CASE("Nagios ranges follow the plugin guidelines") {
   for (const auto& c : cases) {
     CAPTURE(c.range);
     CAPTURE(c.value);
-    auto r = render::parse_nagios_range(c.range);
+    auto r = model::parse_nagios_range(c.range);
     REQUIRE(r);
     CHECK(r->alerts(c.value) == c.alerts);
   }
   for (const char* bad : {"", "x", "20:10", "1:x", "@", "nan", "1e999"}) {
     CAPTURE(bad);
-    CHECK_FALSE(render::parse_nagios_range(bad).has_value());
+    CHECK_FALSE(model::parse_nagios_range(bad).has_value());
   }
 }
 
@@ -116,14 +117,15 @@ model::CheckReport report() {
   model::NamedDiagnosis t;
   t.name = "we\"ird\\name";
   auto& p = t.diagnosis.private_path;
-  p.role = "private";
+  p.role = model::Path::private_;
   p.input = "10.124.0.5";
   p.port = 5432;
-  p.target = model::TargetInfo{"10.124.0.5", *wire::Ipv4::parse("10.124.0.5"), false, 0};
-  p.route = model::RouteInfo{model::RouteType::unicast, 3, std::nullopt, wire::Ipv4::parse("10.124.0.2"), 254};
+  p.target = model::TargetInfo{"10.124.0.5", *wire::IpAddr::parse("10.124.0.5"), false, 0};
+  p.route = model::RouteInfo{model::RouteType::unicast, 3, std::nullopt, wire::IpAddr::parse("10.124.0.2"), 254};
   model::TcpResult tcp;
   tcp.port = 5432;
   tcp.state = model::TcpState::open;
+  tcp.signal = model::TcpSignal::syn_ack;
   tcp.rtt_ms = 250;
   p.tcp = tcp;
   t.diagnosis.duration_ms = 300;
@@ -134,9 +136,9 @@ model::CheckReport report() {
   a.finished = true;
   model::NeighAudit e;
   e.dev = "vpc0";
-  e.before.ip = *wire::Ipv4::parse("10.124.0.9");
+  e.before.ip = *wire::IpAddr::parse("10.124.0.9");
   e.before.state = model::nud::permanent;
-  e.cls = model::NeighClass::stale;
+  e.finding = model::NeighFinding::stale;
   a.report.entries.push_back(e);
   a.report.counts.stale = 1;
   a.report.status = model::Status::failing;
@@ -176,26 +178,39 @@ TEST_CASE("Prometheus: every family has HELP and TYPE before its samples; labels
 
 TEST_CASE("Nagios line: state, summary, perfdata, thresholds") {
   auto r = report();
-  auto n = render::check_nagios(r, render::parse_nagios_range("100"), render::parse_nagios_range("200"));
-  CHECK(n.status == model::Status::failing);
-  CHECK(n.line.rfind("VPCPROBE CRITICAL - ", 0) == 0);
-  CHECK(n.line.find("RTT 250.0 ms beyond 200") != std::string::npos);
-  CHECK(n.line.find("'we\"ird\\name_rtt'=250.000ms;100;200;0;") != std::string::npos);
-  CHECK(n.line.find("'neigh_vpc0_stale'=1;;;0;") != std::string::npos);
-  CHECK(n.line.back() == '\n');
-  CHECK(std::count(n.line.begin(), n.line.end(), '|') == 1);
+  r.thresholds = {model::parse_nagios_range("100"), model::parse_nagios_range("200")};
+  diag::conclude_check(r);
+  CHECK(r.status == model::Status::failing);
+  REQUIRE(r.rtt_checks.size() == 1);
+  CHECK(r.rtt_checks[0].status == model::Status::failing);
+  auto line = render::check_nagios(r);
+  CHECK(line.rfind("VPCPROBE CRITICAL - ", 0) == 0);
+  CHECK(line.find("RTT 250.0 ms beyond 200") != std::string::npos);
+  CHECK(line.find("'we\"ird\\name_rtt'=250.000ms;100;200;0;") != std::string::npos);
+  CHECK(line.find("'neigh_vpc0_stale'=1;;;0;") != std::string::npos);
+  CHECK(line.back() == '\n');
+  CHECK(std::count(line.begin(), line.end(), '|') == 1);
   r.audits.clear();
-  r.status = model::Status::ok;
-  auto ok = render::check_nagios(r, render::parse_nagios_range("300"), std::nullopt);
-  CHECK(ok.line.rfind("VPCPROBE OK - 1 targets and 0 audits ok |", 0) == 0);
-  CHECK(ok.status == model::Status::ok);
+  r.thresholds = {model::parse_nagios_range("300"), std::nullopt};
+  diag::conclude_check(r);
+  CHECK(r.status == model::Status::ok);
+  CHECK(render::check_nagios(r).rfind("VPCPROBE OK - 1 targets and 0 audits ok |", 0) == 0);
+  r.thresholds = {model::parse_nagios_range("100"), std::nullopt};
+  diag::conclude_check(r);
+  CHECK(r.status == model::Status::degraded);
+  CHECK(render::check_nagios(r).rfind("VPCPROBE WARNING - ", 0) == 0);
 }
 
 TEST_CASE("machine formats carry errors as data") {
-  auto j = nlohmann::json::parse(render::check_error("json", "bad file"));
+  using render::Format;
+  auto j = nlohmann::json::parse(render::check_error(Format::json, "bad file"));
   CHECK(j["status"] == "unknown");
   CHECK(j["error"] == "bad file");
-  CHECK(render::check_error("prometheus", "x").find("vpcprobe_check_config_error 1") != std::string::npos);
-  CHECK(render::check_error("nagios", "a|b\nc") == "VPCPROBE UNKNOWN - a b c\n");
-  CHECK(render::check_error("text", "x").empty());
+  CHECK(render::check_error(Format::prometheus, "x").find("vpcprobe_check_config_error 1") != std::string::npos);
+  CHECK(render::check_error(Format::nagios, "a|b\nc") == "VPCPROBE UNKNOWN - a b c\n");
+  CHECK(render::check_error(Format::text, "x").empty());
+  // The renderer the runner picks says the same.
+  auto r = render::make_renderer<model::CheckReport>(Format::jsonl, {});
+  REQUIRE(r);
+  CHECK(nlohmann::json::parse((*r)->error("bad file"))["error"] == "bad file");
 }

@@ -5,11 +5,19 @@
 
 #include "test_util.hpp"
 #include "vpcprobe/wire/checksum.hpp"
+#include "vpcprobe/render/words.hpp"
 #include "vpcprobe/wire/icmp.hpp"
 #include "vpcprobe/wire/ipv4.hpp"
 
 using namespace vpcprobe;
 using namespace vpcprobe::wire;
+
+namespace {
+// What render/ calls an error of this type and code (the words left wire/ with the refactor).
+std::string icmp_error_meaning(std::uint8_t type, std::uint8_t code, std::uint16_t mtu = 0) {
+  return vpcprobe::render::icmp_meaning(vpcprobe::model::IcmpErrorInfo{type, code, mtu, {}});
+}
+}  // namespace
 
 namespace {
 const Ipv4 kUs = Ipv4::from_octets(10, 0, 0, 1);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "test_util.hpp"
 #include "vpcprobe/wire/netlink.hpp"
@@ -94,7 +95,7 @@ TEST_CASE("route via a gateway") {
   CHECK(r->table == 254);
   CHECK(r->gateway->to_string() == "10.124.0.1");
   CHECK(r->prefsrc->to_string() == "10.124.0.2");
-  CHECK(r->next_hop(*Ipv4::parse("10.125.0.5")).to_string() == "10.124.0.1");
+  CHECK(r->next_hop(*IpAddr::parse("10.125.0.5")).to_string() == "10.124.0.1");
 }
 
 TEST_CASE("link state") {
@@ -204,7 +205,7 @@ TEST_CASE("lying lengths inside a message are rejected") {
 }
 
 TEST_CASE("request encoders produce what the kernel expects") {
-  auto req = encode_route_get(*Ipv4::parse("10.124.0.5"), 3, 7);
+  auto req = encode_route_get(*IpAddr::parse("10.124.0.5"), 2 /* AF_INET */, 3, 7);
   // nlmsghdr(16) + rtmsg(12) + RTA_DST(8) + RTA_OIF(8)
   REQUIRE(req.size() == 44);
   CHECK(req[4] == 26);  // RTM_GETROUTE
@@ -212,10 +213,68 @@ TEST_CASE("request encoders produce what the kernel expects") {
   CHECK(req[16] == 2);  // AF_INET
   CHECK(req[17] == 32); // dst_len
   CHECK(std::vector<std::uint8_t>(req.begin() + 28, req.end()) == hex("08 00 01 00 0a 7c 00 05 08 00 04 00 03 00 00 00"));
-  auto dump = encode_neigh_dump(0, 1);
+  auto dump = encode_neigh_dump(2, 0, 1);
   CHECK(dump.size() == 28);
   CHECK(dump[6] == 0x01);  // NLM_F_REQUEST
   CHECK(dump[7] == 0x03);  // NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH
   auto link = encode_link_get(0, "vpc0", 1);
   CHECK(link.size() == 16 + 16 + 12);
+}
+
+TEST_CASE("errors and DONE carry their request's sequence number; the extended ack's text is read") {
+  // NLMSG_ERROR (EINVAL) for seq 7, capped (only the request's header quoted), with
+  // NLMSGERR_ATTR_MSG "no such entry".
+  const auto err = hex(
+      "38 00 00 00 02 00 00 03 07 00 00 00 00 00 00 00"   // nlmsghdr: len 56, ERROR, CAPPED|ACK_TLVS, seq 7
+      "ea ff ff ff"                                       // error -22
+      "20 00 00 00 1c 00 05 05 07 00 00 00 00 00 00 00"   // the request's header
+      "12 00 01 00 6e 6f 20 73 75 63 68 20 65 6e 74 72 79 00 00 00");  // ATTR_MSG "no such entry"
+  std::vector<std::uint64_t> storage((err.size() + 7) / 8);
+  std::memcpy(storage.data(), err.data(), err.size());
+  auto batch = split_netlink(ByteView(reinterpret_cast<const std::uint8_t*>(storage.data()), err.size()));
+  REQUIRE(batch);
+  REQUIRE(batch->error);
+  CHECK(*batch->error == 22);
+  CHECK(batch->error_seq == 7);
+  CHECK(batch->error_message == "no such entry");
+
+  // The same without ACK_TLVS: no text, and no attribute is read from the quoted request.
+  auto plain = err;
+  plain[7] = 0x01;  // CAPPED only
+  std::memcpy(storage.data(), plain.data(), plain.size());
+  batch = split_netlink(ByteView(reinterpret_cast<const std::uint8_t*>(storage.data()), plain.size()));
+  REQUIRE(batch);
+  CHECK_FALSE(batch->error_message.has_value());
+
+  // A lying attribute length ends the walk, never reads past the message.
+  auto lying = err;
+  lying[36] = 0xff;
+  std::memcpy(storage.data(), lying.data(), lying.size());
+  batch = split_netlink(ByteView(reinterpret_cast<const std::uint8_t*>(storage.data()), lying.size()));
+  REQUIRE(batch);
+  CHECK_FALSE(batch->error_message.has_value());
+
+  // DONE tells whose dump it ends: a late DONE of a timed-out request is not ours.
+  auto done = kDone;
+  done[8] = 9;
+  std::memcpy(storage.data(), done.data(), done.size());
+  batch = split_netlink(ByteView(reinterpret_cast<const std::uint8_t*>(storage.data()), done.size()));
+  REQUIRE(batch);
+  CHECK(batch->done);
+  CHECK(batch->done_seq == 9);
+}
+
+TEST_CASE("decoders take the family from the address length: IPv6 neighbors and routes") {
+  auto req = encode_neigh_replace(10 /* AF_INET6 */, 3, *IpAddr::parse("fd00:7c::5"), *Mac::parse("02:00:00:00:00:05"), 1);
+  std::vector<std::uint64_t> storage((req.size() + 7) / 8);
+  std::memcpy(storage.data(), req.data(), req.size());
+  auto batch = split_netlink(ByteView(reinterpret_cast<const std::uint8_t*>(storage.data()), req.size()));
+  REQUIRE(batch);
+  REQUIRE(batch->messages.size() == 1);
+  auto e = decode_neigh(batch->messages[0]);
+  REQUIRE(e);
+  CHECK(e->ip.to_string() == "fd00:7c::5");
+  CHECK(req[16] == 10);
+  auto route = encode_route_get(*IpAddr::parse("fd00:7c::5"), 10, 0, 2);
+  CHECK(route[17] == 128);  // dst_len of an IPv6 host route
 }

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "vpcprobe/diag/probe_status.hpp"
-#include "vpcprobe/probe/identity.hpp"
+#include "vpcprobe/wire/identity.hpp"
 #include "vpcprobe/render/probes.hpp"
 
 using namespace vpcprobe;
@@ -23,7 +23,7 @@ model::EchoResult echo(int seq, EchoOutcome o, double rtt = 0) {
     e.bytes = 64;
   }
   if (o == EchoOutcome::icmp_error)
-    e.error = model::IcmpErrorInfo{3, 1, 0, *wire::Ipv4::parse("10.124.0.1"), "host unreachable"};
+    e.error = model::IcmpErrorInfo{3, 1, 0, *wire::IpAddr::parse("10.124.0.1")};
   return e;
 }
 model::TcpResult tcp(TcpState s) {
@@ -31,12 +31,12 @@ model::TcpResult tcp(TcpState s) {
   t.port = 5432;
   t.state = s;
   t.rtt_ms = 0.5;
-  t.detail = s == TcpState::open ? "SYN-ACK" : "x";
+  t.signal = s == TcpState::open ? model::TcpSignal::syn_ack : model::TcpSignal::no_answer;
   return t;
 }
 model::PingReport ping_report() {
   model::PingReport r;
-  r.target = {"db.vpc.internal", *wire::Ipv4::parse("10.124.0.5"), true, 1.25};
+  r.target = {"db.vpc.internal", *wire::IpAddr::parse("10.124.0.5"), true, 1.25};
   r.probes = {echo(1, EchoOutcome::reply, 1.0), echo(2, EchoOutcome::icmp_error, 0.2), echo(3, EchoOutcome::timeout),
               echo(4, EchoOutcome::reply, 3.0)};
   r.rejected = 5;
@@ -92,10 +92,11 @@ TEST_CASE("ping JSON") {
 
 TEST_CASE("tcp text and JSON say why a port failed") {
   model::TcpReport r;
-  r.target = {"10.124.0.5", *wire::Ipv4::parse("10.124.0.5"), false, 0};
+  r.target = {"10.124.0.5", *wire::IpAddr::parse("10.124.0.5"), false, 0};
   r.ports = {5432};
   auto rej = tcp(TcpState::rejected);
-  rej.error = model::IcmpErrorInfo{3, 13, 0, *wire::Ipv4::parse("10.124.0.5"), "communication administratively prohibited"};
+  rej.error = model::IcmpErrorInfo{3, 13, 0, *wire::IpAddr::parse("10.124.0.5")};
+  rej.signal = model::TcpSignal::icmp_error;
   r.probes = {tcp(TcpState::open), rej, tcp(TcpState::filtered)};
   r.status = diag::tcp_status(r.probes);
   CHECK(render::tcp_line(r, r.probes[0]) == "5432/tcp  open      0.500 ms  (SYN-ACK)\n");
@@ -110,10 +111,10 @@ TEST_CASE("tcp text and JSON say why a port failed") {
 }
 
 TEST_CASE("identities come from the secret: stable within a run, different across runs") {
-  probe::Identity a(42), b(43);
-  auto dst = *wire::Ipv4::parse("10.124.0.5");
-  auto src = *wire::Ipv4::parse("10.124.0.2");
-  CHECK(a.icmp_id() == probe::Identity(42).icmp_id());
+  wire::Identity a(42), b(43);
+  auto dst = *wire::IpAddr::parse("10.124.0.5");
+  auto src = *wire::IpAddr::parse("10.124.0.2");
+  CHECK(a.icmp_id() == wire::Identity(42).icmp_id());
   CHECK(a.icmp_id() != b.icmp_id());
   CHECK(a.icmp_id() != 0);
   auto port = a.tcp_source_port(0);

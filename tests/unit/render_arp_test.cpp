@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "vpcprobe/diag/arp_verdict.hpp"
+#include "vpcprobe/diag/neighbor.hpp"
 #include "vpcprobe/render/arp.hpp"
 
 using namespace vpcprobe;
@@ -10,10 +10,10 @@ using namespace vpcprobe;
 namespace {
 model::ArpReport stale_report() {
   model::ArpReport r;
-  r.target = *wire::Ipv4::parse("10.124.0.5");
+  r.target = *wire::IpAddr::parse("10.124.0.5");
   r.target_name = "10.124.0.5";
   r.interface = "vpc0";
-  r.source_ip = *wire::Ipv4::parse("10.124.0.2");
+  r.source_ip = *wire::IpAddr::parse("10.124.0.2");
   r.source_mac = *wire::Mac::parse("02:00:00:00:00:01");
   model::NeighEntry e;
   e.ip = r.target;
@@ -61,7 +61,7 @@ TEST_CASE("JSON report carries cache before/after, replies, summary and verdict"
 
 TEST_CASE("JSON with no cache entry and no replies has nulls, not missing keys") {
   model::ArpReport r;
-  r.target = *wire::Ipv4::parse("10.124.0.9");
+  r.target = *wire::IpAddr::parse("10.124.0.9");
   r.interface = "vpc0";
   r.probe.rounds = 1;
   r.probe.broadcast_sent = 1;

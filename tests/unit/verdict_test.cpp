@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "vpcprobe/diag/verdict.hpp"
+#include "vpcprobe/render/diagnose.hpp"
 
 using namespace vpcprobe;
 using model::Check;
@@ -19,7 +20,7 @@ using model::TcpState;
 
 namespace {
 
-wire::Ipv4 ip(const char* s) { return *wire::Ipv4::parse(s); }
+wire::IpAddr ip(const char* s) { return *wire::IpAddr::parse(s); }
 wire::Mac mac(const char* s) { return *wire::Mac::parse(s); }
 
 const wire::Mac kDbMac = mac("02:00:00:00:00:05");
@@ -37,7 +38,7 @@ model::LinkInfo link(int ifindex, const char* name, std::uint32_t flags = kUp) {
   return model::LinkInfo{ifindex, name, flags, 1, std::uint8_t(lower ? 6 : 2), 1500, std::uint8_t(lower), mac("02:00:00:00:10:00")};
 }
 
-model::NeighEntry neigh(int ifindex, wire::Ipv4 addr, std::optional<wire::Mac> m, std::uint16_t state) {
+model::NeighEntry neigh(int ifindex, wire::IpAddr addr, std::optional<wire::Mac> m, std::uint16_t state) {
   return model::NeighEntry{ifindex, addr, m, state, 0, 0};
 }
 
@@ -49,22 +50,23 @@ model::ArpProbeResult arp_answered_by(const std::vector<wire::Mac>& macs) {
   return a;
 }
 
-model::IcmpErrorInfo icmp(std::uint8_t type, std::uint8_t code, const char* from, const char* meaning, std::uint16_t mtu = 0) {
-  return model::IcmpErrorInfo{type, code, mtu, ip(from), meaning};
+// The meaning is what render/ will say of type and code; kept here so the rows read as before.
+model::IcmpErrorInfo icmp(std::uint8_t type, std::uint8_t code, const char* from, const char* /*meaning*/, std::uint16_t mtu = 0) {
+  return model::IcmpErrorInfo{type, code, mtu, ip(from)};
 }
 
 // Echo replies, the port open, every DF size answered.
 void all_answer(PathResult& p, double rtt) {
-  p.echo = model::EchoResult{1, model::EchoOutcome::reply, rtt, 64, 64, std::nullopt, ""};
+  p.echo = model::EchoResult{1, model::EchoOutcome::reply, rtt, 64, 64, std::nullopt, std::nullopt};
   p.echo_method = model::ProbeMethod::raw;
-  p.tcp = model::TcpResult{*p.port, 1, TcpState::open, rtt, std::nullopt, "SYN-ACK"};
+  p.tcp = model::TcpResult{*p.port, 1, TcpState::open, model::TcpSignal::syn_ack, rtt, std::nullopt, 0, 0};
   p.tcp_method = model::ProbeMethod::raw;
   p.mtu_probes = {{1500, true, std::nullopt}, {1450, true, std::nullopt}, {1400, true, std::nullopt}, {1280, true, std::nullopt}};
 }
 
 PathResult healthy_private() {
   PathResult p;
-  p.role = "private";
+  p.role = model::Path::private_;
   p.input = "db.vpc.internal";
   p.port = 5432;
   p.target = model::TargetInfo{"db.vpc.internal", ip("10.124.0.5"), true, 1.2};
@@ -79,7 +81,7 @@ PathResult healthy_private() {
 
 PathResult healthy_public() {
   PathResult p;
-  p.role = "public";
+  p.role = model::Path::public_;
   p.input = "198.51.100.10";
   p.port = 5432;
   p.target = model::TargetInfo{"198.51.100.10", ip("198.51.100.10"), false, 0};
@@ -103,7 +105,8 @@ void echo_timeout(PathResult& p) {
 void set_tcp(PathResult& p, TcpState s, std::optional<model::IcmpErrorInfo> err = std::nullopt) {
   p.tcp->state = s;
   p.tcp->error = std::move(err);
-  p.tcp->detail = s == TcpState::closed ? "RST" : "";
+  p.tcp->signal = s == TcpState::closed ? model::TcpSignal::rst : s == TcpState::rejected ? model::TcpSignal::icmp_error
+                                                                                        : model::TcpSignal::no_answer;
 }
 void nothing_answers(PathResult& p) { echo_timeout(p); set_tcp(p, TcpState::filtered); }
 // The kernel's route drops the traffic: no link, no next hop, and so no probes at all.
@@ -133,7 +136,7 @@ void stale_entry(PathResult& p) {
 }
 void arp_not_run(PathResult& p) {
   p.arp.reset();
-  p.arp_not_run = "ARP needs CAP_NET_RAW";
+  p.arp_not_run = model::NotRun{model::Cause::no_privilege, "CAP_NET_RAW"};
   p.echo_method = p.tcp_method = model::ProbeMethod::connect;
 }
 
@@ -141,7 +144,7 @@ void arp_not_run(PathResult& p) {
 
 void healthy(PathResult&) {}
 void numeric(PathResult& p) { p.input = p.target->name = "10.124.0.5"; p.target->was_name = false; }
-void no_dns(PathResult& p) { p.target.reset(); p.dns_error = "db.vpc.internal: Name or service not known"; }
+void no_dns(PathResult& p) { p.target.reset(); p.dns_error = model::DnsFailure{model::DnsFailure::Kind::not_found, "Name or service not known"}; }
 void route_blackhole(PathResult& p) { broken_route(p, RouteType::blackhole); }
 void route_unreachable(PathResult& p) { broken_route(p, RouteType::unreachable); }
 void route_prohibit(PathResult& p) { broken_route(p, RouteType::prohibit); }
@@ -237,17 +240,19 @@ model::Diagnosis run(Mutation priv, Mutation pub) {
 void check_case(const Case& c) {
   auto d = run(c.priv, c.pub);
   const auto& v = d.verdict;
-  const std::string words = v.summary + "\nfix: " + v.fix.value_or("(none)");
+  const auto fix = render::fix_text(d);
+  const std::string words = render::verdict_summary(d) + "\nfix: " + fix.value_or("(none)");
   INFO(words);
   CHECK(model::status_name(v.status) == model::status_name(c.status));
   CHECK(model::layer_name(v.layer) == model::layer_name(c.layer));
-  CHECK(v.path == std::string(c.path));
+  CHECK(model::path_name(v.path) == std::string(c.path));
   CHECK(contains(words, c.words));
   CHECK(d.private_layers.size() == 7);
   CHECK(d.public_layers.size() == (c.pub ? 7u : 0u));
   // A named broken layer always comes with a fix; ok and unknown never do.
   bool broken = v.status == Status::failing || v.status == Status::degraded;
   CHECK(v.fix.has_value() == broken);
+  CHECK(fix.has_value() == broken);
 }
 
 const Case kCases[] = {
@@ -365,55 +370,58 @@ TEST_CASE("evaluate_path: table cells") {
       auto rows = diag::evaluate_path(p);
       REQUIRE(rows.size() == 7);
       const auto& row = rows[static_cast<std::size_t>(r.layer) - 1];
-      INFO(row.summary);
+      const auto summary = render::layer_words(p, row).summary;
+      INFO(summary);
       CHECK(row.layer == r.layer);
       CHECK(model::check_name(row.check) == model::check_name(r.check));
-      CHECK(contains(row.summary, r.summary));
+      CHECK(contains(summary, r.summary));
     }
   }
 }
 
 TEST_CASE("evaluate_path: seven rows in kLayers order; healthy public path passes, its numeric dns is skipped") {
-  auto rows = diag::evaluate_path(healthy_public());
+  const auto pub = healthy_public();
+  auto rows = diag::evaluate_path(pub);
   REQUIRE(rows.size() == std::size(model::kLayers));
   for (std::size_t i = 0; i < rows.size(); ++i) {
     CAPTURE(i);
     CHECK(rows[i].layer == model::kLayers[i]);
     CHECK(model::check_name(rows[i].check) == (i == 0 ? "skipped" : "pass"));
   }
-  CHECK(rows[1].summary == "via 192.0.2.1 dev pub0");
+  CHECK(render::layer_words(pub, rows[1]).summary == "via 192.0.2.1 dev pub0");
 }
 
 TEST_CASE("evaluate_path: a DNS failure skips every later row, whatever else the path holds") {
   auto p = healthy_private();  // everything else still says healthy (or broken): must not show
-  p.dns_error = "db.vpc.internal: Name or service not known";
+  p.dns_error = model::DnsFailure{model::DnsFailure::Kind::not_found, "Name or service not known"};
   p.tcp->state = TcpState::closed;
   auto rows = diag::evaluate_path(p);
   REQUIRE(rows.size() == 7);
   CHECK(rows[0].check == Check::fail);
-  CHECK(rows[0].evidence == std::vector<std::string>{"db.vpc.internal: Name or service not known"});
+  CHECK(render::layer_words(p, rows[0]).evidence ==
+        std::vector<std::string>{"'db.vpc.internal' does not resolve to an IPv4 address: Name or service not known"});
   for (std::size_t i = 1; i < rows.size(); ++i) {
     CAPTURE(i);
     CHECK(rows[i].layer == model::kLayers[i]);
     CHECK(rows[i].check == Check::skipped);
-    CHECK(rows[i].summary == "no address");
+    CHECK(render::layer_words(p, rows[i]).summary == "no address");
   }
 }
 
 TEST_CASE("verdict evidence names the router, the gateway and what was not tested") {
-  auto has = [](const model::Verdict& v, const std::string& s) {
-    for (const auto& e : v.evidence)
+  auto has = [](const model::Diagnosis& d, const std::string& s) {
+    for (const auto& e : render::verdict_evidence(d))
       if (contains(e, s)) return true;
     return false;
   };
-  auto router = run(router_unreachable, healthy).verdict;
+  auto router = run(router_unreachable, healthy);
   CHECK(has(router, "private: 10.124.0.1 answered the echo to 10.124.0.5 with host unreachable (ICMP type 3 code 1)"));
-  auto gw = run(neigh_stale_gateway, kNoPublic).verdict;
+  auto gw = run(neigh_stale_gateway, kNoPublic);
   CHECK(has(gw, "private: Gateway: The kernel sends 10.124.0.1 traffic to 02:00:00:00:00:aa"));
-  auto blocked = run(echo_blocked_tcp_open, healthy).verdict;
+  auto blocked = run(echo_blocked_tcp_open, healthy);
   CHECK(has(blocked, "ICMP is filtered, which is not a fault"));
-  auto unknown = run(arp_not_run_permanent, kNoPublic).verdict;
-  CHECK(has(unknown, "private (not tested): ARP to 10.124.0.5 was not sent (ARP needs CAP_NET_RAW)"));
+  auto unknown = run(arp_not_run_permanent, kNoPublic);
+  CHECK(has(unknown, "private (not tested): ARP to 10.124.0.5 was not sent (needs CAP_NET_RAW)"));
   CHECK(has(unknown, "private: 10.124.0.5 did not answer ICMP echo."));
 }
 
@@ -421,11 +429,14 @@ TEST_CASE("decide without a public path equals judge without one") {
   auto p = healthy_private();
   tcp_closed(p);
   auto layers = diag::evaluate_path(p);
-  auto v = diag::decide(p, layers, nullptr, nullptr);
-  CHECK(v.status == Status::failing);
-  CHECK(v.layer == Layer::transport);
-  CHECK(v.path == "private");
-  CHECK(v.summary == run(tcp_closed, kNoPublic).verdict.summary);
+  model::Diagnosis d;
+  d.private_path = p;
+  d.private_layers = layers;
+  d.verdict = diag::decide(p, layers, nullptr, nullptr);
+  CHECK(d.verdict.status == Status::failing);
+  CHECK(d.verdict.layer == Layer::transport);
+  CHECK(d.verdict.path == model::Path::private_);
+  CHECK(render::verdict_summary(d) == render::verdict_summary(run(tcp_closed, kNoPublic)));
 }
 
 // ---- regressions: bugs the table found, fixed in the engine ---------------------------------------
@@ -440,7 +451,7 @@ TEST_CASE("regression: no ICMP socket, but the target's RST proves the network l
               [](PathResult& p) {
                 p.echo.reset();
                 p.mtu_probes.clear();
-                p.echo_not_run = p.mtu_not_run = "no ICMP socket";
+                p.echo_not_run = p.mtu_not_run = model::NotRun{model::Cause::no_socket, "no ICMP socket"};
                 tcp_closed(p);
               },
               kNoPublic, Status::failing, Layer::transport, "private", "make it listen on 10.124.0.5 port 5432"});
@@ -464,7 +475,8 @@ TEST_CASE("regression: DF size at or below the reported next-hop MTU vanishing i
 }
 
 TEST_CASE("regression: no DF size answered must not suggest `mtu 0`") {
-  auto v = run([](PathResult& p) { for (auto& m : p.mtu_probes) m.answered = false; }, kNoPublic).verdict;
-  INFO(v.fix.value_or("(no fix)"));
-  CHECK_FALSE(contains(v.fix.value_or(""), "mtu 0"));
+  auto d = run([](PathResult& p) { for (auto& m : p.mtu_probes) m.answered = false; }, kNoPublic);
+  const auto fix = render::fix_text(d);
+  INFO(fix.value_or("(no fix)"));
+  CHECK_FALSE(contains(fix.value_or(""), "mtu 0"));
 }

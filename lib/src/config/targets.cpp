@@ -10,7 +10,6 @@
 
 #include <set>
 
-#include "vpcprobe/net/resolve.hpp"
 
 namespace vpcprobe::config {
 
@@ -40,25 +39,14 @@ Result<void> only_keys(const toml::table& t, std::initializer_list<std::string_v
 
 }  // namespace
 
-Result<Endpoint> parse_endpoint(std::string_view text) {
-  Endpoint e{std::string(text), std::nullopt};
-  auto colon = text.rfind(':');
-  if (colon != std::string_view::npos && text.find(':') == colon) {
-    auto port_text = text.substr(colon + 1);
-    std::int64_t v = 0;
-    if (port_text.empty() || port_text.size() > 5) return fail(Errc::invalid_argument, fmt::format("'{}' has no valid port", text));
-    for (char c : port_text) {
-      if (c < '0' || c > '9') return fail(Errc::invalid_argument, fmt::format("'{}' has no valid port", text));
-      v = v * 10 + (c - '0');
-    }
-    auto port = port_of(v, std::string(text));
-    if (!port) return std::unexpected(port.error());
-    e.host = std::string(text.substr(0, colon));
-    e.port = *port;
-  }
-  if (auto ok = net::check_host_syntax(e.host); !ok) return std::unexpected(ok.error());
+namespace {
+Result<model::Endpoint> endpoint(std::string_view text) {
+  auto e = model::parse_endpoint(text);
+  if (!e) return e;
+  if (auto ok = model::check_family(*e); !ok) return std::unexpected(ok.error());
   return e;
 }
+}  // namespace
 
 Result<Targets> parse_targets(std::string_view text, std::string_view source) {
   auto parsed = toml::parse(text, source);
@@ -100,11 +88,11 @@ Result<Targets> parse_targets(std::string_view text, std::string_view source) {
       where = fmt::format("{}: target '{}'", src, target.name);
       auto priv = (*t)["private"].value<std::string>();
       if (!priv) return fail(Errc::invalid_argument, where + ": 'private' (HOST[:PORT]) is required");
-      auto pe = parse_endpoint(*priv);
+      auto pe = endpoint(*priv);
       if (!pe) return fail(Errc::invalid_argument, fmt::format("{}: private: {}", where, pe.error().message));
       target.private_path = *pe;
       if (auto pub = (*t)["public"].value<std::string>()) {
-        auto ue = parse_endpoint(*pub);
+        auto ue = endpoint(*pub);
         if (!ue) return fail(Errc::invalid_argument, fmt::format("{}: public: {}", where, ue.error().message));
         target.public_path = *ue;
       } else if ((*t).contains("public")) {

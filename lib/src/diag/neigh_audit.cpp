@@ -1,59 +1,71 @@
 #include "vpcprobe/diag/neigh_audit.hpp"
 
-#include <fmt/format.h>
+#include <algorithm>
 
-#include "vpcprobe/diag/arp_verdict.hpp"
+#include "vpcprobe/diag/neighbor.hpp"
 
 namespace vpcprobe::diag {
 
 using model::NeighClass;
+using model::Unverifiable;
 
-std::optional<std::string> not_verifiable_reason(const model::NeighEntry& e, const model::LinkInfo& link) {
-  if (e.is_noarp()) return "NOARP entry (no ARP on this address)";
-  if (link.flags & model::iff::loopback) return "loopback interface";
-  if (link.flags & model::iff::pointopoint) return "point-to-point interface";
-  if ((link.flags & model::iff::noarp) || !link.is_ethernet()) return "interface without ARP";
-  if (!e.mac || e.mac->is_zero()) return fmt::format("no MAC cached ({})", model::neigh_state_name(e.state));
-  if (e.ip.is_multicast() || e.ip.is_broadcast() || e.ip.is_unspecified()) return "not a unicast address";
+std::optional<Unverifiable> unverifiable(const model::NeighEntry& e, const model::LinkInfo& link) {
+  if (e.is_noarp()) return Unverifiable::noarp_entry;
+  if (link.flags & model::iff::loopback) return Unverifiable::loopback;
+  if (link.flags & model::iff::pointopoint) return Unverifiable::point_to_point;
+  if ((link.flags & model::iff::noarp) || !link.is_ethernet()) return Unverifiable::link_without_arp;
+  if (!e.ip.is_v4()) return Unverifiable::other_family;
+  if (!e.mac || e.mac->is_zero()) return Unverifiable::no_mac;
+  const auto ip = e.ip.v4();
+  if (ip.is_multicast() || ip.is_broadcast() || ip.is_unspecified()) return Unverifiable::not_unicast;
   return std::nullopt;
 }
 
-NeighClass classify(const model::NeighEntry& before, const model::ArpProbeResult& probe) {
-  auto macs = probe.answering_macs();
-  if (macs.empty()) return NeighClass::silent;
-  if (macs.size() > 1) return NeighClass::conflict;
-  if (before.mac && *before.mac == macs.front()) return NeighClass::ok;
-  return NeighClass::stale;
+void mark_unverifiable(std::vector<model::NeighAudit>& audits, const std::vector<model::LinkInfo>& links) {
+  for (auto& a : audits) {
+    auto link = std::find_if(links.begin(), links.end(), [&](const model::LinkInfo& l) { return l.ifindex == a.before.ifindex; });
+    a.unverifiable = link == links.end() ? std::optional(Unverifiable::interface_gone) : unverifiable(a.before, *link);
+  }
+}
+
+void classify(std::vector<model::NeighAudit>& audits) {
+  for (auto& a : audits) {
+    // Cut short before anybody answered: unchecked, not silent.
+    if (!a.probe || (a.probe->interrupted && a.probe->replies.empty())) continue;
+    a.finding = neigh_finding(a.before, *a.probe);
+  }
+}
+
+void mark_relearned(std::vector<model::NeighAudit>& audits) {
+  for (auto& a : audits) a.relearned = relearned_by_kernel(a);
+}
+
+void plan_fixes(std::vector<model::NeighAudit>& audits, model::FixMode mode, bool force) {
+  for (auto& a : audits) a.fix = plan_fix(a, mode, force);
 }
 
 std::optional<model::NeighFix> plan_fix(const model::NeighAudit& a, model::FixMode mode, bool force) {
-  if (a.cls != NeighClass::stale || a.answering.size() != 1) return std::nullopt;
+  if (a.finding != model::NeighFinding::stale || a.answering.size() != 1) return std::nullopt;
   model::NeighFix f;
   f.mode = mode;
-  if (mode == model::FixMode::replace) {
-    f.new_mac = a.answering.front();
-    f.command = neigh_replace_command(a.before.ip, *f.new_mac, a.dev);
-  } else {
-    f.command = neigh_delete_command(a.before.ip, a.dev);
-  }
+  if (mode == model::FixMode::replace) f.new_mac = a.answering.front();
   if (!a.before.kernel_heals() || a.before.is_managed()) {
-    std::string what = a.before.is_permanent() ? "PERMANENT" : model::neigh_state_name(a.before.state);
-    for (auto& flag : model::neigh_flag_names(a.before)) what += " " + flag;
-    if (!force) {
-      f.skipped = true;
-      f.note = fmt::format("{} entry, likely owned by {}: not touched without --force", what, likely_owner(a.before));
-    } else {
-      f.note = fmt::format("forced: {} entry, likely owned by {}, which may put the old MAC back", what, likely_owner(a.before));
-    }
+    f.skipped = !force;
+    f.forced = force;
   }
   return f;
+}
+
+bool relearned_by_kernel(const model::NeighAudit& a) {
+  return !(a.fix && a.fix->applied) && a.after && a.after->mac && a.before.mac && *a.after->mac != *a.before.mac &&
+         std::find(a.answering.begin(), a.answering.end(), *a.after->mac) != a.answering.end();
 }
 
 model::NeighCounts count(const model::NeighReport& r) {
   model::NeighCounts c;
   for (const auto& a : r.entries) {
-    bool fixed = a.fix && a.fix->applied;
-    switch (a.cls) {
+    const bool fixed = a.fix && a.fix->applied;
+    switch (model::neigh_class(a)) {
       case NeighClass::ok: ++c.ok; break;
       case NeighClass::stale: fixed ? ++c.fixed : ++c.stale; break;
       case NeighClass::silent: ++c.silent; break;
@@ -71,12 +83,6 @@ model::Status neigh_status(const model::NeighCounts& c) {
   if (c.stale > 0 || c.conflict > 0) return model::Status::failing;
   if (c.silent > 0) return model::Status::degraded;
   return model::Status::ok;
-}
-
-std::string problem_marker(const model::NeighEntry& e) {
-  if (e.state & (model::nud::failed | model::nud::incomplete)) return "unresolved";
-  if (e.is_permanent() || e.is_extern_learn() || e.is_managed()) return "pinned";
-  return "";
 }
 
 }  // namespace vpcprobe::diag

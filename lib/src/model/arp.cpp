@@ -23,14 +23,35 @@ bool ArpProbeResult::mac_answered(const wire::Mac& m) const {
   return std::any_of(replies.begin(), replies.end(), [&](const ArpReply& r) { return r.mac == m; });
 }
 
-std::string arp_finding_name(ArpFinding f) {
+std::string neigh_finding_name(NeighFinding f) {
   switch (f) {
-    case ArpFinding::consistent: return "consistent";
-    case ArpFinding::stale_entry: return "stale_entry";
-    case ArpFinding::silent: return "silent";
-    case ArpFinding::conflict: return "conflict";
+    case NeighFinding::consistent: return "consistent";
+    case NeighFinding::stale: return "stale";
+    case NeighFinding::silent: return "silent";
+    case NeighFinding::conflict: return "conflict";
   }
-  return "unknown";
+  return "silent";
+}
+
+NeighClass neigh_class(const NeighAudit& a) {
+  if (a.unverifiable) return NeighClass::not_verifiable;
+  if (!a.finding) return NeighClass::unchecked;
+  switch (*a.finding) {
+    case NeighFinding::consistent: return NeighClass::ok;
+    case NeighFinding::stale: return NeighClass::stale;
+    case NeighFinding::silent: return NeighClass::silent;
+    case NeighFinding::conflict: return NeighClass::conflict;
+  }
+  return NeighClass::unchecked;
+}
+
+void NeighWatchSummary::add(const NeighReport& r) {
+  ++rounds;
+  stale += r.counts.stale;
+  conflict += r.counts.conflict;
+  silent += r.counts.silent;
+  fixed += r.counts.fixed;
+  last = r.status;
 }
 
 std::string neigh_class_name(NeighClass c) {

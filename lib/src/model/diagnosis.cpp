@@ -28,4 +28,46 @@ std::string check_name(Check c) {
   return "not_tested";
 }
 
+std::string path_name(Path p) {
+  switch (p) {
+    case Path::private_: return "private";
+    case Path::public_: return "public";
+    case Path::both: return "both";
+    case Path::none: return "none";
+  }
+  return "none";
+}
+
+std::string cause_name(Cause c) {
+  switch (c) {
+    case Cause::no_privilege: return "no_privilege";
+    case Cause::interrupted: return "interrupted";
+    case Cause::not_applicable: return "not_applicable";
+    case Cause::below_failure: return "below_failure";
+    case Cause::send_error: return "send_error";
+    case Cause::lookup_failed: return "lookup_failed";
+    case Cause::no_socket: return "no_socket";
+    case Cause::link_without_arp: return "link_without_arp";
+    case Cause::no_source: return "no_source";
+  }
+  return "not_applicable";
+}
+
+Check check_for(Cause c) {
+  switch (c) {
+    // The check applies, and only this run could not make it: never guessed, said out loud.
+    case Cause::no_privilege:
+    case Cause::interrupted:
+    case Cause::send_error:
+    case Cause::lookup_failed:
+    case Cause::no_socket: return Check::not_tested;
+    // The question does not arise on this path.
+    case Cause::not_applicable:
+    case Cause::below_failure:
+    case Cause::link_without_arp:
+    case Cause::no_source: return Check::skipped;
+  }
+  return Check::not_tested;
+}
+
 }  // namespace vpcprobe::model

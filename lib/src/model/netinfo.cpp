@@ -50,11 +50,25 @@ std::string operstate_name(std::uint8_t operstate) {
   return operstate < std::size(kNames) ? kNames[operstate] : "UNKNOWN";
 }
 
-bool AddrInfo::contains(const wire::Ipv4& ip) const {
-  if (prefix_len == 0) return true;
-  if (prefix_len > 32) return false;
-  std::uint32_t mask = prefix_len == 32 ? 0xffffffffu : ~((1u << (32 - prefix_len)) - 1);
-  return (ip.value & mask) == (addr.value & mask);
+NeighMarker neigh_marker(const NeighEntry& e) {
+  if (e.state & (nud::failed | nud::incomplete)) return NeighMarker::unresolved;
+  if (e.is_permanent() || e.is_extern_learn() || e.is_managed()) return NeighMarker::pinned;
+  return NeighMarker::none;
+}
+
+std::string neigh_marker_name(NeighMarker m) {
+  switch (m) {
+    case NeighMarker::unresolved: return "unresolved";
+    case NeighMarker::pinned: return "pinned";
+    case NeighMarker::none: return "";
+  }
+  return "";
+}
+
+NeighOwner likely_owner(const NeighEntry& e) {
+  if (e.is_extern_learn() || e.is_managed()) return NeighOwner::external_agent;
+  if (e.is_permanent()) return NeighOwner::administrator;
+  return NeighOwner::kernel;
 }
 
 }  // namespace vpcprobe::model

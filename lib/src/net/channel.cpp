@@ -22,14 +22,33 @@ constexpr std::size_t kMaxDatagram = 65536;
 constexpr int kMaxPerWakeup = 256;  // bounded work per wake-up under a flood
 }  // namespace
 
-Channel::Channel(asio::io_context& io, sys::UniqueFd fd) : fd_(std::move(fd)), desc_(io) {
+Result<std::unique_ptr<Channel>> Channel::open(asio::io_context& io, sys::UniqueFd fd) {
   int one = 1;
-  ::setsockopt(fd_.get(), SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
-  // Packet sockets: learn about VLAN tags the NIC stripped (harmless no-op on other sockets).
-  ::setsockopt(fd_.get(), SOL_PACKET, PACKET_AUXDATA, &one, sizeof one);
+  if (::setsockopt(fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0)
+    return fail(Errc::system, fmt::format("cannot set SO_TIMESTAMPNS: {}", std::strerror(errno)));
+  int domain = 0;
+  socklen_t len = sizeof domain;
+  if (::getsockopt(fd.get(), SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0)
+    return fail(Errc::system, fmt::format("cannot read SO_DOMAIN: {}", std::strerror(errno)));
+  // Packet sockets: learn about VLAN tags the NIC stripped, or a tagged reply would pass as ours.
+  if (domain == AF_PACKET && ::setsockopt(fd.get(), SOL_PACKET, PACKET_AUXDATA, &one, sizeof one) != 0)
+    return fail(Errc::system, fmt::format("cannot set PACKET_AUXDATA: {}", std::strerror(errno)));
   // The descriptor object watches readiness only; fd_ keeps ownership.
-  int watched = ::dup(fd_.get());
-  if (watched < 0) throw std::system_error(errno, std::generic_category(), "dup");
+  int watched = ::dup(fd.get());
+  if (watched < 0) {
+    if (errno == EMFILE || errno == ENFILE)
+      return fail(Errc::system, "too many open files: `ulimit -n` is too low for vpcprobe (it needs about 16)");
+    return fail(Errc::system, fmt::format("dup: {}", std::strerror(errno)));
+  }
+  return std::unique_ptr<Channel>(new Channel(io, std::move(fd), watched));
+}
+
+Result<std::unique_ptr<Channel>> Channel::open_optional(asio::io_context& io, std::optional<sys::UniqueFd> fd) {
+  if (!fd) return std::unique_ptr<Channel>();
+  return open(io, std::move(*fd));
+}
+
+Channel::Channel(asio::io_context& io, sys::UniqueFd fd, int watched) : fd_(std::move(fd)), desc_(io) {
   desc_.assign(watched);
 }
 
@@ -87,7 +106,6 @@ bool Channel::read_one(bool error_queue) {
   msg.msg_controllen = control.size();
   ssize_t len = ::recvmsg(fd_.get(), &msg, MSG_DONTWAIT | (error_queue ? MSG_ERRQUEUE : 0));
   if (len < 0) return false;  // EAGAIN: drained (other errors: try again on the next wake-up)
-  ++received_;
   Received rx;
   rx.bytes = wire::ByteView(buf, std::min<std::size_t>(static_cast<std::size_t>(len), kMaxDatagram));
   rx.kernel_time = Clock::now();
@@ -102,27 +120,8 @@ bool Channel::read_one(bool error_queue) {
       tpacket_auxdata aux;
       std::memcpy(&aux, CMSG_DATA(c), sizeof aux);
       rx.vlan_tagged = (aux.tp_status & TP_STATUS_VLAN_VALID) != 0 || aux.tp_vlan_tci != 0;
-    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
-      int ttl;
-      std::memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
-      if (ttl >= 0 && ttl <= 255) rx.ttl = static_cast<std::uint8_t>(ttl);
-    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR &&
-               c->cmsg_len >= CMSG_LEN(sizeof(sock_extended_err))) {
-      sock_extended_err ee;
-      std::memcpy(&ee, CMSG_DATA(c), sizeof ee);
-      ExtendedError e;
-      e.err = static_cast<int>(ee.ee_errno);
-      e.origin = ee.ee_origin;
-      e.type = ee.ee_type;
-      e.code = ee.ee_code;
-      e.info = ee.ee_info;
-      // The offender address follows the struct inside the same control message.
-      if (c->cmsg_len >= CMSG_LEN(sizeof(sock_extended_err) + sizeof(sockaddr_in))) {
-        sockaddr_in off;
-        std::memcpy(&off, CMSG_DATA(c) + sizeof(sock_extended_err), sizeof off);
-        if (off.sin_family == AF_INET) e.offender = wire::Ipv4{ntohl(off.sin_addr.s_addr)};
-      }
-      rx.queued_error = e;
+    } else {
+      parse_inet_cmsg(c, rx.hops, rx.queued_error);
     }
   }
   if (from.ss_family == AF_PACKET && msg.msg_namelen >= sizeof(sockaddr_ll)) {
@@ -130,9 +129,8 @@ bool Channel::read_one(bool error_queue) {
     rx.ifindex = ll->sll_ifindex;
     rx.outgoing = ll->sll_pkttype == PACKET_OUTGOING;
     rx.other_host = ll->sll_pkttype == PACKET_OTHERHOST;
-  } else if (from.ss_family == AF_INET && msg.msg_namelen >= sizeof(sockaddr_in)) {
-    const auto* in = reinterpret_cast<const sockaddr_in*>(&from);
-    rx.from = wire::Ipv4{ntohl(in->sin_addr.s_addr)};
+  } else {
+    rx.from = address_of(&from, msg.msg_namelen);
   }
   if (error_queue && !rx.queued_error) return true;  // nothing we can attribute
   bool claimed = false;
@@ -152,19 +150,37 @@ bool Channel::read_one(bool error_queue) {
   return true;
 }
 
-Result<Clock::time_point> Channel::send(wire::ByteView bytes, const sockaddr* to, unsigned to_len) {
+SendResult Channel::send(wire::ByteView bytes, const SockAddr& to) { return send_to(bytes, to.get(), to.size()); }
+
+SendResult Channel::send_frame(wire::ByteView frame, int ifindex, const wire::Mac& dst, std::uint16_t ethertype) {
+  sockaddr_ll to{};
+  to.sll_family = AF_PACKET;
+  to.sll_protocol = htons(ethertype);
+  to.sll_ifindex = ifindex;
+  to.sll_halen = 6;
+  std::memcpy(to.sll_addr, dst.bytes.data(), 6);
+  return send_to(frame, &to, sizeof to);
+}
+
+SendResult Channel::send_to(wire::ByteView bytes, const void* to, unsigned to_len) {
   // A full socket buffer or device queue (EAGAIN, ENOBUFS) is transient: back off briefly, a few
   // times (at most ~3 ms in all, so no probe is held up), then report it with how often we tried.
+  // The back-off sleeps in the event loop, so it is bounded: right after a send that failed for
+  // good (a burst of probes towards unresolved neighbors fails with ENOBUFS all at once), the next
+  // sends within a few milliseconds are tried once, not backed off from again.
   constexpr int kTries = 4;
+  constexpr auto kQuiet = std::chrono::milliseconds(5);
+  const bool backing_off_allowed = std::chrono::steady_clock::now() - last_exhausted_ > kQuiet;
   for (int attempt = 0;; ++attempt) {
     auto when = Clock::now();
-    ssize_t n = ::sendto(fd_.get(), bytes.data(), bytes.size(), MSG_DONTWAIT, to, to_len);
+    ssize_t n = ::sendto(fd_.get(), bytes.data(), bytes.size(), MSG_DONTWAIT, static_cast<const sockaddr*>(to), to_len);
     if (n >= 0) return when;
     int err = errno;
     bool transient = err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS;
-    if (!transient || attempt + 1 == kTries)
-      return fail(Errc::system, transient ? fmt::format("send: {} (after {} tries with back-off)", std::strerror(err), kTries)
-                                          : fmt::format("send: {}", std::strerror(err)));
+    if (!transient || !backing_off_allowed || attempt + 1 == kTries) {
+      if (transient) last_exhausted_ = std::chrono::steady_clock::now();
+      return std::unexpected(model::SendError{err, attempt + 1});
+    }
     ++send_retries_;
     ::usleep(static_cast<useconds_t>(100u << (2 * attempt)));  // 100 us, 400 us, 1.6 ms
   }

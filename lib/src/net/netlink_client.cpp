@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "vpcprobe/net/inet.hpp"
 #include "vpcprobe/wire/netlink.hpp"
 
 namespace vpcprobe::net {
@@ -22,12 +23,19 @@ constexpr int kMaxDatagrams = 4096;  // a dump of a very large table still ends
 
 Result<NetlinkClient> NetlinkClient::open() {
   int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-  if (fd < 0) return fail(Errc::system, fmt::format("netlink socket: {}", std::strerror(errno)));
+  if (fd < 0) {
+    if (errno == EMFILE || errno == ENFILE)
+      return fail(Errc::system, "too many open files: `ulimit -n` is too low for vpcprobe (it needs about 16)");
+    return fail(Errc::system, fmt::format("netlink socket: {}", std::strerror(errno)));
+  }
   sys::UniqueFd owned(fd);
+  // The guard that keeps a silent kernel from hanging us: without it, no query may run.
   timeval tv{2, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0)
+    return fail(Errc::system, fmt::format("netlink: cannot set SO_RCVTIMEO: {}", std::strerror(errno)));
+  // Extended acks give the kernel's own words for a refused change; older kernels lack them.
   int one = 1;
-  ::setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
+  (void)::setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
   sockaddr_nl local{};
   local.nl_family = AF_NETLINK;
   if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0)
@@ -35,18 +43,15 @@ Result<NetlinkClient> NetlinkClient::open() {
   return NetlinkClient(std::move(owned));
 }
 
-Result<std::vector<std::vector<std::uint8_t>>> NetlinkClient::transact(
-    const std::vector<std::uint8_t>& request, bool dump, int* kernel_errno) {
-  *kernel_errno = 0;
+Result<NetlinkClient::Reply> NetlinkClient::transact(const std::vector<std::uint8_t>& request, bool dump) {
   sockaddr_nl kernel{};
   kernel.nl_family = AF_NETLINK;
-  if (::sendto(fd_.get(), request.data(), request.size(), 0, reinterpret_cast<sockaddr*>(&kernel),
-               sizeof kernel) < 0)
+  if (::sendto(fd_.get(), request.data(), request.size(), 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0)
     return fail(Errc::system, fmt::format("netlink send: {}", std::strerror(errno)));
   std::uint32_t seq;
   std::memcpy(&seq, request.data() + offsetof(nlmsghdr, nlmsg_seq), sizeof seq);
 
-  std::vector<std::vector<std::uint8_t>> out;
+  Reply reply;
   std::vector<std::uint64_t> storage(kRecvBuffer / sizeof(std::uint64_t));
   auto* buf = reinterpret_cast<std::uint8_t*>(storage.data());
   for (int i = 0; i < kMaxDatagrams; ++i) {
@@ -55,6 +60,7 @@ Result<std::vector<std::vector<std::uint8_t>>> NetlinkClient::transact(
     ssize_t len = ::recvfrom(fd_.get(), buf, kRecvBuffer, 0, reinterpret_cast<sockaddr*>(&from), &from_len);
     if (len < 0) {
       if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return fail(Errc::system, "netlink: the kernel did not answer within 2 s");
       return fail(Errc::system, fmt::format("netlink receive: {}", std::strerror(errno)));
     }
     if (from.nl_pid != 0) continue;  // only the kernel answers us
@@ -63,22 +69,22 @@ Result<std::vector<std::vector<std::uint8_t>>> NetlinkClient::transact(
     for (auto msg : batch->messages) {
       const auto* nlh = reinterpret_cast<const nlmsghdr*>(msg.data());
       if (nlh->nlmsg_seq != seq) continue;
-      out.emplace_back(msg.begin(), msg.end());
+      reply.messages.emplace_back(msg.begin(), msg.end());
     }
-    if (batch->error) {
-      *kernel_errno = *batch->error;
-      return out;
+    if (batch->error && batch->error_seq == seq) {
+      reply.kernel_errno = *batch->error;
+      reply.kernel_message = batch->error_message;
+      return reply;
     }
-    if (batch->done || (!dump && !out.empty())) return out;
+    if ((batch->done && batch->done_seq == seq) || (!dump && !reply.messages.empty())) return reply;
   }
   return fail(Errc::system, "netlink: reply did not end");
 }
 
-Result<model::RouteInfo> NetlinkClient::route_get(const wire::Ipv4& dst, int oif) {
-  int err = 0;
-  auto msgs = transact(wire::encode_route_get(dst, oif, seq_++), false, &err);
-  if (!msgs) return std::unexpected(msgs.error());
-  if (err != 0) {
+Result<model::RouteInfo> NetlinkClient::route_get(const wire::IpAddr& dst, int oif) {
+  auto reply = transact(wire::encode_route_get(dst, static_cast<std::uint8_t>(Inet::of(dst.family()).af), oif, seq_++), false);
+  if (!reply) return std::unexpected(reply.error());
+  if (int err = reply->kernel_errno; err != 0) {
     if (auto type = wire::route_type_from_errno(err)) {
       model::RouteInfo r;
       r.type = *type;
@@ -87,89 +93,85 @@ Result<model::RouteInfo> NetlinkClient::route_get(const wire::Ipv4& dst, int oif
     if (err == ENODEV) return fail(Errc::not_found, "route lookup: no such interface");
     return fail(Errc::system, fmt::format("route lookup for {}: {}", dst.to_string(), std::strerror(err)));
   }
-  if (msgs->empty()) return fail(Errc::system, "route lookup: empty answer");
-  auto& m = msgs->front();
+  if (reply->messages.empty()) return fail(Errc::system, "route lookup: empty answer");
+  auto& m = reply->messages.front();
   return wire::decode_route(wire::ByteView(m.data(), m.size()));
 }
 
-Result<std::vector<model::NeighEntry>> NetlinkClient::neigh_dump(int ifindex) {
-  int err = 0;
-  auto msgs = transact(wire::encode_neigh_dump(ifindex, seq_++), true, &err);
-  if (!msgs) return std::unexpected(msgs.error());
-  if (err != 0) return fail(Errc::system, fmt::format("neighbor dump: {}", std::strerror(err)));
+Result<std::vector<model::NeighEntry>> NetlinkClient::neigh_dump(wire::Family family, int ifindex) {
+  auto reply = transact(wire::encode_neigh_dump(static_cast<std::uint8_t>(Inet::of(family).af), ifindex, seq_++), true);
+  if (!reply) return std::unexpected(reply.error());
+  if (reply->kernel_errno != 0) return fail(Errc::system, fmt::format("neighbor dump: {}", std::strerror(reply->kernel_errno)));
   std::vector<model::NeighEntry> out;
-  for (auto& m : *msgs) {
+  for (auto& m : reply->messages) {
     auto e = wire::decode_neigh(wire::ByteView(m.data(), m.size()));
-    if (!e) continue;  // not IPv4, or not an entry we understand
+    if (!e || e->ip.family() != family) continue;  // not an entry we understand
     if (ifindex > 0 && e->ifindex != ifindex) continue;
     out.push_back(*e);
   }
   return out;
 }
 
-Result<std::optional<model::NeighEntry>> NetlinkClient::neigh_get(const wire::Ipv4& ip, int ifindex) {
-  auto all = neigh_dump(ifindex);
+Result<std::optional<model::NeighEntry>> NetlinkClient::neigh_get(const wire::IpAddr& ip, int ifindex) {
+  auto all = neigh_dump(ip.family(), ifindex);
   if (!all) return std::unexpected(all.error());
   for (auto& e : *all)
     if (e.ip == ip) return std::optional<model::NeighEntry>(e);
   return std::optional<model::NeighEntry>();
 }
 
-Result<std::vector<model::AddrInfo>> NetlinkClient::addresses() {
-  int err = 0;
-  auto msgs = transact(wire::encode_addr_dump(seq_++), true, &err);
-  if (!msgs) return std::unexpected(msgs.error());
-  if (err != 0) return fail(Errc::system, fmt::format("address dump: {}", std::strerror(err)));
+Result<std::vector<model::AddrInfo>> NetlinkClient::addresses(wire::Family family) {
+  auto reply = transact(wire::encode_addr_dump(static_cast<std::uint8_t>(Inet::of(family).af), seq_++), true);
+  if (!reply) return std::unexpected(reply.error());
+  if (reply->kernel_errno != 0) return fail(Errc::system, fmt::format("address dump: {}", std::strerror(reply->kernel_errno)));
   std::vector<model::AddrInfo> out;
-  for (auto& m : *msgs)
-    if (auto a = wire::decode_addr(wire::ByteView(m.data(), m.size()))) out.push_back(*a);
+  for (auto& m : reply->messages)
+    if (auto a = wire::decode_addr(wire::ByteView(m.data(), m.size())); a && a->addr.family() == family) out.push_back(*a);
   return out;
 }
 
 namespace {
-Result<void> ack_result(int err, const char* what) {
+Result<void> ack_result(int err, const std::optional<std::string>& kernel_message, const char* what) {
   if (err == 0) return {};
-  if (err == EPERM || err == EACCES)
-    return fail(Errc::permission, fmt::format("{} needs CAP_NET_ADMIN", what));
+  if (err == EPERM || err == EACCES) return fail(Errc::permission, fmt::format("{} needs CAP_NET_ADMIN", what));
+  if (kernel_message && !kernel_message->empty())
+    return fail(Errc::system, fmt::format("{}: {} ({})", what, *kernel_message, std::strerror(err)));
   return fail(Errc::system, fmt::format("{}: {}", what, std::strerror(err)));
 }
 }  // namespace
 
-Result<void> NetlinkClient::neigh_replace(int ifindex, const wire::Ipv4& ip, const wire::Mac& mac) {
-  int err = 0;
-  auto msgs = transact(wire::encode_neigh_replace(ifindex, ip, mac, seq_++), false, &err);
-  if (!msgs) return std::unexpected(msgs.error());
-  return ack_result(err, "changing the neighbor table");
+Result<void> NetlinkClient::neigh_replace(int ifindex, const wire::IpAddr& ip, const wire::Mac& mac) {
+  auto reply = transact(wire::encode_neigh_replace(static_cast<std::uint8_t>(Inet::of(ip.family()).af), ifindex, ip, mac, seq_++), false);
+  if (!reply) return std::unexpected(reply.error());
+  return ack_result(reply->kernel_errno, reply->kernel_message, "changing the neighbor table");
 }
 
-Result<void> NetlinkClient::neigh_delete(int ifindex, const wire::Ipv4& ip) {
-  int err = 0;
-  auto msgs = transact(wire::encode_neigh_delete(ifindex, ip, seq_++), false, &err);
-  if (!msgs) return std::unexpected(msgs.error());
-  return ack_result(err, "deleting a neighbor entry");
+Result<void> NetlinkClient::neigh_delete(int ifindex, const wire::IpAddr& ip) {
+  auto reply = transact(wire::encode_neigh_delete(static_cast<std::uint8_t>(Inet::of(ip.family()).af), ifindex, ip, seq_++), false);
+  if (!reply) return std::unexpected(reply.error());
+  return ack_result(reply->kernel_errno, reply->kernel_message, "deleting a neighbor entry");
 }
 
 Result<model::LinkInfo> NetlinkClient::link(int ifindex) {
-  int err = 0;
-  auto msgs = transact(wire::encode_link_get(ifindex, {}, seq_++), false, &err);
-  if (!msgs) return std::unexpected(msgs.error());
-  if (err == ENODEV) return fail(Errc::not_found, fmt::format("no interface with index {}", ifindex));
-  if (err != 0) return fail(Errc::system, fmt::format("link query: {}", std::strerror(err)));
-  if (msgs->empty()) return fail(Errc::system, "link query: empty answer");
-  auto& m = msgs->front();
+  auto reply = transact(wire::encode_link_get(ifindex, {}, seq_++), false);
+  if (!reply) return std::unexpected(reply.error());
+  if (reply->kernel_errno == ENODEV) return fail(Errc::not_found, fmt::format("no interface with index {}", ifindex));
+  if (reply->kernel_errno != 0) return fail(Errc::system, fmt::format("link query: {}", std::strerror(reply->kernel_errno)));
+  if (reply->messages.empty()) return fail(Errc::system, "link query: empty answer");
+  auto& m = reply->messages.front();
   return wire::decode_link(wire::ByteView(m.data(), m.size()));
 }
 
 Result<model::LinkInfo> NetlinkClient::link_by_name(const std::string& name) {
   if (name.empty() || name.size() >= IFNAMSIZ)
     return fail(Errc::invalid_argument, fmt::format("interface name must be 1 to {} characters", IFNAMSIZ - 1));
-  int err = 0;
-  auto msgs = transact(wire::encode_link_get(0, name, seq_++), false, &err);
-  if (!msgs) return std::unexpected(msgs.error());
-  if (err == ENODEV || err == EINVAL) return fail(Errc::not_found, fmt::format("no interface named '{}'", name));
-  if (err != 0) return fail(Errc::system, fmt::format("link query: {}", std::strerror(err)));
-  if (msgs->empty()) return fail(Errc::system, "link query: empty answer");
-  auto& m = msgs->front();
+  auto reply = transact(wire::encode_link_get(0, name, seq_++), false);
+  if (!reply) return std::unexpected(reply.error());
+  if (reply->kernel_errno == ENODEV || reply->kernel_errno == EINVAL)
+    return fail(Errc::not_found, fmt::format("no interface named '{}'", name));
+  if (reply->kernel_errno != 0) return fail(Errc::system, fmt::format("link query: {}", std::strerror(reply->kernel_errno)));
+  if (reply->messages.empty()) return fail(Errc::system, "link query: empty answer");
+  auto& m = reply->messages.front();
   return wire::decode_link(wire::ByteView(m.data(), m.size()));
 }
 

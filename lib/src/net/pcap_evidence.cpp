@@ -3,14 +3,16 @@
 #include <pcap/pcap.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 #include <fmt/format.h>
 
 namespace vpcprobe::net {
 
-std::string pcap_filter(const std::vector<wire::Ipv4>& hosts) {
+std::string pcap_filter(const std::vector<wire::IpAddr>& hosts) {
   std::string f = "arp or icmp";
   for (const auto& h : hosts) f += " or host " + h.to_string();
   return f;
@@ -19,7 +21,7 @@ std::string pcap_filter(const std::vector<wire::Ipv4>& hosts) {
 PcapEvidence::PcapEvidence(asio::io_context& io, pcap* capture) : capture_(capture), desc_(io) {}
 
 Result<std::unique_ptr<PcapEvidence>> PcapEvidence::start(asio::io_context& io, pcap* capture, const std::string& path,
-                                                          const std::vector<wire::Ipv4>& hosts) {
+                                                          const std::vector<wire::IpAddr>& hosts) {
   std::unique_ptr<PcapEvidence> ev(new PcapEvidence(io, capture));
   bpf_program prog{};
   auto filter = pcap_filter(hosts);
@@ -34,7 +36,9 @@ Result<std::unique_ptr<PcapEvidence>> PcapEvidence::start(asio::io_context& io, 
   if (pcap_setnonblock(capture, 1, errbuf) != 0) return fail(Errc::system, fmt::format("--pcap: {}", errbuf));
   int fd = pcap_get_selectable_fd(capture);
   if (fd < 0) return fail(Errc::system, "--pcap: capture has no selectable descriptor");
-  ev->desc_.assign(::dup(fd));
+  int watched = ::dup(fd);
+  if (watched < 0) return fail(Errc::system, fmt::format("--pcap: dup: {}", std::strerror(errno)));
+  ev->desc_.assign(watched);
   ev->arm();
   return ev;
 }

@@ -1,9 +1,5 @@
 #include "vpcprobe/probe/arp.hpp"
 
-#include <arpa/inet.h>
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
-
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -28,7 +24,10 @@ class ArpOperation : public ProbeOperation<model::ArpProbeResult>, public std::e
                std::function<void(model::ArpProbeResult)> done)
       : ProbeOperation(io, std::move(done)), channel_(ch), spec_(std::move(spec)) {}
 
-  void cancel() override { finish(); }
+  void cancel() override {
+    if (!finished_) result_.interrupted = true;
+    finish();
+  }
 
   void start() {
     started_ = steady_clock::now();
@@ -42,15 +41,9 @@ class ArpOperation : public ProbeOperation<model::ArpProbeResult>, public std::e
     Round round;
     auto send_to = [&](const wire::Mac& dst, net::Clock::time_point& sent_at) {
       auto frame = wire::encode_arp_request_frame(spec_.our_mac, spec_.our_ip, spec_.target, dst);
-      sockaddr_ll to{};
-      to.sll_family = AF_PACKET;
-      to.sll_protocol = htons(ETH_P_ARP);
-      to.sll_ifindex = spec_.ifindex;
-      to.sll_halen = 6;
-      std::memcpy(to.sll_addr, dst.bytes.data(), 6);
-      auto sent = channel_.send(frame, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+      auto sent = channel_.send_frame(frame, spec_.ifindex, dst, wire::kEtherTypeArp);
       if (!sent) {
-        result_.send_errors.push_back(sent.error().message);
+        result_.send_errors.push_back(sent.error());
         return false;
       }
       sent_at = *sent;

@@ -1,8 +1,6 @@
 #include "vpcprobe/probe/icmp.hpp"
 
-#include <arpa/inet.h>
 #include <linux/filter.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -12,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "vpcprobe/wire/icmp.hpp"
-#include "vpcprobe/wire/ipv4.hpp"
+#include "vpcprobe/net/inet.hpp"
+#include "vpcprobe/sys/socket_options.hpp"
 
 namespace vpcprobe::probe {
 
@@ -36,23 +34,20 @@ bool tag_matches(wire::ByteView payload, std::size_t sent_size, std::uint64_t ta
 
 class EchoOperation : public ProbeOperation<model::EchoResult>, public std::enable_shared_from_this<EchoOperation> {
  public:
-  EchoOperation(asio::io_context& io, net::Channel& ch, model::ProbeMethod method, EchoSpec spec,
+  EchoOperation(asio::io_context& io, net::Channel& ch, const FamilyOps& family, model::ProbeMethod method, EchoSpec spec,
                 std::function<void(model::EchoResult)> done)
-      : ProbeOperation(io, std::move(done)), channel_(ch), method_(method), spec_(spec) {
+      : ProbeOperation(io, std::move(done)), channel_(ch), family_(family), method_(method), spec_(spec) {
     result_.seq = spec_.display_seq;
   }
 
   void start() {
     auto self = shared_from_this();
     listener_ = channel_.subscribe([self](const net::Received& rx) { return self->on_datagram(rx); });
-    auto packet = wire::encode_echo_request(spec_.id, spec_.wire_seq, echo_payload(spec_.payload_size, spec_.tag));
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_addr.s_addr = htonl(spec_.target.value);
-    auto sent = channel_.send(packet, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+    auto packet = family_.encode_echo(spec_.id, spec_.wire_seq, echo_payload(spec_.payload_size, spec_.tag));
+    auto sent = channel_.send(packet, net::SockAddr(spec_.target));
     if (!sent) {
       result_.outcome = model::EchoOutcome::send_error;
-      result_.send_error = sent.error().message;
+      result_.send_error = sent.error();
       finish();
       return;
     }
@@ -74,49 +69,26 @@ class EchoOperation : public ProbeOperation<model::EchoResult>, public std::enab
  private:
   bool on_datagram(const net::Received& rx) {
     if (finished_) return false;
-    return method_ == model::ProbeMethod::raw ? on_raw(rx) : on_ping_socket(rx);
-  }
-
-  bool on_raw(const net::Received& rx) {
-    auto ip = wire::decode_ipv4(rx.bytes);
-    if (!ip || ip->header.protocol != wire::kProtoIcmp) return false;
-    auto icmp = wire::decode_icmp(ip->payload);
-    if (!icmp || !icmp->checksum_ok) return false;
-    if (icmp->type == wire::icmp_type::echo_reply) {
-      if (ip->header.src != spec_.target || icmp->echo_id() != spec_.id || icmp->echo_seq() != spec_.wire_seq ||
-          !tag_matches(icmp->body, spec_.payload_size, spec_.tag))
+    const bool raw = method_ == model::ProbeMethod::raw;
+    auto ev = raw ? family_.read_raw_icmp(rx) : family_.read_ping_socket(rx);
+    if (!ev) return false;
+    if (ev->kind == IcmpEvent::Kind::echo_reply) {
+      // A ping socket's id is the kernel's business (it demultiplexes by it); a raw socket's is ours.
+      if (ev->from != spec_.target || ev->seq != spec_.wire_seq || (raw && ev->id != spec_.id) ||
+          !tag_matches(ev->payload, spec_.payload_size, spec_.tag))
         return false;
-      reply(rx, ip->header.ttl, ip->payload.size());
+      reply(rx, ev->hops, ev->bytes);
       return true;
     }
-    if (!icmp->is_error()) return false;
-    auto err = wire::decode_icmp_error(*icmp);
-    if (!err) return false;
-    auto quoted = wire::quoted_echo(*err);
-    if (!quoted || quoted->dst != spec_.target || quoted->id != spec_.id || quoted->seq != spec_.wire_seq) return false;
-    error(rx, model::IcmpErrorInfo{err->type, err->code, err->next_hop_mtu, ip->header.src,
-                                   wire::icmp_error_meaning(err->type, err->code, err->next_hop_mtu)});
-    return true;
-  }
-
-  bool on_ping_socket(const net::Received& rx) {
-    auto icmp = wire::decode_icmp(rx.bytes);
-    if (!icmp) return false;
-    if (rx.queued_error) {
-      // The error queue hands back the echo we sent; the kernel already rewrote its id.
-      const auto& ee = *rx.queued_error;
-      if (icmp->type != wire::icmp_type::echo_request || icmp->echo_seq() != spec_.wire_seq) return false;
-      if (ee.origin != 2 /* SO_EE_ORIGIN_ICMP */) return false;
-      auto mtu = static_cast<std::uint16_t>(ee.type == wire::icmp_type::dest_unreachable &&
-                                                    ee.code == wire::unreach_code::frag_needed ? ee.info : 0);
-      error(rx, model::IcmpErrorInfo{ee.type, ee.code, mtu, ee.offender.value_or(wire::Ipv4{}),
-                                     wire::icmp_error_meaning(ee.type, ee.code, mtu)});
-      return true;
-    }
-    if (icmp->type != wire::icmp_type::echo_reply || icmp->echo_seq() != spec_.wire_seq ||
-        !rx.from || *rx.from != spec_.target || !tag_matches(icmp->body, spec_.payload_size, spec_.tag))
+    if (raw) {
+      // Only an error that quotes exactly this echo answers it.
+      const auto& q = ev->quoted;
+      if (!q || q->kind != QuotedProbe::Kind::echo || q->dst != spec_.target || q->id != spec_.id || q->seq != spec_.wire_seq)
+        return false;
+    } else if (ev->seq != spec_.wire_seq) {
       return false;
-    reply(rx, rx.ttl, rx.bytes.size());
+    }
+    error(rx, ev->error);
     return true;
   }
 
@@ -139,6 +111,7 @@ class EchoOperation : public ProbeOperation<model::EchoResult>, public std::enab
   void release() override { channel_.unsubscribe(listener_); }
 
   net::Channel& channel_;
+  const FamilyOps& family_;
   model::ProbeMethod method_;
   EchoSpec spec_;
   net::Clock::time_point sent_at_{};
@@ -147,14 +120,15 @@ class EchoOperation : public ProbeOperation<model::EchoResult>, public std::enab
 
 }  // namespace
 
-OperationPtr async_echo(asio::io_context& io, net::Channel& channel, model::ProbeMethod method, const EchoSpec& spec,
-                        std::function<void(model::EchoResult)> done) {
-  auto op = std::make_shared<EchoOperation>(io, channel, method, spec, std::move(done));
+OperationPtr async_echo(asio::io_context& io, net::Channel& channel, const FamilyOps& family, model::ProbeMethod method,
+                        const EchoSpec& spec, std::function<void(model::EchoResult)> done) {
+  auto op = std::make_shared<EchoOperation>(io, channel, family, method, spec, std::move(done));
   op->start();
   return op;
 }
 
-Result<void> filter_echo_replies(net::Channel& channel, std::uint16_t id) {
+Result<void> filter_echo_replies(net::Channel& channel, const FamilyOps& family, std::uint16_t id) {
+  if (family.family != wire::Family::v4) return fail(Errc::unsupported, "echo reply filter: IPv4 only");
   sock_filter code[] = {
       {BPF_LDX | BPF_B | BPF_MSH, 0, 0, 0},         // X = IP header length
       {BPF_LD | BPF_B | BPF_IND, 0, 0, 0},          // A = ICMP type
@@ -170,17 +144,51 @@ Result<void> filter_echo_replies(net::Channel& channel, std::uint16_t id) {
   return {};
 }
 
-Result<std::uint16_t> bind_ping_socket(net::Channel& channel, std::uint16_t id) {
+Result<std::uint16_t> bind_ping_socket(net::Channel& channel, const FamilyOps& family, std::uint16_t id) {
   for (int attempt = 0; attempt < 16; ++attempt) {
     auto candidate = static_cast<std::uint16_t>(id + attempt * 7919);
     if (candidate == 0) continue;
-    sockaddr_in local{};
-    local.sin_family = AF_INET;
-    local.sin_port = htons(candidate);
-    if (::bind(channel.native(), reinterpret_cast<const sockaddr*>(&local), sizeof local) == 0) return candidate;
-    if (errno != EADDRINUSE) return fail(Errc::system, fmt::format("ping socket bind: {}", std::strerror(errno)));
+    auto bound = sys::bind_local_port(channel.native(), family.family, candidate);
+    if (bound) return candidate;
+    if (bound.error().code != Errc::not_found) return fail(Errc::system, "ping socket " + bound.error().message);
   }
   return fail(Errc::system, "ping socket bind: no free identifier");
+}
+
+Result<std::uint16_t> claim_echo_id(net::Channel& channel, const FamilyOps& family, model::ProbeMethod method, std::uint16_t id) {
+  if (method == model::ProbeMethod::ping_socket) return bind_ping_socket(channel, family, id);
+  if (auto ok = filter_echo_replies(channel, family, id); !ok) return std::unexpected(ok.error());
+  return id;
+}
+
+}  // namespace vpcprobe::probe
+
+#include "vpcprobe/wire/identity.hpp"
+
+namespace vpcprobe::probe {
+
+std::shared_ptr<Schedule> async_echo_series(asio::io_context& io, net::Channel& channel, const FamilyOps& family,
+                                            model::ProbeMethod method, const wire::Identity& identity, const EchoSeries& series,
+                                            std::function<void(std::size_t, model::EchoResult)> each, std::function<void()> done) {
+  auto schedule = std::make_shared<Schedule>(
+      io, Schedule::evenly(series.count, series.interval),
+      [&io, &channel, &family, method, identity, series, each](int i, std::function<void()> completed) {
+        EchoSpec spec;
+        spec.target = series.target;
+        spec.id = series.id;
+        spec.wire_seq = static_cast<std::uint16_t>(identity.seq_base() + i);
+        spec.display_seq = i + 1;
+        spec.payload_size = series.payload_size;
+        spec.tag = identity.payload_tag(spec.wire_seq);
+        spec.timeout = series.timeout;
+        return async_echo(io, channel, family, method, spec, [each, i, completed](model::EchoResult r) {
+          each(static_cast<std::size_t>(i), r);
+          completed();
+        });
+      },
+      std::move(done));
+  schedule->start();
+  return schedule;
 }
 
 }  // namespace vpcprobe::probe

@@ -11,21 +11,54 @@
 
 namespace vpcprobe::probe {
 
+namespace {
+model::NotRun lookup_failed(const Error& e) { return {model::Cause::lookup_failed, e.message}; }
+}  // namespace
+
+Result<NeighborView> read_neighbor_view(net::NetlinkClient& nl, const wire::IpAddr& ip, int oif) {
+  auto route = nl.route_get(ip, oif);
+  if (!route) return std::unexpected(route.error());
+  if ((!route->usable() || route->oif <= 0) && oif <= 0)
+    return fail(Errc::not_found, fmt::format("no usable route to {} ({} route)", ip.to_string(), model::route_type_name(route->type)));
+  auto link = nl.link(oif > 0 ? oif : route->oif);
+  if (!link) return std::unexpected(link.error());
+  NeighborView v{*route, *link, route->prefsrc, std::nullopt};
+  auto entry = nl.neigh_get(ip, link->ifindex);
+  if (!entry) return std::unexpected(entry.error());
+  v.entry = *entry;
+  return v;
+}
+
+Result<wire::IpAddr> source_address(net::NetlinkClient& nl, const wire::IpAddr& dst, const std::string& interface) {
+  int oif = 0;
+  if (!interface.empty()) {
+    auto link = nl.link_by_name(interface);
+    if (!link) return std::unexpected(link.error());
+    oif = link->ifindex;
+  }
+  auto route = nl.route_get(dst, oif);
+  if (!route) return std::unexpected(route.error());
+  if (!route->usable() || !route->prefsrc)
+    return fail(Errc::unreachable, fmt::format("no route to {} ({} route)", dst.to_string(), model::route_type_name(route->type)));
+  return *route->prefsrc;
+}
+
 void read_kernel_view(net::NetlinkClient& nl, model::PathResult& p) {
   if (!p.target) return;
   const auto ip = p.target->addr;
   auto route = nl.route_get(ip);
   if (!route) {
-    p.route_error = route.error().message;
+    p.route_not_run = lookup_failed(route.error());
     return;
   }
   p.route = *route;
   if (route->oif > 0) {
     if (auto link = nl.link(route->oif)) p.link = *link;
+    else p.link_not_run = lookup_failed(link.error());
   }
   // An interface that holds the target's subnet but is down makes the kernel route around it (or
   // not at all): that is the link layer failing, whatever the route now says.
-  if (auto addrs = nl.addresses()) {
+  if (auto addrs = nl.addresses(ip.family())) {
     for (const auto& a : *addrs) {
       if (a.ifindex == route->oif || a.addr.is_loopback()) continue;
       auto link = nl.link(a.ifindex);
@@ -33,14 +66,17 @@ void read_kernel_view(net::NetlinkClient& nl, model::PathResult& p) {
       if (a.contains(ip) && a.prefix_len > 0) p.down_links_for_target.emplace_back(*link, a);
       else p.other_down_links.emplace_back(*link, a);
     }
+  } else if (!p.link_not_run) {
+    p.link_not_run = lookup_failed(addrs.error());
   }
   if (!route->usable() || route->type == model::RouteType::local || !p.link) return;
   if (!p.link->is_ethernet() || (p.link->flags & model::iff::noarp) || !p.link->mac) {
-    p.arp_not_run = fmt::format("{} has no ARP", p.link->name);
+    p.arp_not_run = model::NotRun{model::Cause::link_without_arp, p.link->name};
     return;
   }
   p.next_hop = route->next_hop(ip);
   if (auto e = nl.neigh_get(*p.next_hop, p.link->ifindex)) p.neigh_before = *e;
+  else p.arp_not_run = lookup_failed(e.error());
 }
 
 void read_neighbor_after(net::NetlinkClient& nl, model::PathResult& p) {
@@ -76,9 +112,8 @@ struct Pending {
 
 }  // namespace
 
-std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSockets& s, const Identity& identity,
-                                          int path_index, model::PathResult& p, std::chrono::milliseconds timeout,
-                                          std::function<void()> done) {
+std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSockets& s, const wire::Identity& identity, int path_index,
+                                          model::PathResult& p, std::chrono::milliseconds timeout, std::function<void()> done) {
   std::vector<OperationPtr> ops;
   auto pending = std::make_shared<Pending>();
   pending->add();  // held until every probe is started, so an instant completion cannot end early
@@ -88,18 +123,29 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
     return ops;
   }
   const auto ip = p.target->addr;
+  auto family = family_ops(ip.family());
+  if (!family) {  // refused at the edge; here only for a library user who did not
+    const model::NotRun no{model::Cause::not_applicable, family.error().message};
+    p.arp_not_run = p.echo_not_run = p.mtu_not_run = no;
+    if (p.port) p.tcp_not_run = no;
+    pending->complete();
+    return ops;
+  }
+  const FamilyOps& fam = **family;
   const auto seq_base = static_cast<std::uint16_t>(identity.seq_base() + path_index * 64);
 
   // neighbor
-  if (p.next_hop) {
+  if (p.next_hop && !p.arp_not_run) {
     if (!s.arp) {
       p.arp_not_run = s.arp_missing;
-    } else if (p.link && p.link->mac && p.route->prefsrc) {
+    } else if (!p.link || !p.link->mac || !p.route->prefsrc || !p.route->prefsrc->is_v4()) {
+      p.arp_not_run = model::NotRun{model::Cause::no_source, p.link ? p.link->name : std::string()};
+    } else {
       ArpSpec spec;
       spec.ifindex = p.link->ifindex;
       spec.our_mac = *p.link->mac;
-      spec.our_ip = *p.route->prefsrc;
-      spec.target = *p.next_hop;
+      spec.our_ip = p.route->prefsrc->v4();
+      spec.target = p.next_hop->v4();
       if (p.neigh_before && p.neigh_before->mac && !p.neigh_before->mac->is_zero()) spec.unicast_to = p.neigh_before->mac;
       spec.count = 2;
       spec.interval = std::min(std::chrono::milliseconds(200), timeout / 4);
@@ -126,7 +172,7 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
     spec.timeout = timeout;
     p.echo_method = s.icmp_method;
     pending->add();
-    ops.push_back(async_echo(io, *s.icmp, s.icmp_method, spec, [&p, pending](model::EchoResult r) {
+    ops.push_back(async_echo(io, *s.icmp, fam, s.icmp_method, spec, [&p, pending](model::EchoResult r) {
       p.echo = r;
       pending->complete();
     }));
@@ -140,16 +186,17 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
         df.id = s.icmp_df_id;
         df.wire_seq = static_cast<std::uint16_t>(seq_base + 1 + i);
         df.tag = identity.payload_tag(df.wire_seq);
-        df.payload_size = sizes[i] - 28;
+        df.payload_size = sizes[i] - fam.ip_header - fam.icmp_header;
         pending->add();
-        ops.push_back(async_echo(io, *s.icmp_df, s.icmp_method, df, [&p, pending, i](model::EchoResult r) {
+        ops.push_back(async_echo(io, *s.icmp_df, fam, s.icmp_method, df, [&p, pending, i](model::EchoResult r) {
           p.mtu_probes[i].answered = r.outcome == model::EchoOutcome::reply;
+          p.mtu_probes[i].interrupted = r.outcome == model::EchoOutcome::interrupted;
           p.mtu_probes[i].error = r.error;
           pending->complete();
         }));
       }
     } else if (!s.icmp_df) {
-      p.mtu_not_run = s.icmp_missing.empty() ? std::string("no DF socket") : s.icmp_missing;
+      p.mtu_not_run = s.icmp_df_missing;
     }
   }
 
@@ -169,7 +216,8 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
       spec.isn = identity.tcp_isn(spec.src, spec.dst, spec.sport, spec.dport);
       spec.timeout = timeout;
       p.tcp_method = model::ProbeMethod::raw;
-      ops.push_back(async_tcp_syn(io, *s.tcp_raw, s.icmp_method == model::ProbeMethod::raw ? s.icmp : nullptr, spec, on_tcp));
+      ops.push_back(
+          async_tcp_syn(io, *s.tcp_raw, s.icmp_method == model::ProbeMethod::raw ? s.icmp : nullptr, fam, spec, on_tcp));
     } else {
       p.tcp_method = model::ProbeMethod::connect;
       ops.push_back(async_tcp_connect(io, ConnectSpec{ip, *p.port, 1, timeout, {}}, on_tcp));

@@ -1,6 +1,5 @@
 #include "vpcprobe/probe/session.hpp"
 
-#include "vpcprobe/diag/verdict.hpp"
 #include "vpcprobe/net/resolve.hpp"
 #include "vpcprobe/probe/icmp.hpp"
 #include "vpcprobe/sys/privileged.hpp"
@@ -18,6 +17,15 @@ std::vector<model::PathResult*> paths_of(const std::vector<model::Diagnosis*>& d
   return out;
 }
 
+// What had not answered when the run was cut short was not tested, not "not applicable".
+void mark_unfinished(model::PathResult& p) {
+  const model::NotRun cut{model::Cause::interrupted, {}};
+  if (p.next_hop && !p.arp && !p.arp_not_run) p.arp_not_run = cut;
+  if (!p.echo && !p.echo_not_run) p.echo_not_run = cut;
+  if (p.port && !p.tcp && !p.tcp_not_run) p.tcp_not_run = cut;
+  if (p.mtu_probes.empty() && !p.mtu_not_run) p.mtu_not_run = cut;
+}
+
 // The ops of one path, cancelled together.
 struct PathOps : Operation {
   std::vector<OperationPtr> ops;
@@ -26,54 +34,85 @@ struct PathOps : Operation {
   }
 };
 
-Result<void> claim_id(net::Channel& ch, model::ProbeMethod method, std::uint16_t& id) {
-  if (method == model::ProbeMethod::ping_socket) {
-    auto bound = bind_ping_socket(ch, id);
-    if (!bound) return std::unexpected(bound.error());
-    id = *bound;
-    return {};
-  }
-  return filter_echo_replies(ch, id);
-}
-
 }  // namespace
 
-DiagnosisSockets open_diagnosis_sockets() {
+Result<DiagnosisSockets> open_diagnosis_sockets(wire::Family family) {
   DiagnosisSockets s;
-  if (auto arp = sys::open_arp_socket()) s.arp = std::move(*arp);
-  else s.arp_missing = arp.error().code == Errc::permission ? "needs CAP_NET_RAW" : arp.error().message;
-  auto icmp = sys::open_icmp_socket({});
+  s.family = family;
+  auto missing = [](const Error& e, const char* what) -> Result<model::NotRun> {
+    if (e.code == Errc::permission) return model::NotRun{model::Cause::no_privilege, what};
+    return std::unexpected(e);
+  };
+  if (auto arp = sys::open_arp_socket()) {
+    s.arp = std::move(*arp);
+  } else {
+    auto why = missing(arp.error(), "CAP_NET_RAW");
+    if (!why) return std::unexpected(why.error());
+    s.arp_missing = *why;
+  }
+  auto icmp = sys::open_icmp_socket(family, {});
   if (icmp) {
     s.icmp_method = icmp->method;
     s.icmp = std::move(icmp->fd);
-    if (auto df = sys::open_icmp_socket({0, true, {}})) s.icmp_df = std::move(df->fd);
+    sys::SocketOptions df;
+    df.dont_fragment = true;
+    if (auto dfs = sys::open_icmp_socket(family, df)) s.icmp_df = std::move(dfs->fd);
+    else s.icmp_df_missing = model::NotRun{model::Cause::no_socket, dfs.error().message};
   } else {
-    s.icmp_missing = icmp.error().code == Errc::permission ? "needs CAP_NET_RAW or net.ipv4.ping_group_range" : icmp.error().message;
+    auto why = missing(icmp.error(), "CAP_NET_RAW or net.ipv4.ping_group_range");
+    if (!why) return std::unexpected(why.error());
+    s.icmp_missing = *why;
   }
-  if (auto tcp = sys::open_tcp_raw_socket({})) s.tcp = std::move(*tcp);
+  if (auto tcp = sys::open_tcp_raw_socket(family, {})) s.tcp = std::move(*tcp);
+  else if (tcp.error().code != Errc::permission) return std::unexpected(tcp.error());
   return s;
 }
 
 Result<std::unique_ptr<DiagnosisChannels>> DiagnosisChannels::create(asio::io_context& io, DiagnosisSockets sockets,
-                                                                     const Identity& identity) {
+                                                                     const wire::Identity& identity) {
   std::unique_ptr<DiagnosisChannels> c(new DiagnosisChannels());
   auto& ps = c->ps_;
   ps.icmp_method = sockets.icmp_method;
   ps.arp_missing = sockets.arp_missing;
   ps.icmp_missing = sockets.icmp_missing;
-  if (sockets.arp) ps.arp = &c->arp_.emplace(io, std::move(*sockets.arp));
-  if (sockets.icmp) {
-    ps.icmp = &c->icmp_.emplace(io, std::move(*sockets.icmp));
-    ps.icmp_id = identity.icmp_id();
-    if (auto ok = claim_id(*ps.icmp, ps.icmp_method, ps.icmp_id); !ok) return std::unexpected(ok.error());
+  ps.icmp_df_missing = sockets.icmp_df_missing;
+  auto channel = [&io](std::optional<sys::UniqueFd>& fd, std::unique_ptr<net::Channel>& into) -> Result<net::Channel*> {
+    if (!fd) return nullptr;
+    auto ch = net::Channel::open(io, std::move(*fd));
+    if (!ch) return std::unexpected(ch.error());
+    into = std::move(*ch);
+    return into.get();
+  };
+  auto family = family_ops(sockets.family);
+  if (!family) return std::unexpected(family.error());
+  auto arp = channel(sockets.arp, c->arp_);
+  auto icmp = channel(sockets.icmp, c->icmp_);
+  auto icmp_df = channel(sockets.icmp_df, c->icmp_df_);
+  auto tcp = channel(sockets.tcp, c->tcp_);
+  for (const auto* r : {&arp, &icmp, &icmp_df, &tcp})
+    if (!*r) return std::unexpected(r->error());
+  ps.arp = *arp;
+  ps.icmp = *icmp;
+  ps.icmp_df = *icmp_df;
+  ps.tcp_raw = *tcp;
+  if (ps.icmp) {
+    auto id = claim_echo_id(*ps.icmp, **family, ps.icmp_method, identity.icmp_id());
+    if (!id) return std::unexpected(id.error());
+    ps.icmp_id = *id;
   }
-  if (sockets.icmp_df) {
-    ps.icmp_df = &c->icmp_df_.emplace(io, std::move(*sockets.icmp_df));
-    ps.icmp_df_id = static_cast<std::uint16_t>(identity.icmp_id() + 1);
-    if (auto ok = claim_id(*ps.icmp_df, ps.icmp_method, ps.icmp_df_id); !ok) return std::unexpected(ok.error());
+  if (ps.icmp_df) {
+    auto id = claim_echo_id(*ps.icmp_df, **family, ps.icmp_method, static_cast<std::uint16_t>(identity.icmp_id() + 1));
+    if (!id) return std::unexpected(id.error());
+    ps.icmp_df_id = *id;
   }
-  if (sockets.tcp) ps.tcp_raw = &c->tcp_.emplace(io, std::move(*sockets.tcp));
   return c;
+}
+
+std::uint64_t DiagnosisChannels::send_retries() const {
+  std::uint64_t n = 0;
+  for (const auto* ch : {arp_.get(), icmp_.get(), icmp_df_.get(), tcp_.get()})
+    if (ch) n += ch->send_retries();
+  return n;
 }
 
 void prepare(const std::vector<model::Diagnosis*>& diags, std::chrono::steady_clock::time_point dns_deadline,
@@ -81,26 +120,37 @@ void prepare(const std::vector<model::Diagnosis*>& diags, std::chrono::steady_cl
   auto paths = paths_of(diags);
   std::vector<net::PendingResolve> pending;
   pending.reserve(paths.size());
-  for (auto* p : paths) pending.emplace_back(p->input, dns_deadline);
+  for (auto* p : paths) pending.emplace_back(p->endpoint, dns_deadline);
   for (std::size_t i = 0; i < paths.size(); ++i) {
     auto r = pending[i].get();
     auto* p = paths[i];
     if (r) p->target = model::TargetInfo{p->input, r->addr, r->was_name, r->resolve_ms};
-    else p->dns_error = r.error().message;
+    else p->dns_error = r.error().dns.value_or(model::DnsFailure{model::DnsFailure::Kind::not_found, r.error().error.message});
   }
   for (auto* p : paths) read_kernel_view(nl, *p);
 }
 
-std::shared_ptr<Schedule> start(asio::io_context& io, const DiagnosisChannels& channels, const Identity& identity,
+std::vector<wire::IpAddr> targets_of(const std::vector<model::Diagnosis*>& diags) {
+  std::vector<wire::IpAddr> out;
+  for (auto* p : paths_of(diags))
+    if (p->target) out.push_back(p->target->addr);
+  return out;
+}
+
+std::shared_ptr<Schedule> start(asio::io_context& io, const DiagnosisChannels& channels, const wire::Identity& identity,
                                 const std::vector<model::Diagnosis*>& diags, std::chrono::milliseconds timeout,
                                 Schedule::Duration gap, std::function<void()> done) {
   auto paths = std::make_shared<std::vector<model::PathResult*>>(paths_of(diags));
   std::vector<Schedule::Duration> offsets;
   for (std::size_t i = 0; i < paths->size(); ++i) offsets.push_back(gap * static_cast<long>(i));
+  // The schedule only watches its operations (weak pointers); the groups of a path's probes are
+  // kept here, so cancelling the schedule (the deadline, a signal) reaches every probe.
+  auto groups = std::make_shared<std::vector<std::shared_ptr<PathOps>>>();
   auto schedule = std::make_shared<Schedule>(
       io, offsets,
-      [&io, &channels, &identity, paths, timeout](int index, std::function<void()> completed) -> OperationPtr {
+      [&io, &channels, &identity, paths, groups, timeout](int index, std::function<void()> completed) -> OperationPtr {
         auto group = std::make_shared<PathOps>();
+        groups->push_back(group);
         group->ops = run_path_probes(io, channels.sockets(), identity, index, *(*paths)[static_cast<std::size_t>(index)],
                                      timeout, [completed] { completed(); });
         return group;
@@ -117,16 +167,10 @@ void conclude(const std::vector<model::Diagnosis*>& diags, net::NetlinkClient& n
     for (auto* p : {&d->private_path, d->public_path ? &*d->public_path : nullptr}) {
       if (!p) continue;
       read_neighbor_after(nl, *p);
-      if (!cut_short) continue;
-      // What had not answered when the run was cut short was not tested, not "not applicable".
-      if (p->next_hop && !p->arp && !p->arp_not_run) p->arp_not_run = "interrupted (needs CAP_NET_RAW)";
-      if (!p->echo && !p->echo_not_run) p->echo_not_run = "interrupted";
-      if (p->port && !p->tcp && !p->tcp_not_run) p->tcp_not_run = "interrupted";
-      if (p->mtu_probes.empty() && !p->mtu_not_run) p->mtu_not_run = "interrupted";
+      if (cut_short) mark_unfinished(*p);
     }
     d->duration_ms = elapsed;
-    diag::judge(*d);
-    if (cut_short) d->verdict.evidence.push_back("cut short (interrupted or past the deadline) before every probe finished");
+    d->verdict.cut_short = cut_short;
   }
 }
 

@@ -1,17 +1,12 @@
 #include "vpcprobe/probe/tcp.hpp"
 
-#include <arpa/inet.h>
-#include <linux/errqueue.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <algorithm>
-#include <array>
-#include <cstring>
+#include <cerrno>
 #include <memory>
 
+#include "vpcprobe/net/inet.hpp"
+#include "vpcprobe/sys/socket_options.hpp"
 #include "vpcprobe/wire/icmp.hpp"
-#include "vpcprobe/wire/ipv4.hpp"
 #include "vpcprobe/wire/tcp.hpp"
 
 namespace vpcprobe::probe {
@@ -24,9 +19,9 @@ double ms_since(steady_clock::time_point t0) { return duration<double, std::mill
 
 class SynOperation : public ProbeOperation<model::TcpResult>, public std::enable_shared_from_this<SynOperation> {
  public:
-  SynOperation(asio::io_context& io, net::Channel& tcp, net::Channel* icmp, SynSpec spec,
+  SynOperation(asio::io_context& io, net::Channel& tcp, net::Channel* icmp, const FamilyOps& family, SynSpec spec,
                std::function<void(model::TcpResult)> done)
-      : ProbeOperation(io, std::move(done)), tcp_(tcp), icmp_(icmp), spec_(spec) {
+      : ProbeOperation(io, std::move(done)), tcp_(tcp), icmp_(icmp), family_(family), spec_(spec) {
     result_.port = spec_.dport;
     result_.attempt = spec_.attempt;
   }
@@ -39,7 +34,9 @@ class SynOperation : public ProbeOperation<model::TcpResult>, public std::enable
     auto sent = send(syn);
     if (!sent) {
       result_.state = model::TcpState::error;
-      result_.detail = sent.error().message;
+      result_.signal = model::TcpSignal::send_failed;
+      result_.err = sent.error().err;
+      result_.tries = sent.error().tries;
       finish();
       return;
     }
@@ -48,7 +45,7 @@ class SynOperation : public ProbeOperation<model::TcpResult>, public std::enable
     timer_.async_wait([self](boost::system::error_code ec) {
       if (ec) return;
       self->result_.state = model::TcpState::filtered;
-      self->result_.detail = "no answer";
+      self->result_.signal = model::TcpSignal::no_answer;
       self->finish();
     });
   }
@@ -56,38 +53,33 @@ class SynOperation : public ProbeOperation<model::TcpResult>, public std::enable
   void cancel() override {
     if (finished_) return;
     result_.state = model::TcpState::interrupted;
+    result_.signal = model::TcpSignal::interrupted;
     finish();
   }
 
  private:
-  Result<net::Clock::time_point> send(const wire::Bytes& segment) {
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_addr.s_addr = htonl(spec_.dst.value);
-    return tcp_.send(segment, reinterpret_cast<const sockaddr*>(&to), sizeof to);
-  }
+  net::SendResult send(const wire::Bytes& segment) { return tcp_.send(segment, net::SockAddr(spec_.dst)); }
 
   bool on_tcp(const net::Received& rx) {
     if (finished_) return false;
-    auto ip = wire::decode_ipv4(rx.bytes);
-    if (!ip || ip->header.protocol != wire::kProtoTcp || ip->header.src != spec_.dst || ip->header.dst != spec_.src)
-      return false;
+    auto raw = family_.read_raw_tcp(rx);
+    if (!raw || raw->src != spec_.dst || raw->dst != spec_.src) return false;
     // No checksum check here: segments from a local or virtual peer (veth) reach raw sockets with
     // CHECKSUM_PARTIAL, i.e. only the pseudo-header sum filled in. The 32-bit ack of our secret
     // ISN plus the exact 4-tuple is what makes a segment ours.
-    auto seg = wire::decode_tcp(ip->payload);
+    auto seg = wire::decode_tcp(raw->segment);
     if (!seg || seg->sport != spec_.dport || seg->dport != spec_.sport) return false;
     // Both answers must acknowledge exactly our ISN; anything else is someone else's segment.
     if (!seg->has(wire::tcp_flag::ack) || seg->ack != spec_.isn + 1) return false;
     result_.rtt_ms = rtt(rx);
     if (seg->has(wire::tcp_flag::syn)) {
       result_.state = model::TcpState::open;
-      result_.detail = "SYN-ACK";
+      result_.signal = model::TcpSignal::syn_ack;
       // Close what we half-opened (the kernel would also RST it, having no socket for it).
       (void)send(wire::encode_tcp_rst(spec_.src, spec_.dst, spec_.sport, spec_.dport, spec_.isn + 1));
     } else if (seg->has(wire::tcp_flag::rst)) {
       result_.state = model::TcpState::closed;
-      result_.detail = "RST";
+      result_.signal = model::TcpSignal::rst;
     } else {
       return false;
     }
@@ -97,21 +89,16 @@ class SynOperation : public ProbeOperation<model::TcpResult>, public std::enable
 
   bool on_icmp(const net::Received& rx) {
     if (finished_) return false;
-    auto ip = wire::decode_ipv4(rx.bytes);
-    if (!ip || ip->header.protocol != wire::kProtoIcmp) return false;
-    auto icmp = wire::decode_icmp(ip->payload);
-    if (!icmp || !icmp->checksum_ok || !icmp->is_error()) return false;
-    auto err = wire::decode_icmp_error(*icmp);
-    if (!err) return false;
-    auto q = wire::quoted_tcp(*err);
-    if (!q || q->src != spec_.src || q->dst != spec_.dst || q->sport != spec_.sport || q->dport != spec_.dport ||
-        q->seq != spec_.isn)
+    auto ev = family_.read_raw_icmp(rx);
+    if (!ev || ev->kind != IcmpEvent::Kind::error || !ev->quoted) return false;
+    const auto& q = *ev->quoted;
+    if (q.kind != QuotedProbe::Kind::tcp || q.src != spec_.src || q.dst != spec_.dst || q.sport != spec_.sport ||
+        q.dport != spec_.dport || q.tcp_seq != spec_.isn)
       return false;
     result_.rtt_ms = rtt(rx);
     result_.state = model::TcpState::rejected;
-    result_.error = model::IcmpErrorInfo{err->type, err->code, err->next_hop_mtu, ip->header.src,
-                                         wire::icmp_error_meaning(err->type, err->code, err->next_hop_mtu)};
-    result_.detail = result_.error->meaning;
+    result_.signal = model::TcpSignal::icmp_error;
+    result_.error = ev->error;
     finish();
     return true;
   }
@@ -128,6 +115,7 @@ class SynOperation : public ProbeOperation<model::TcpResult>, public std::enable
 
   net::Channel& tcp_;
   net::Channel* icmp_;
+  const FamilyOps& family_;
   SynSpec spec_;
   net::Clock::time_point sent_at_{};
   int tcp_listener_ = 0, icmp_listener_ = 0;
@@ -143,19 +131,18 @@ class ConnectOperation : public ProbeOperation<model::TcpResult>, public std::en
 
   void start() {
     boost::system::error_code ec;
-    socket_.open(asio::ip::tcp::v4(), ec);
-    if (ec == boost::system::errc::too_many_files_open)
-      return fail_now("no socket: too many open files (raise `ulimit -n`, or probe fewer ports at once)");
-    if (ec) return fail_now("socket: " + ec.message());
-    int one = 1;
-    ::setsockopt(socket_.native_handle(), IPPROTO_IP, IP_RECVERR, &one, sizeof one);
-    if (!spec_.bind_device.empty() &&
-        ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_BINDTODEVICE, spec_.bind_device.c_str(),
-                     static_cast<socklen_t>(spec_.bind_device.size())) != 0)
-      return fail_now(std::string("cannot bind to interface: ") + std::strerror(errno));
+    asio::ip::tcp::endpoint ep(net::to_asio(spec_.dst), spec_.port);
+    socket_.open(ep.protocol(), ec);
+    if (ec) return fail_now(model::TcpSignal::socket_failed, ec.value());
+    // The ICMP error that fails (or only slows) a connect() is queued on the error queue.
+    sys::SocketOptions opts;
+    opts.error_queue = true;
+    opts.hop_limit = false;
+    opts.bind_device = spec_.bind_device;
+    if (auto ok = sys::apply_socket_options(socket_.native_handle(), spec_.dst.family(), opts); !ok)
+      return fail_now(spec_.bind_device.empty() ? model::TcpSignal::other_error : model::TcpSignal::bind_failed, ok.error().sys_errno);
     started_ = steady_clock::now();
     auto self = shared_from_this();
-    asio::ip::tcp::endpoint ep(asio::ip::address_v4(spec_.dst.value), spec_.port);
     socket_.async_connect(ep, [self](boost::system::error_code e) { self->on_connect(e); });
     // An ICMP error that arrives while connect() still holds the socket lock becomes a "soft"
     // error: the kernel retries the SYN instead of failing the connect. It is queued on the error
@@ -165,6 +152,7 @@ class ConnectOperation : public ProbeOperation<model::TcpResult>, public std::en
       self->result_.rtt_ms = ms_since(self->started_);
       if (self->read_queued_icmp()) {
         self->result_.state = model::TcpState::rejected;
+        self->result_.signal = model::TcpSignal::icmp_error;
         self->finish();
       }
     });
@@ -173,9 +161,10 @@ class ConnectOperation : public ProbeOperation<model::TcpResult>, public std::en
       if (e || self->finished_) return;
       if (self->read_queued_icmp()) {
         self->result_.state = model::TcpState::rejected;
+        self->result_.signal = model::TcpSignal::icmp_error;
       } else {
         self->result_.state = model::TcpState::filtered;
-        self->result_.detail = "no answer (connect timed out)";
+        self->result_.signal = model::TcpSignal::connect_timeout;
       }
       self->finish();
     });
@@ -184,13 +173,15 @@ class ConnectOperation : public ProbeOperation<model::TcpResult>, public std::en
   void cancel() override {
     if (finished_) return;
     result_.state = model::TcpState::interrupted;
+    result_.signal = model::TcpSignal::interrupted;
     finish();
   }
 
  private:
-  void fail_now(std::string what) {
+  void fail_now(model::TcpSignal why, int err) {
     result_.state = model::TcpState::error;
-    result_.detail = std::move(what);
+    result_.signal = why;
+    result_.err = err;
     finish();
   }
 
@@ -199,21 +190,23 @@ class ConnectOperation : public ProbeOperation<model::TcpResult>, public std::en
     result_.rtt_ms = ms_since(started_);
     if (!ec) {
       result_.state = model::TcpState::open;
-      result_.detail = "connected";
+      result_.signal = model::TcpSignal::connected;
     } else if (ec == asio::error::connection_refused) {
       result_.state = model::TcpState::closed;
-      result_.detail = "connection refused";
+      result_.signal = model::TcpSignal::refused;
     } else if (ec == asio::error::host_unreachable || ec == asio::error::network_unreachable ||
                ec == asio::error::access_denied || ec.value() == EPERM || ec.value() == EHOSTDOWN ||
                ec.value() == ENONET || ec.value() == EPROTO) {
       result_.state = model::TcpState::rejected;
-      result_.detail = ec.message();
-      read_queued_icmp();
+      result_.signal = model::TcpSignal::errno_reject;
+      result_.err = ec.value();
+      if (read_queued_icmp()) result_.signal = model::TcpSignal::icmp_error;
     } else if (ec == asio::error::operation_aborted) {
       return;
     } else {
       result_.state = model::TcpState::error;
-      result_.detail = ec.message();
+      result_.signal = model::TcpSignal::other_error;
+      result_.err = ec.value();
     }
     finish();
   }
@@ -222,33 +215,11 @@ class ConnectOperation : public ProbeOperation<model::TcpResult>, public std::en
   // type/code and the router, which errno alone does not (admin-prohibited and host-unreachable
   // both become EHOSTUNREACH).
   bool read_queued_icmp() {
-    std::array<std::uint8_t, 256> data{};
-    alignas(cmsghdr) std::array<char, 512> control{};
-    iovec iov{data.data(), data.size()};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control.data();
-    msg.msg_controllen = control.size();
-    if (::recvmsg(socket_.native_handle(), &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) return false;
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-      if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_RECVERR || c->cmsg_len < CMSG_LEN(sizeof(sock_extended_err)))
-        continue;
-      sock_extended_err ee;
-      std::memcpy(&ee, CMSG_DATA(c), sizeof ee);
-      if (ee.ee_origin != SO_EE_ORIGIN_ICMP) continue;
-      wire::Ipv4 from;
-      if (c->cmsg_len >= CMSG_LEN(sizeof ee + sizeof(sockaddr_in))) {
-        sockaddr_in off;
-        std::memcpy(&off, CMSG_DATA(c) + sizeof ee, sizeof off);
-        from = wire::Ipv4{ntohl(off.sin_addr.s_addr)};
-      }
-      auto mtu = static_cast<std::uint16_t>(ee.ee_code == wire::unreach_code::frag_needed ? ee.ee_info : 0);
-      result_.error = model::IcmpErrorInfo{ee.ee_type, ee.ee_code, mtu, from, wire::icmp_error_meaning(ee.ee_type, ee.ee_code, mtu)};
-      result_.detail = result_.error->meaning;
-      return true;
-    }
-    return false;
+    auto ee = net::read_error_queue(socket_.native_handle());
+    if (!ee || !ee->from_icmp()) return false;
+    auto mtu = static_cast<std::uint16_t>(ee->code == wire::unreach_code::frag_needed ? ee->info : 0);
+    result_.error = model::IcmpErrorInfo{ee->type, ee->code, mtu, ee->offender.value_or(wire::IpAddr{})};
+    return true;
   }
 
   void finish() { complete(); }
@@ -264,9 +235,9 @@ class ConnectOperation : public ProbeOperation<model::TcpResult>, public std::en
 
 }  // namespace
 
-OperationPtr async_tcp_syn(asio::io_context& io, net::Channel& tcp, net::Channel* icmp, const SynSpec& spec,
-                           std::function<void(model::TcpResult)> done) {
-  auto op = std::make_shared<SynOperation>(io, tcp, icmp, spec, std::move(done));
+OperationPtr async_tcp_syn(asio::io_context& io, net::Channel& tcp, net::Channel* icmp, const FamilyOps& family,
+                           const SynSpec& spec, std::function<void(model::TcpResult)> done) {
+  auto op = std::make_shared<SynOperation>(io, tcp, icmp, family, spec, std::move(done));
   op->start();
   return op;
 }
@@ -275,6 +246,58 @@ OperationPtr async_tcp_connect(asio::io_context& io, const ConnectSpec& spec, st
   auto op = std::make_shared<ConnectOperation>(io, spec, std::move(done));
   op->start();
   return op;
+}
+
+}  // namespace vpcprobe::probe
+
+#include "vpcprobe/wire/identity.hpp"
+
+namespace vpcprobe::probe {
+
+std::shared_ptr<Schedule> async_tcp_sweep(asio::io_context& io, net::Channel* tcp_raw, net::Channel* icmp, const FamilyOps& family,
+                                          const wire::Identity& identity, const TcpSweep& sweep,
+                                          std::function<void(std::size_t, model::TcpResult)> each, std::function<void()> done) {
+  struct Item {
+    std::uint16_t port;
+    int attempt;
+  };
+  auto items = std::make_shared<std::vector<Item>>();
+  std::vector<Schedule::Duration> offsets;
+  for (int a = 1; a <= sweep.rounds; ++a)
+    for (auto p : sweep.ports) {
+      items->push_back({p, a});
+      offsets.push_back(sweep.interval * (a - 1));
+    }
+  if (!tcp_raw && sweep.max_in_flight > 0 && sweep.max_in_flight < items->size()) {
+    // A batch starts when the previous one has surely timed out: slower, never broken.
+    const auto batch_gap = sweep.timeout + std::chrono::milliseconds(50);
+    for (std::size_t k = 0; k < items->size(); ++k)
+      offsets[k] = std::max<Schedule::Duration>(offsets[k], batch_gap * static_cast<long>(k / sweep.max_in_flight));
+  }
+  auto schedule = std::make_shared<Schedule>(
+      io, offsets,
+      [&io, tcp_raw, icmp, &family, identity, sweep, items, each](int i, std::function<void()> completed) {
+        const auto& item = (*items)[static_cast<std::size_t>(i)];
+        auto on_done = [each, i, completed](model::TcpResult r) {
+          each(static_cast<std::size_t>(i), r);
+          completed();
+        };
+        if (tcp_raw) {
+          SynSpec spec;
+          spec.src = sweep.src;
+          spec.dst = sweep.dst;
+          spec.dport = item.port;
+          spec.sport = identity.tcp_source_port(i);
+          spec.isn = identity.tcp_isn(spec.src, spec.dst, spec.sport, spec.dport);
+          spec.attempt = item.attempt;
+          spec.timeout = sweep.timeout;
+          return async_tcp_syn(io, *tcp_raw, icmp, family, spec, on_done);
+        }
+        return async_tcp_connect(io, ConnectSpec{sweep.dst, item.port, item.attempt, sweep.timeout, sweep.bind_device}, on_done);
+      },
+      std::move(done));
+  schedule->start();
+  return schedule;
 }
 
 }  // namespace vpcprobe::probe

@@ -7,6 +7,8 @@
 #include <map>
 
 #include "json_util.hpp"
+#include "vpcprobe/render/diagnose.hpp"
+#include "vpcprobe/render/neigh.hpp"
 
 namespace vpcprobe::render {
 
@@ -15,20 +17,14 @@ using nlohmann::json;
 
 namespace {
 
-std::optional<double> path_rtt_ms(const model::PathResult& p) {
-  if (p.tcp && p.tcp->state == model::TcpState::open) return p.tcp->rtt_ms;
-  if (p.echo && p.echo->outcome == model::EchoOutcome::reply) return p.echo->rtt_ms;
+// The path's answering probe (TCP SYN, else ICMP echo) and its RTT.
+std::optional<std::pair<const char*, double>> path_rtt(const model::PathResult& p) {
+  if (p.tcp && p.tcp->state == model::TcpState::open) return std::pair{"tcp", p.tcp->rtt_ms};
+  if (p.echo && p.echo->outcome == model::EchoOutcome::reply) return std::pair{"icmp", p.echo->rtt_ms};
   return std::nullopt;
 }
 
-bool path_ok(const std::vector<model::LayerResult>& layers) {
-  bool answered = false;
-  for (const auto& l : layers) {
-    if (l.check == Check::fail) return false;
-    answered |= (l.layer == model::Layer::transport || l.layer == model::Layer::network) && l.check == Check::pass;
-  }
-  return answered;
-}
+bool path_ok(const std::optional<model::PathJudgement>& j) { return j && j->status == model::Status::ok; }
 
 // Prometheus label values escape backslash, double quote and newline.
 std::string label(const std::string& v) {
@@ -64,9 +60,11 @@ std::string check_text(const model::CheckReport& r) {
   std::string out;
   for (const auto& t : r.targets) {
     const auto& v = t.diagnosis.verdict;
-    std::string where = v.status == model::Status::ok ? "" : fmt::format(" ({} layer, {} path)", model::layer_name(v.layer), v.path);
-    out += fmt::format("{:<20} {:<9}{} {}\n", t.name, model::status_name(v.status), where, v.summary);
-    if (v.fix) out += fmt::format("{:<20} fix: {}\n", "", *v.fix);
+    std::string where = v.status == model::Status::ok
+                            ? ""
+                            : fmt::format(" ({} layer, {} path)", model::layer_name(v.layer), model::path_name(v.path));
+    out += fmt::format("{:<20} {:<9}{} {}\n", t.name, model::status_name(v.status), where, verdict_summary(t.diagnosis));
+    if (auto fix = fix_text(t.diagnosis)) out += fmt::format("{:<20} fix: {}\n", "", *fix);
   }
   for (const auto& a : r.audits) {
     const auto& c = a.report.counts;
@@ -74,8 +72,8 @@ std::string check_text(const model::CheckReport& r) {
                        a.interface.empty() ? "(all)" : a.interface, model::status_name(a.report.status), a.report.entries.size(),
                        c.ok, c.stale, c.silent, c.conflict, c.not_verifiable, a.finished ? "" : " (cut short by the deadline)");
     for (const auto& e : a.report.entries)
-      if (e.cls == model::NeighClass::stale || e.cls == model::NeighClass::conflict)
-        out += fmt::format("{:<20} {} {} on {}: {}\n", "", model::neigh_class_name(e.cls), e.before.ip.to_string(), e.dev,
+      if (auto cls = model::neigh_class(e); cls == model::NeighClass::stale || cls == model::NeighClass::conflict)
+        out += fmt::format("{:<20} {} {} on {}: {}\n", "", model::neigh_class_name(cls), e.before.ip.to_string(), e.dev,
                            e.answering.empty() ? std::string("-") : e.answering.front().to_string());
   }
   out += fmt::format("check: {} targets, {} audits, {} in {:.0f} ms{}\n", r.targets.size(), r.audits.size(),
@@ -95,7 +93,7 @@ std::string check_json(const model::CheckReport& r) {
   j["duration_ms"] = detail::round3(r.duration_ms);
   j["deadline_s"] = r.deadline_s;
   j["deadline_hit"] = r.deadline_hit;
-  return j.dump(2) + "\n";
+  return detail::dump(j);
 }
 
 std::string check_jsonl(const model::CheckReport& r) {
@@ -103,16 +101,16 @@ std::string check_jsonl(const model::CheckReport& r) {
   for (const auto& t : r.targets) {
     json j = target_json(t);
     j["schema"] = "vpcprobe.check.target/1";
-    out += j.dump() + "\n";
+    out += detail::dump(j, -1);
   }
   for (const auto& a : r.audits) {
     json j = audit_json(a);
     j["schema"] = "vpcprobe.check.neigh/1";
-    out += j.dump() + "\n";
+    out += detail::dump(j, -1);
   }
   json s = {{"schema", "vpcprobe.check.summary/1"}, {"status", model::status_name(r.status)}, {"targets", r.targets.size()},
             {"audits", r.audits.size()}, {"duration_ms", detail::round3(r.duration_ms)}, {"deadline_hit", r.deadline_hit}};
-  return out + s.dump() + "\n";
+  return out + detail::dump(s, -1);
 }
 
 namespace {
@@ -150,32 +148,32 @@ std::string check_prometheus(const model::CheckReport& r) {
   for (const auto& t : r.targets) {
     const model::Diagnosis& d = t.diagnosis;
     std::string target = fmt::format("target=\"{}\"", label(t.name));
-    success.add(target, path_ok(d.private_layers) ? "1" : "0");
+    success.add(target, path_ok(d.verdict.private_judgement) ? "1" : "0");
     duration.add(target, num(d.duration_ms / 1000));
     status.add(target, std::to_string(model::exit_code(d.verdict.status)));
     verdict.add(fmt::format("{},status=\"{}\",layer=\"{}\",path=\"{}\"", target, model::status_name(d.verdict.status),
-                            model::layer_name(d.verdict.layer), label(d.verdict.path)),
+                            model::layer_name(d.verdict.layer), model::path_name(d.verdict.path)),
                 "1");
-    auto add_path = [&](const model::PathResult& p, const std::vector<model::LayerResult>& layers) {
-      std::string tp = fmt::format("{},path=\"{}\"", target, p.role);
-      path_success.add(tp, path_ok(layers) ? "1" : "0");
+    auto add_path = [&](const model::PathResult& p, const std::vector<model::LayerResult>& layers,
+                        const std::optional<model::PathJudgement>& judgement) {
+      std::string tp = fmt::format("{},path=\"{}\"", target, model::path_name(p.role));
+      path_success.add(tp, path_ok(judgement) ? "1" : "0");
       for (const auto& l : layers) {
         if (l.check == Check::skipped) continue;
         std::string tpl = fmt::format("{},layer=\"{}\"", tp, model::layer_name(l.layer));
         layer_tested.add(tpl, l.check == Check::not_tested ? "0" : "1");
         if (l.check != Check::not_tested) layer_success.add(tpl, l.check == Check::fail ? "0" : "1");
       }
-      if (auto ms = path_rtt_ms(p))
-        rtt.add(fmt::format("{},probe=\"{}\"", tp, p.tcp && p.tcp->state == model::TcpState::open ? "tcp" : "icmp"), num(*ms / 1000));
+      if (auto probe_rtt = path_rtt(p)) rtt.add(fmt::format("{},probe=\"{}\"", tp, probe_rtt->first), num(probe_rtt->second / 1000));
     };
-    add_path(d.private_path, d.private_layers);
-    if (d.public_path) add_path(*d.public_path, d.public_layers);
+    add_path(d.private_path, d.private_layers, d.verdict.private_judgement);
+    if (d.public_path) add_path(*d.public_path, d.public_layers, d.verdict.public_judgement);
   }
   for (const auto& a : r.audits) {
     std::map<std::pair<std::string, std::string>, int> by_state, by_class;
     for (const auto& e : a.report.entries) {
       by_state[{e.dev, model::neigh_state_name(e.before.state)}]++;
-      by_class[{e.dev, model::neigh_class_name(e.cls)}]++;
+      by_class[{e.dev, model::neigh_class_name(model::neigh_class(e))}]++;
     }
     for (const auto& [k, n] : by_state)
       neigh_entries.add(fmt::format("interface=\"{}\",state=\"{}\"", label(k.first), k.second), std::to_string(n));
@@ -193,98 +191,85 @@ std::string check_prometheus(const model::CheckReport& r) {
   return out;
 }
 
-bool NagiosRange::alerts(double v) const {
-  bool outside = (!low_infinite && v < low) || (!high_infinite && v > high);
-  return inside ? !outside : outside;
-}
-
-std::optional<NagiosRange> parse_nagios_range(const std::string& text) {
-  NagiosRange r;
-  r.text = text;
-  std::string s = text;
-  if (s.empty()) return std::nullopt;
-  if (s[0] == '@') {
-    r.inside = true;
-    s = s.substr(1);
-  }
-  auto number = [](const std::string& t) -> std::optional<double> {
-    if (t.empty()) return std::nullopt;
-    char* end = nullptr;
-    double v = std::strtod(t.c_str(), &end);
-    if (end != t.c_str() + t.size() || !std::isfinite(v)) return std::nullopt;
-    return v;
-  };
-  auto colon = s.find(':');
-  if (colon == std::string::npos) {
-    auto hi = number(s);
-    if (!hi) return std::nullopt;
-    r.low = 0;
-    r.high = *hi;
-  } else {
-    std::string lo = s.substr(0, colon), hi = s.substr(colon + 1);
-    if (lo == "~") r.low_infinite = true;
-    else if (auto v = number(lo)) r.low = *v;
-    else if (!lo.empty()) return std::nullopt;
-    if (hi.empty()) r.high_infinite = true;
-    else if (auto v = number(hi)) r.high = *v;
-    else return std::nullopt;
-  }
-  if (!r.low_infinite && !r.high_infinite && r.low > r.high) return std::nullopt;
-  return r;
-}
-
-NagiosResult check_nagios(const model::CheckReport& r, const std::optional<NagiosRange>& warn,
-                          const std::optional<NagiosRange>& crit) {
-  std::vector<model::Status> parts{r.status};
+std::string check_nagios(const model::CheckReport& r) {
+  const auto& warn = r.thresholds.warn;
+  const auto& crit = r.thresholds.crit;
   std::string perf, problems;
+  for (const auto& c : r.rtt_checks) {
+    perf += fmt::format(" '{}_rtt'={:.3f}ms;{};{};0;", c.target, c.rtt_ms, warn ? warn->text : "", crit ? crit->text : "");
+    if (c.status == model::Status::failing) problems += fmt::format("{}: RTT {:.1f} ms beyond {}; ", c.target, c.rtt_ms, crit->text);
+    else if (c.status == model::Status::degraded) problems += fmt::format("{}: RTT {:.1f} ms beyond {}; ", c.target, c.rtt_ms, warn->text);
+  }
   for (const auto& t : r.targets) {
     const auto& v = t.diagnosis.verdict;
-    auto rtt = path_rtt_ms(t.diagnosis.private_path);
-    if (rtt) {
-      perf += fmt::format(" '{}_rtt'={:.3f}ms;{};{};0;", t.name, *rtt, warn ? warn->text : "", crit ? crit->text : "");
-      if (crit && crit->alerts(*rtt)) {
-        parts.push_back(model::Status::failing);
-        problems += fmt::format("{}: RTT {:.1f} ms beyond {}; ", t.name, *rtt, crit->text);
-      } else if (warn && warn->alerts(*rtt)) {
-        parts.push_back(model::Status::degraded);
-        problems += fmt::format("{}: RTT {:.1f} ms beyond {}; ", t.name, *rtt, warn->text);
-      }
-    }
     if (v.status != model::Status::ok)
-      problems += fmt::format("{}: {} ({} layer, {} path); ", t.name, model::status_name(v.status), model::layer_name(v.layer), v.path);
+      problems += fmt::format("{}: {} ({} layer, {} path); ", t.name, model::status_name(v.status), model::layer_name(v.layer),
+                              model::path_name(v.path));
   }
   for (const auto& a : r.audits) {
-    perf += fmt::format(" 'neigh_{}_stale'={};;;0; 'neigh_{}_conflict'={};;;0;", a.interface.empty() ? "all" : a.interface,
-                        a.report.counts.stale, a.interface.empty() ? "all" : a.interface, a.report.counts.conflict);
+    const std::string name = a.interface.empty() ? "all" : a.interface;
+    perf += fmt::format(" 'neigh_{}_stale'={};;;0; 'neigh_{}_conflict'={};;;0;", name, a.report.counts.stale, name,
+                        a.report.counts.conflict);
     if (a.report.status != model::Status::ok)
       problems += fmt::format("neigh {}: {} stale, {} conflict, {} silent; ", a.interface.empty() ? "(all)" : a.interface,
                               a.report.counts.stale, a.report.counts.conflict, a.report.counts.silent);
   }
   perf += fmt::format(" 'duration'={:.3f}s;;;0;", r.duration_ms / 1000);
-  auto status = model::aggregate_status(parts);
   static constexpr const char* kWords[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
   std::string summary = problems.empty() ? fmt::format("{} targets and {} audits ok", r.targets.size(), r.audits.size())
                                          : problems.substr(0, problems.size() - 2);
   for (char& c : summary)
     if (c == '|' || c == '\n') c = ' ';
-  return {fmt::format("VPCPROBE {} - {} |{}\n", kWords[model::exit_code(status)], summary, perf), status};
+  return fmt::format("VPCPROBE {} - {} |{}\n", kWords[model::exit_code(r.status)], summary, perf);
 }
 
-std::string check_error(const std::string& format, const std::string& message) {
-  if (format == "json" || format == "jsonl")
-    return json{{"schema", "vpcprobe.check.error/1"}, {"status", "unknown"}, {"error", message}}.dump() + "\n";
-  if (format == "prometheus")
+std::string check_error(Format f, std::string_view message) {
+  if (f == Format::json || f == Format::jsonl)
+    return detail::dump(json{{"schema", "vpcprobe.check.error/1"}, {"status", "unknown"}, {"error", std::string(message)}}, -1);
+  if (f == Format::prometheus)
     return "# HELP vpcprobe_check_status The whole check as an exit code: 0 ok, 1 degraded, 2 failing, 3 unknown.\n"
            "# TYPE vpcprobe_check_status gauge\nvpcprobe_check_status 3\n"
            "# HELP vpcprobe_check_config_error 1 when the targets file or the options could not be used.\n"
            "# TYPE vpcprobe_check_config_error gauge\nvpcprobe_check_config_error 1\n";
-  if (format == "nagios") {
-    std::string m = message;
+  if (f == Format::nagios) {
+    std::string m(message);
     for (char& c : m)
       if (c == '|' || c == '\n') c = ' ';
     return "VPCPROBE UNKNOWN - " + m + "\n";
   }
   return "";
+}
+
+std::string neigh_prometheus(const model::NeighReport& r, const std::string& interface, const std::string& version) {
+  model::CheckReport cr;
+  cr.version = version;
+  cr.audits.push_back({interface, r, true});
+  cr.status = r.status;
+  cr.duration_ms = r.duration_ms;
+  return check_prometheus(cr);
+}
+
+namespace {
+using CheckFn = std::string (*)(const model::CheckReport&);
+struct CheckRenderer final : Renderer<model::CheckReport> {
+  CheckRenderer(Format f, CheckFn fn) : format_(f), fn_(fn) {}
+  std::string report(const model::CheckReport& r) const override { return fn_(r); }
+  std::string error(std::string_view message) const override { return check_error(format_, message); }
+  Format format_;
+  CheckFn fn_;
+};
+}  // namespace
+
+template <>
+Result<RendererPtr<model::CheckReport>> make_renderer<model::CheckReport>(Format f, const Style&) {
+  switch (f) {
+    case Format::text: return std::make_unique<CheckRenderer>(f, check_text);
+    case Format::json: return std::make_unique<CheckRenderer>(f, check_json);
+    case Format::jsonl: return std::make_unique<CheckRenderer>(f, check_jsonl);
+    case Format::prometheus: return std::make_unique<CheckRenderer>(f, check_prometheus);
+    case Format::nagios: return std::make_unique<CheckRenderer>(f, check_nagios);
+  }
+  return fail(Errc::invalid_argument, "unknown output format");
 }
 
 }  // namespace vpcprobe::render

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "json_util.hpp"
-#include "vpcprobe/render/probes.hpp"
+#include "vpcprobe/render/words.hpp"
 
 namespace vpcprobe::render {
 
@@ -12,7 +12,7 @@ using nlohmann::json;
 
 namespace {
 
-struct Style {
+struct Paint {
   bool color;
   std::string paint(const std::string& s, const char* code) const {
     return color ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
@@ -46,9 +46,10 @@ std::string path_title(const model::PathResult& p) {
   return s;
 }
 
-std::string cell(const model::LayerResult& l, std::size_t width, const Style& st) {
+std::string cell(const model::PathResult& p, const model::LayerResult& l, std::size_t width, const Paint& st) {
   // at least one space before the next column
-  std::string text = l.summary.size() > width - 3 ? l.summary.substr(0, width - 6) + "..." : l.summary;
+  const std::string summary = layer_words(p, l).summary;
+  std::string text = summary.size() > width - 3 ? summary.substr(0, width - 6) + "..." : summary;
   std::string pad(width - 2 - text.size(), ' ');
   return st.paint(symbol(l.check), color_of(l.check)) + " " + text + pad;
 }
@@ -63,10 +64,14 @@ const char* status_word(model::Status s) {
   return "UNKNOWN";
 }
 
-json layers_json(const std::vector<model::LayerResult>& layers) {
+json layers_json(const model::PathResult& p, const std::vector<model::LayerResult>& layers) {
   json out = json::object();
-  for (const auto& l : layers)
-    out[model::layer_name(l.layer)] = {{"check", model::check_name(l.check)}, {"summary", l.summary}, {"evidence", l.evidence}};
+  for (const auto& l : layers) {
+    auto w = layer_words(p, l);
+    json layer = {{"check", model::check_name(l.check)}, {"summary", w.summary}, {"evidence", w.evidence}};
+    if (l.not_run) layer["not_run"] = {{"cause", model::cause_name(l.not_run->cause)}, {"detail", l.not_run->detail}};
+    out[model::layer_name(l.layer)] = layer;
+  }
   return out;
 }
 
@@ -84,7 +89,7 @@ json path_json(const model::PathResult& p, const std::vector<model::LayerResult>
   j["target"] = p.target ? json{{"name", p.target->name}, {"ip", p.target->addr.to_string()}, {"resolved", p.target->was_name},
                                 {"resolve_ms", round3(p.target->resolve_ms)}}
                          : json(nullptr);
-  j["layers"] = layers_json(layers);
+  j["layers"] = layers_json(p, layers);
   json route = nullptr;
   if (p.route)
     route = {{"type", model::route_type_name(p.route->type)},
@@ -106,20 +111,15 @@ json path_json(const model::PathResult& p, const std::vector<model::LayerResult>
     echo = {{"method", model::method_name(p.echo_method.value_or(model::ProbeMethod::raw))},
             {"outcome", model::echo_outcome_name(p.echo->outcome)},
             {"rtt_ms", p.echo->outcome == model::EchoOutcome::reply ? json(round3(p.echo->rtt_ms)) : json(nullptr)},
-            {"icmp_error", p.echo->error ? json{{"type", p.echo->error->type}, {"code", p.echo->error->code},
-                                                {"meaning", p.echo->error->meaning}, {"from", p.echo->error->from.to_string()},
-                                                {"mtu", p.echo->error->mtu ? json(p.echo->error->mtu) : json(nullptr)}}
-                                         : json(nullptr)}};
+            {"icmp_error", detail::icmp_json(p.echo->error)}};
   json tcp = nullptr;
   if (p.tcp)
     tcp = {{"method", model::method_name(p.tcp_method.value_or(model::ProbeMethod::raw))},
            {"state", model::tcp_state_name(p.tcp->state)},
            {"rtt_ms", p.tcp->state == model::TcpState::open || p.tcp->state == model::TcpState::closed ||
                               p.tcp->state == model::TcpState::rejected ? json(round3(p.tcp->rtt_ms)) : json(nullptr)},
-           {"detail", p.tcp->detail},
-           {"icmp_error", p.tcp->error ? json{{"type", p.tcp->error->type}, {"code", p.tcp->error->code},
-                                              {"meaning", p.tcp->error->meaning}, {"from", p.tcp->error->from.to_string()}}
-                                       : json(nullptr)}};
+           {"detail", tcp_detail(*p.tcp)},
+           {"icmp_error", detail::icmp_json(p.tcp->error)}};
   json mtu = json::array();
   for (auto& m : p.mtu_probes)
     mtu.push_back({{"size", m.size}, {"answered", m.answered}, {"frag_needed_mtu", m.error && m.error->mtu ? json(m.error->mtu) : json(nullptr)}});
@@ -130,7 +130,7 @@ json path_json(const model::PathResult& p, const std::vector<model::LayerResult>
                                 {"before", detail::optional_neigh_json(p.neigh_before, dev)},
                                 {"after", detail::optional_neigh_json(p.neigh_after, dev)},
                                 {"arp", arp},
-                                {"not_run", p.arp_not_run ? json(*p.arp_not_run) : json(nullptr)}}},
+                                {"not_run", p.arp_not_run ? json(describe(*p.arp_not_run)) : json(nullptr)}}},
                   {"echo", echo},
                   {"tcp", tcp},
                   {"mtu", mtu}};
@@ -140,7 +140,7 @@ json path_json(const model::PathResult& p, const std::vector<model::LayerResult>
 }  // namespace
 
 std::string diagnose_text(const model::Diagnosis& d, bool color) {
-  Style st{color};
+  Paint st{color};
   constexpr std::size_t kWidth = 38;
   std::string out;
   out += st.paint("vpcprobe diagnose", "1");
@@ -149,8 +149,8 @@ std::string diagnose_text(const model::Diagnosis& d, bool color) {
   out += "\n\n";
   out += d.public_path ? fmt::format("{:<10} {:<{}}public\n", "layer", "private", kWidth) : fmt::format("{:<10} private\n", "layer");
   for (std::size_t i = 0; i < d.private_layers.size(); ++i) {
-    out += fmt::format("{:<10} {}", model::layer_name(d.private_layers[i].layer), cell(d.private_layers[i], kWidth, st));
-    if (d.public_path && i < d.public_layers.size()) out += cell(d.public_layers[i], kWidth, st);
+    out += fmt::format("{:<10} {}", model::layer_name(d.private_layers[i].layer), cell(d.private_path, d.private_layers[i], kWidth, st));
+    if (d.public_path && i < d.public_layers.size()) out += cell(*d.public_path, d.public_layers[i], kWidth, st);
     // trailing spaces of the last cell are noise
     while (!out.empty() && out.back() == ' ') out.pop_back();
     out += "\n";
@@ -160,14 +160,15 @@ std::string diagnose_text(const model::Diagnosis& d, bool color) {
   out += "\n";
   std::string head = status_word(v.status);
   if (v.status != model::Status::ok)
-    head += v.layer == model::Layer::unknown ? fmt::format(" ({} path)", v.path)
-                                             : fmt::format(" ({} layer, {} path)", model::layer_name(v.layer), v.path);
-  out += st.paint(head, vcolor) + ": " + v.summary + "\n";
-  if (!v.evidence.empty()) {
+    head += v.layer == model::Layer::unknown ? fmt::format(" ({} path)", model::path_name(v.path))
+                                             : fmt::format(" ({} layer, {} path)", model::layer_name(v.layer), model::path_name(v.path));
+  out += st.paint(head, vcolor) + ": " + verdict_summary(d) + "\n";
+  const auto evidence = verdict_evidence(d);
+  if (!evidence.empty()) {
     out += "evidence:\n";
-    for (auto& e : v.evidence) out += "  - " + e + "\n";
+    for (const auto& e : evidence) out += "  - " + e + "\n";
   }
-  if (v.fix) out += st.paint("fix:", "1") + " " + *v.fix + "\n";
+  if (auto fix = fix_text(d)) out += st.paint("fix:", "1") + " " + *fix + "\n";
   std::size_t untested = 0;
   for (const auto* layers : {&d.private_layers, &d.public_layers})
     for (const auto& l : *layers) untested += l.check == Check::not_tested;
@@ -179,33 +180,55 @@ std::string diagnose_text(const model::Diagnosis& d, bool color) {
   return out;
 }
 
-std::string diagnose_json(const model::Diagnosis& d) { return detail::diagnose_json_object(d).dump(2) + "\n"; }
+std::string diagnose_json(const model::Diagnosis& d) { return detail::dump(detail::diagnose_json_object(d)); }
 
 nlohmann::json detail::diagnose_json_object(const model::Diagnosis& d) {
   json j;
   j["schema"] = "vpcprobe.diagnose/1";
+  auto fix = fix_text(d);
   j["verdict"] = {{"status", model::status_name(d.verdict.status)},
                   {"layer", model::layer_name(d.verdict.layer)},
-                  {"path", d.verdict.path},
-                  {"summary", d.verdict.summary},
-                  {"evidence", d.verdict.evidence},
-                  {"fix", d.verdict.fix ? json(*d.verdict.fix) : json(nullptr)}};
+                  {"path", model::path_name(d.verdict.path)},
+                  {"summary", verdict_summary(d)},
+                  {"evidence", verdict_evidence(d)},
+                  {"fix", fix ? json(*fix) : json(nullptr)}};
   j["paths"] = {{"private", path_json(d.private_path, d.private_layers)},
                 {"public", d.public_path ? path_json(*d.public_path, d.public_layers) : json(nullptr)}};
   // Degraded runs say exactly which checks did not run, and why.
   json not_tested = json::array();
-  auto collect = [&](const char* path, const std::vector<model::LayerResult>& layers) {
+  auto collect = [&](const model::PathResult& p, const std::vector<model::LayerResult>& layers) {
     for (const auto& l : layers)
-      if (l.check == Check::not_tested)
-        not_tested.push_back({{"path", path}, {"layer", model::layer_name(l.layer)},
-                              {"reason", l.evidence.empty() ? l.summary : l.evidence.front()}});
+      if (l.check == Check::not_tested) {
+        auto w = layer_words(p, l);
+        not_tested.push_back({{"path", model::path_name(p.role)}, {"layer", model::layer_name(l.layer)},
+                              {"reason", w.evidence.empty() ? w.summary : w.evidence.front()},
+                              {"cause", l.not_run ? json(model::cause_name(l.not_run->cause)) : json(nullptr)}});
+      }
   };
-  collect("private", d.private_layers);
-  if (d.public_path) collect("public", d.public_layers);
+  collect(d.private_path, d.private_layers);
+  if (d.public_path) collect(*d.public_path, d.public_layers);
   j["not_tested"] = not_tested;
   j["duration_ms"] = detail::round3(d.duration_ms);
   j["timeout_s"] = d.timeout_s;
   return j;
+}
+
+namespace {
+struct DiagnoseText final : Renderer<model::Diagnosis> {
+  explicit DiagnoseText(bool color) : color_(color) {}
+  std::string report(const model::Diagnosis& d) const override { return diagnose_text(d, color_); }
+  bool color_;
+};
+struct DiagnoseJson final : Renderer<model::Diagnosis> {
+  std::string report(const model::Diagnosis& d) const override { return diagnose_json(d); }
+};
+}  // namespace
+
+template <>
+Result<RendererPtr<model::Diagnosis>> make_renderer<model::Diagnosis>(Format f, const Style& style) {
+  if (f == Format::text) return std::make_unique<DiagnoseText>(style.color);
+  if (f == Format::json) return std::make_unique<DiagnoseJson>();
+  return fail(Errc::invalid_argument, fmt::format("diagnose has no {} output", format_name(f)));
 }
 
 }  // namespace vpcprobe::render

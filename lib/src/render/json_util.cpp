@@ -2,7 +2,13 @@
 
 #include <cmath>
 
+#include "vpcprobe/render/words.hpp"
+
 namespace vpcprobe::render::detail {
+
+std::string dump(const nlohmann::json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
 
 double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 
@@ -25,6 +31,12 @@ nlohmann::json optional_neigh_json(const std::optional<model::NeighEntry>& e, co
 nlohmann::json rtt_json(const std::optional<model::RttStats>& s) {
   if (!s) return nullptr;
   return {{"min", round3(s->min_ms)}, {"avg", round3(s->avg_ms)}, {"max", round3(s->max_ms)}, {"mdev", round3(s->mdev_ms)}};
+}
+
+nlohmann::json icmp_json(const std::optional<model::IcmpErrorInfo>& e) {
+  if (!e) return nullptr;
+  return {{"type", e->type}, {"code", e->code}, {"meaning", icmp_meaning(*e)}, {"from", e->from.to_string()},
+          {"mtu", e->mtu ? nlohmann::json(e->mtu) : nlohmann::json(nullptr)}};
 }
 
 }  // namespace vpcprobe::render::detail

@@ -3,11 +3,47 @@
 #include <fmt/format.h>
 
 #include "json_util.hpp"
-#include "vpcprobe/diag/neigh_audit.hpp"
+#include "vpcprobe/render/words.hpp"
 
 namespace vpcprobe::render {
 
 using nlohmann::json;
+
+std::string unverifiable_words(const model::NeighAudit& a) {
+  if (!a.unverifiable) return "";
+  switch (*a.unverifiable) {
+    case model::Unverifiable::noarp_entry: return "NOARP entry (no ARP on this address)";
+    case model::Unverifiable::loopback: return "loopback interface";
+    case model::Unverifiable::point_to_point: return "point-to-point interface";
+    case model::Unverifiable::link_without_arp: return "interface without ARP";
+    case model::Unverifiable::no_mac: return fmt::format("no MAC cached ({})", model::neigh_state_name(a.before.state));
+    case model::Unverifiable::not_unicast: return "not a unicast address";
+    case model::Unverifiable::interface_gone: return "interface gone";
+    case model::Unverifiable::no_source_address: return "interface has no IPv4 address to ask from";
+    case model::Unverifiable::other_family: return "IPv6 entry (NDP is not spoken yet)";
+  }
+  return "";
+}
+
+std::string neigh_fix_command(const model::NeighAudit& a) {
+  if (!a.fix) return "";
+  if (a.fix->mode == model::FixMode::replace && a.fix->new_mac)
+    return neigh_replace_command(a.before.ip, *a.fix->new_mac, a.dev);
+  return neigh_delete_command(a.before.ip, a.dev);
+}
+
+std::string neigh_fix_note(const model::NeighAudit& a) {
+  if (!a.fix || (!a.fix->skipped && !a.fix->forced)) return "";
+  const std::string what = (a.before.is_permanent() ? std::string("PERMANENT") : model::neigh_state_name(a.before.state)) +
+                           [&] {
+                             std::string f;
+                             for (auto& flag : model::neigh_flag_names(a.before)) f += " " + flag;
+                             return f;
+                           }();
+  const std::string owner = owner_words(model::likely_owner(a.before));
+  if (a.fix->skipped) return fmt::format("{} entry, likely owned by {}: not touched without --force", what, owner);
+  return fmt::format("forced: {} entry, likely owned by {}, which may put the old MAC back", what, owner);
+}
 
 namespace {
 
@@ -25,13 +61,13 @@ std::string note_of(const model::NeighAudit& a, bool verified) {
     return m;
   };
   if (!verified) {
-    note = diag::problem_marker(a.before);
+    note = model::neigh_marker_name(model::neigh_marker(a.before));
   } else {
-    switch (a.cls) {
+    switch (model::neigh_class(a)) {
       case model::NeighClass::stale: note = "answered by " + macs(); break;
       case model::NeighClass::conflict: note = "answered by " + macs(); break;
       case model::NeighClass::silent: note = "nobody answers"; break;
-      case model::NeighClass::not_verifiable: note = a.reason; break;
+      case model::NeighClass::not_verifiable: note = unverifiable_words(a); break;
       default: break;
     }
     if (a.relearned && a.after && a.after->mac)
@@ -40,13 +76,22 @@ std::string note_of(const model::NeighAudit& a, bool verified) {
   return note;
 }
 
+// A few words per entry for JSON consumers: why it is not verifiable, or what the wire said.
+std::string reason_of(const model::NeighAudit& a) {
+  switch (model::neigh_class(a)) {
+    case model::NeighClass::not_verifiable: return unverifiable_words(a);
+    default: return "";
+  }
+}
+
 std::string fix_line(const model::NeighAudit& a, bool dry_run) {
   if (!a.fix) return "";
   const auto& f = *a.fix;
-  if (f.skipped) return fmt::format("  skipped: {}  ({})\n", f.command, f.note);
-  if (dry_run) return fmt::format("  would run: {}{}\n", f.command, f.note.empty() ? "" : "  (" + f.note + ")");
-  if (f.error) return fmt::format("  FAILED: {}: {}\n", f.command, *f.error);
-  return fmt::format("  fixed: {}{}\n", f.command, f.note.empty() ? "" : "  (" + f.note + ")");
+  const std::string command = neigh_fix_command(a), note = neigh_fix_note(a);
+  if (f.skipped) return fmt::format("  skipped: {}  ({})\n", command, note);
+  if (dry_run) return fmt::format("  would run: {}{}\n", command, note.empty() ? "" : "  (" + note + ")");
+  if (f.error) return fmt::format("  FAILED: {}: {}\n", command, *f.error);
+  return fmt::format("  fixed: {}{}\n", command, note.empty() ? "" : "  (" + note + ")");
 }
 
 json entry_json(const model::NeighAudit& a) {
@@ -55,19 +100,19 @@ json entry_json(const model::NeighAudit& a) {
   json fix = nullptr;
   if (a.fix)
     fix = {{"action", a.fix->mode == model::FixMode::replace ? "replace" : "delete"},
-           {"command", a.fix->command},
+           {"command", neigh_fix_command(a)},
            {"new_mac", a.fix->new_mac ? json(a.fix->new_mac->to_string()) : json(nullptr)},
            {"skipped", a.fix->skipped},
            {"applied", a.fix->applied},
-           {"note", a.fix->note.empty() ? json(nullptr) : json(a.fix->note)},
+           {"note", neigh_fix_note(a).empty() ? json(nullptr) : json(neigh_fix_note(a))},
            {"error", a.fix->error ? json(*a.fix->error) : json(nullptr)}};
   return {{"dev", a.dev},
           {"ip", a.before.ip.to_string()},
           {"before", detail::neigh_json(a.before, a.dev)},
           {"after", detail::optional_neigh_json(a.after, a.dev)},
-          {"class", model::neigh_class_name(a.cls)},
-          {"reason", a.reason.empty() ? json(nullptr) : json(a.reason)},
-          {"marker", diag::problem_marker(a.before)},
+          {"class", model::neigh_class_name(model::neigh_class(a))},
+          {"reason", reason_of(a).empty() ? json(nullptr) : json(reason_of(a))},
+          {"marker", model::neigh_marker_name(model::neigh_marker(a.before))},
           {"answering_macs", macs},
           {"relearned_by_kernel", a.relearned},
           {"fix", fix}};
@@ -84,7 +129,7 @@ std::string neigh_text(const model::NeighReport& r) {
     std::string note = note_of(a, r.verified);
     if (r.verified)
       out += fmt::format("{:<10} {:<15} {:<17} {:<11} {:<18} {:<14} {}", a.dev, a.before.ip.to_string(), mac,
-                         model::neigh_state_name(a.before.state), flags_text(a.before), model::neigh_class_name(a.cls), note);
+                         model::neigh_state_name(a.before.state), flags_text(a.before), model::neigh_class_name(model::neigh_class(a)), note);
     else
       out += fmt::format("{:<10} {:<15} {:<17} {:<11} {:<18} {}", a.dev, a.before.ip.to_string(), mac,
                          model::neigh_state_name(a.before.state), flags_text(a.before), note);
@@ -103,9 +148,11 @@ std::string neigh_text(const model::NeighReport& r) {
   return out;
 }
 
-std::string neigh_json(const model::NeighReport& r, bool compact) {
-  auto j = detail::neigh_json_object(r);
-  return compact ? j.dump() + "\n" : j.dump(2) + "\n";
+std::string neigh_json(const model::NeighReport& r, bool compact) { return detail::dump(detail::neigh_json_object(r), compact ? -1 : 2); }
+
+std::string neigh_watch_summary(const model::NeighWatchSummary& s) {
+  return fmt::format("watch: {} round{}{}, {} stale, {} conflict, {} silent found, {} fixed in all\n", s.rounds, s.rounds == 1 ? "" : "s",
+                     s.interrupted ? " (interrupted)" : "", s.stale, s.conflict, s.silent, s.fixed);
 }
 
 nlohmann::json detail::neigh_json_object(const model::NeighReport& r) {
@@ -124,6 +171,25 @@ nlohmann::json detail::neigh_json_object(const model::NeighReport& r) {
   j["status"] = model::status_name(r.status);
   j["duration_ms"] = detail::round3(r.duration_ms);
   return j;
+}
+
+namespace {
+struct NeighText final : Renderer<model::NeighReport> {
+  std::string report(const model::NeighReport& r) const override { return neigh_text(r); }
+};
+struct NeighJson final : Renderer<model::NeighReport> {
+  explicit NeighJson(bool compact) : compact_(compact) {}
+  std::string report(const model::NeighReport& r) const override { return neigh_json(r, compact_); }
+  bool compact_;
+};
+}  // namespace
+
+template <>
+Result<RendererPtr<model::NeighReport>> make_renderer<model::NeighReport>(Format f, const Style& style) {
+  if (f == Format::text) return std::make_unique<NeighText>();
+  if (f == Format::json) return std::make_unique<NeighJson>(style.compact);
+  if (f == Format::jsonl) return std::make_unique<NeighJson>(true);
+  return fail(Errc::invalid_argument, fmt::format("neigh has no {} output", format_name(f)));
 }
 
 }  // namespace vpcprobe::render

@@ -6,6 +6,7 @@
 
 #include "json_util.hpp"
 #include "vpcprobe/model/stats.hpp"
+#include "vpcprobe/render/words.hpp"
 
 namespace vpcprobe::render {
 
@@ -33,12 +34,6 @@ json target_json(const model::TargetInfo& t) {
           {"resolve_ms", t.was_name ? json(round3(t.resolve_ms)) : json(nullptr)}};
 }
 
-json icmp_json(const std::optional<model::IcmpErrorInfo>& e) {
-  if (!e) return nullptr;
-  return {{"type", e->type}, {"code", e->code}, {"meaning", e->meaning}, {"from", e->from.to_string()},
-          {"mtu", e->mtu ? json(e->mtu) : json(nullptr)}};
-}
-
 struct EchoCounts {
   int sent = 0, received = 0, errors = 0;
   std::vector<double> rtts;
@@ -61,10 +56,6 @@ EchoCounts count(const model::PingReport& r) {
 
 }  // namespace
 
-std::string icmp_error_text(const model::IcmpErrorInfo& e) {
-  return fmt::format("{} (ICMP type {} code {}) from {}", e.meaning, e.type, e.code, e.from.to_string());
-}
-
 std::string ping_header(const model::PingReport& r) {
   return fmt::format("PING {} {}({}) bytes of data via {}{}{}{}\n", target_words(r.target), r.payload_size,
                      r.payload_size + 28, method_words(r.method),
@@ -78,12 +69,12 @@ std::string ping_line(const model::PingReport& r, const model::EchoResult& e) {
       return fmt::format("{} bytes from {}: icmp_seq={}{} time={:.3f} ms\n", e.bytes, r.target.addr.to_string(), e.seq,
                          e.ttl ? fmt::format(" ttl={}", *e.ttl) : "", e.rtt_ms);
     case model::EchoOutcome::icmp_error:
-      return fmt::format("From {} icmp_seq={} {} (ICMP type {} code {})\n", e.error->from.to_string(), e.seq, e.error->meaning,
-                         e.error->type, e.error->code);
+      return fmt::format("From {} icmp_seq={} {} (ICMP type {} code {})\n", e.error->from.to_string(), e.seq,
+                         icmp_meaning(*e.error), e.error->type, e.error->code);
     case model::EchoOutcome::timeout:
       return fmt::format("no reply for icmp_seq={}\n", e.seq);
     case model::EchoOutcome::send_error:
-      return fmt::format("icmp_seq={} not sent: {}\n", e.seq, e.send_error);
+      return fmt::format("icmp_seq={} not sent: {}\n", e.seq, e.send_error ? send_error_text(*e.send_error) : "send failed");
     case model::EchoOutcome::interrupted:
       return "";
   }
@@ -99,6 +90,7 @@ std::string ping_summary(const model::PingReport& r) {
   if (auto s = model::rtt_stats(c.rtts))
     out += fmt::format("rtt min/avg/max/mdev = {:.3f}/{:.3f}/{:.3f}/{:.3f} ms\n", s->min_ms, s->avg_ms, s->max_ms, s->mdev_ms);
   if (r.rejected) out += fmt::format("{} ICMP packets ignored (not answers to this run's probes)\n", r.rejected);
+  if (r.send_retries) out += fmt::format("{} sends retried after a full buffer or queue (ENOBUFS/EAGAIN)\n", r.send_retries);
   return out;
 }
 
@@ -111,8 +103,8 @@ std::string ping_json(const model::PingReport& r) {
                                      ? json(round3(p.rtt_ms)) : json(nullptr)},
                       {"ttl", p.ttl ? json(*p.ttl) : json(nullptr)},
                       {"bytes", p.outcome == model::EchoOutcome::reply ? json(p.bytes) : json(nullptr)},
-                      {"icmp_error", icmp_json(p.error)},
-                      {"send_error", p.send_error.empty() ? json(nullptr) : json(p.send_error)}});
+                      {"icmp_error", detail::icmp_json(p.error)},
+                      {"send_error", p.send_error ? json(send_error_text(*p.send_error)) : json(nullptr)}});
   }
   auto c = count(r);
   json j;
@@ -130,15 +122,19 @@ std::string ping_json(const model::PingReport& r) {
                   {"loss_percent", round3(model::loss_percent(c.sent, c.received))},
                   {"rtt_ms", detail::rtt_json(model::rtt_stats(c.rtts))},
                   {"ignored_packets", r.rejected},
+                  {"send_retries", r.send_retries},
                   {"elapsed_ms", round3(r.elapsed_ms)},
                   {"interrupted", r.interrupted}};
   j["status"] = model::status_name(r.status);
-  return j.dump(2) + "\n";
+  return detail::dump(j);
 }
 
 std::string tcp_header(const model::TcpReport& r) {
   std::string ports;
-  for (auto p : r.ports) ports += (ports.empty() ? "" : ",") + std::to_string(p);
+  for (auto p : r.ports) {
+    if (!ports.empty()) ports += ',';
+    ports += std::to_string(p);
+  }
   return fmt::format("TCP {} port{} {} via {}\n", target_words(r.target), r.ports.size() == 1 ? "" : "s", ports,
                      r.method == model::ProbeMethod::raw ? "raw SYN (half-open)" : method_words(r.method));
 }
@@ -147,14 +143,14 @@ std::string tcp_line(const model::TcpReport&, const model::TcpResult& t) {
   if (t.state == model::TcpState::interrupted) return "";
   std::string what;
   switch (t.state) {
-    case model::TcpState::open: what = fmt::format("{:.3f} ms  ({})", t.rtt_ms, t.detail); break;
-    case model::TcpState::closed: what = fmt::format("{:.3f} ms  ({}: nothing listens)", t.rtt_ms, t.detail); break;
+    case model::TcpState::open: what = fmt::format("{:.3f} ms  ({})", t.rtt_ms, tcp_detail(t)); break;
+    case model::TcpState::closed: what = fmt::format("{:.3f} ms  ({}: nothing listens)", t.rtt_ms, tcp_detail(t)); break;
     case model::TcpState::rejected:
       what = t.error ? fmt::format("{:.3f} ms  ({})", t.rtt_ms, icmp_error_text(*t.error))
-                     : fmt::format("{:.3f} ms  ({})", t.rtt_ms, t.detail);
+                     : fmt::format("{:.3f} ms  ({})", t.rtt_ms, tcp_detail(t));
       break;
-    case model::TcpState::filtered: what = fmt::format("({}: dropped on the way)", t.detail); break;
-    default: what = t.detail; break;
+    case model::TcpState::filtered: what = fmt::format("({}: dropped on the way)", tcp_detail(t)); break;
+    default: what = tcp_detail(t); break;
   }
   return fmt::format("{}/tcp  {:<8}  {}\n", t.port, model::tcp_state_name(t.state), what);
 }
@@ -177,6 +173,7 @@ std::string tcp_summary(const model::TcpReport& r) {
   if (auto s = model::rtt_stats(rtts))
     out += fmt::format("rtt min/avg/max/mdev = {:.3f}/{:.3f}/{:.3f}/{:.3f} ms\n", s->min_ms, s->avg_ms, s->max_ms, s->mdev_ms);
   if (r.rejected) out += fmt::format("{} packets ignored (not answers to this run's probes)\n", r.rejected);
+  if (r.send_retries) out += fmt::format("{} sends retried after a full buffer or queue (ENOBUFS/EAGAIN)\n", r.send_retries);
   return out;
 }
 
@@ -189,8 +186,8 @@ std::string tcp_json(const model::TcpReport& r) {
                       {"attempt", t.attempt},
                       {"state", model::tcp_state_name(t.state)},
                       {"rtt_ms", answered ? json(round3(t.rtt_ms)) : json(nullptr)},
-                      {"detail", t.detail},
-                      {"icmp_error", icmp_json(t.error)}});
+                      {"detail", tcp_detail(t)},
+                      {"icmp_error", detail::icmp_json(t.error)}});
     if (t.state == model::TcpState::open) rtts.push_back(t.rtt_ms);
   }
   json ports = json::array();
@@ -211,10 +208,45 @@ std::string tcp_json(const model::TcpReport& r) {
                   {"errors", state_count(model::TcpState::error)},
                   {"rtt_ms", detail::rtt_json(model::rtt_stats(rtts))},
                   {"ignored_packets", r.rejected},
+                  {"send_retries", r.send_retries},
                   {"elapsed_ms", round3(r.elapsed_ms)},
                   {"interrupted", r.interrupted}};
+  if (r.batched) j["summary"]["batch_size"] = r.batch_size;
   j["status"] = model::status_name(r.status);
-  return j.dump(2) + "\n";
+  return detail::dump(j);
+}
+
+namespace {
+struct PingText final : Renderer<model::PingReport> {
+  std::string header(const model::PingReport& r) const override { return ping_header(r); }
+  std::string progress(const model::PingReport& r, std::size_t i) const override { return ping_line(r, r.probes.at(i)); }
+  std::string report(const model::PingReport& r) const override { return ping_summary(r); }
+};
+struct PingJson final : Renderer<model::PingReport> {
+  std::string report(const model::PingReport& r) const override { return ping_json(r); }
+};
+struct TcpText final : Renderer<model::TcpReport> {
+  std::string header(const model::TcpReport& r) const override { return tcp_header(r); }
+  std::string progress(const model::TcpReport& r, std::size_t i) const override { return tcp_line(r, r.probes.at(i)); }
+  std::string report(const model::TcpReport& r) const override { return tcp_summary(r); }
+};
+struct TcpJson final : Renderer<model::TcpReport> {
+  std::string report(const model::TcpReport& r) const override { return tcp_json(r); }
+};
+}  // namespace
+
+template <>
+Result<RendererPtr<model::PingReport>> make_renderer<model::PingReport>(Format f, const Style&) {
+  if (f == Format::text) return std::make_unique<PingText>();
+  if (f == Format::json) return std::make_unique<PingJson>();
+  return fail(Errc::invalid_argument, fmt::format("ping has no {} output", format_name(f)));
+}
+
+template <>
+Result<RendererPtr<model::TcpReport>> make_renderer<model::TcpReport>(Format f, const Style&) {
+  if (f == Format::text) return std::make_unique<TcpText>();
+  if (f == Format::json) return std::make_unique<TcpJson>();
+  return fail(Errc::invalid_argument, fmt::format("tcp has no {} output", format_name(f)));
 }
 
 }  // namespace vpcprobe::render

@@ -25,41 +25,31 @@ const char* cap_name(Cap c) { return c == Cap::net_raw ? "CAP_NET_RAW" : "CAP_NE
 
 // Raw sockets see every packet of their kind: a roomy buffer rides out bursts. SO_RCVBUFFORCE goes
 // past net.core.rmem_max while we still hold CAP_NET_ADMIN; otherwise the plain (capped) request.
-void roomy_receive_buffer(int fd) {
+Result<void> roomy_receive_buffer(int fd) {
   int size = 4 << 20;
-  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) == 0) return {};
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) == 0) return {};
+  return fail(Errc::system, fmt::format("cannot set SO_RCVBUF: {}", std::strerror(errno)));
 }
 
 Result<UniqueFd> open_socket(int domain, int type, int protocol, Cap needed, const char* what) {
   int fd = ::socket(domain, type | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
-  if (fd >= 0 && type == SOCK_RAW) roomy_receive_buffer(fd);
   if (fd < 0) {
     int err = errno;
     if (err == EPERM || err == EACCES)
       return fail(Errc::permission, fmt::format("{} needs {}: {}", what, cap_name(needed), how_to_get(needed)));
+    if (err == EMFILE || err == ENFILE)
+      return fail(Errc::system, "too many open files: `ulimit -n` is too low for vpcprobe (it needs about 16)");
     return fail(Errc::system, fmt::format("{}: socket: {}", what, std::strerror(err)));
   }
-  return UniqueFd(fd);
+  UniqueFd owned(fd);
+  if (type == SOCK_RAW)
+    if (auto ok = roomy_receive_buffer(fd); !ok) return std::unexpected(ok.error());
+  return owned;
 }
 
-// IP_RECVERR only where errors arrive through the error queue (ping sockets); a raw socket sees the
-// ICMP errors themselves and would otherwise get each one twice.
-Result<void> apply(int fd, const SocketOptions& o, bool error_queue) {
-  if (o.ttl > 0 && ::setsockopt(fd, IPPROTO_IP, IP_TTL, &o.ttl, sizeof o.ttl) != 0)
-    return fail(Errc::invalid_argument, fmt::format("cannot set TTL {}: {}", o.ttl, std::strerror(errno)));
-  int pmtu = o.dont_fragment ? IP_PMTUDISC_PROBE : IP_PMTUDISC_DONT;
-  ::setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
-  if (!o.bind_device.empty() &&
-      ::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o.bind_device.c_str(), static_cast<socklen_t>(o.bind_device.size())) != 0) {
-    if (errno == ENODEV) return fail(Errc::invalid_argument, fmt::format("no interface named '{}'", o.bind_device));
-    return fail(Errc::system, fmt::format("cannot bind to interface {}: {}", o.bind_device, std::strerror(errno)));
-  }
-  int one = 1;
-  if (error_queue) ::setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
-  ::setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof one);
-  return {};
-}
+int af_of(wire::Family f) { return f == wire::Family::v4 ? AF_INET : AF_INET6; }
+int icmp_protocol(wire::Family f) { return f == wire::Family::v4 ? int{IPPROTO_ICMP} : int{IPPROTO_ICMPV6}; }
 
 }  // namespace
 
@@ -69,10 +59,11 @@ Result<pcap*> open_capture_any() {
   if (!p) return fail(Errc::system, fmt::format("--pcap: {}", errbuf));
   // In immediate mode every ring slot is snaplen bytes: a 256 KiB default would leave room for a
   // handful of packets. Jumbo-sized slots in an 8 MiB ring hold a whole diagnosis.
-  pcap_set_snaplen(p, 9216);
-  pcap_set_buffer_size(p, 8 << 20);
-  pcap_set_immediate_mode(p, 1);
-  pcap_set_timeout(p, 10);
+  if (pcap_set_snaplen(p, 9216) != 0 || pcap_set_buffer_size(p, 8 << 20) != 0 || pcap_set_immediate_mode(p, 1) != 0 ||
+      pcap_set_timeout(p, 10) != 0) {
+    pcap_close(p);
+    return fail(Errc::system, "--pcap: cannot configure the capture");
+  }
   int rc = pcap_activate(p);
   if (rc == PCAP_ERROR_PERM_DENIED) {
     pcap_close(p);
@@ -93,14 +84,16 @@ std::string ping_group_range() {
   return a + " " + b;
 }
 
-Result<IcmpSocket> open_icmp_socket(const SocketOptions& opts, bool allow_unprivileged) {
-  auto raw = open_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP, Cap::net_raw, "ICMP echo");
+Result<IcmpSocket> open_icmp_socket(wire::Family family, SocketOptions opts, bool allow_unprivileged) {
+  auto raw = open_socket(af_of(family), SOCK_RAW, icmp_protocol(family), Cap::net_raw, "ICMP echo");
   if (raw) {
-    if (auto ok = apply(raw->get(), opts, false); !ok) return std::unexpected(ok.error());
+    // A raw socket sees the ICMP errors themselves; the error queue would deliver each one twice.
+    opts.error_queue = false;
+    if (auto ok = apply_socket_options(raw->get(), family, opts); !ok) return std::unexpected(ok.error());
     return IcmpSocket{std::move(*raw), model::ProbeMethod::raw};
   }
   if (raw.error().code != Errc::permission || !allow_unprivileged) return std::unexpected(raw.error());
-  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMP);
+  int fd = ::socket(af_of(family), SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, icmp_protocol(family));
   if (fd < 0) {
     int err = errno;
     if (err == EACCES || err == EPERM)
@@ -111,14 +104,17 @@ Result<IcmpSocket> open_icmp_socket(const SocketOptions& opts, bool allow_unpriv
     return fail(Errc::system, fmt::format("ping socket: {}", std::strerror(err)));
   }
   UniqueFd owned(fd);
-  if (auto ok = apply(fd, opts, true); !ok) return std::unexpected(ok.error());
+  // A ping socket hands ICMP errors over through its error queue.
+  opts.error_queue = true;
+  if (auto ok = apply_socket_options(fd, family, opts); !ok) return std::unexpected(ok.error());
   return IcmpSocket{std::move(owned), model::ProbeMethod::ping_socket};
 }
 
-Result<UniqueFd> open_tcp_raw_socket(const SocketOptions& opts) {
-  auto raw = open_socket(AF_INET, SOCK_RAW, IPPROTO_TCP, Cap::net_raw, "TCP SYN probes");
+Result<UniqueFd> open_tcp_raw_socket(wire::Family family, SocketOptions opts) {
+  auto raw = open_socket(af_of(family), SOCK_RAW, IPPROTO_TCP, Cap::net_raw, "TCP SYN probes");
   if (!raw) return raw;
-  if (auto ok = apply(raw->get(), opts, false); !ok) return std::unexpected(ok.error());
+  opts.error_queue = false;
+  if (auto ok = apply_socket_options(raw->get(), family, opts); !ok) return std::unexpected(ok.error());
   return raw;
 }
 
@@ -139,7 +135,8 @@ Result<void> drop_privileges(KeepCaps keep) {
   // Decided before the uid change, which clears the effective set.
   const bool keep_admin = keep.net_admin && has_effective(Cap::net_admin);
   // Leaving setuid root first: the kernel clears capabilities on the uid change unless asked not to.
-  if (keep_admin) prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+  if (keep_admin && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0)
+    return fail(Errc::system, fmt::format("prctl(PR_SET_KEEPCAPS): {}", std::strerror(errno)));
   uid_t ruid = getuid();
   gid_t rgid = getgid();
   if (getegid() != rgid && setresgid(rgid, rgid, rgid) != 0)
@@ -151,15 +148,19 @@ Result<void> drop_privileges(KeepCaps keep) {
   if (!caps) return fail(Errc::system, "cap_init failed");
   if (keep_admin) {
     cap_value_t admin[] = {CAP_NET_ADMIN};
-    cap_set_flag(caps, CAP_PERMITTED, 1, admin, CAP_SET);
-    cap_set_flag(caps, CAP_EFFECTIVE, 1, admin, CAP_SET);
+    if (cap_set_flag(caps, CAP_PERMITTED, 1, admin, CAP_SET) != 0 || cap_set_flag(caps, CAP_EFFECTIVE, 1, admin, CAP_SET) != 0) {
+      cap_free(caps);
+      return fail(Errc::system, "cap_set_flag failed");
+    }
   }
   int rc = cap_set_proc(caps);
   cap_free(caps);
   if (rc != 0) return fail(Errc::system, fmt::format("cap_set_proc: {}", std::strerror(errno)));
-  prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+  if (keep_admin && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0)
+    return fail(Errc::system, fmt::format("prctl(PR_SET_KEEPCAPS): {}", std::strerror(errno)));
   // Nothing we exec (we exec nothing) may gain privileges back.
-  prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+    return fail(Errc::system, fmt::format("prctl(PR_SET_NO_NEW_PRIVS): {}", std::strerror(errno)));
   return {};
 }
 

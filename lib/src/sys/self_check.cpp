@@ -12,8 +12,8 @@
 
 namespace vpcprobe::sys {
 
-ProcessPrivileges read_privileges() {
-  ProcessPrivileges p;
+model::ProcessPrivileges read_privileges() {
+  model::ProcessPrivileges p;
   p.uid = getuid();
   p.euid = geteuid();
   p.gid = getgid();
@@ -35,56 +35,52 @@ ProcessPrivileges read_privileges() {
 namespace {
 
 bool in_mask(const std::string& hex, int bit) {
-  try {
-    return (std::stoull(hex, nullptr, 16) >> bit) & 1;
-  } catch (...) {
-    return false;
+  if (hex.empty() || hex.size() > 16) return false;
+  std::uint64_t v = 0;
+  for (char c : hex) {
+    int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    if (d < 0) return false;
+    v = v * 16 + static_cast<std::uint64_t>(d);
   }
+  return (v >> bit) & 1;
 }
 
-std::string why_not(const ProcessPrivileges& p, const char* cap, int bit) {
-  std::string s = fmt::format("needs {} (not in CapEff={})", cap, p.cap_eff);
-  if (!in_mask(p.cap_bnd, bit)) s += fmt::format("; it is not even in the bounding set (CapBnd={}): the container or "
-                                                 "service manager took it away", p.cap_bnd);
-  else if (p.no_new_privs) s += "; NoNewPrivs=1, so file capabilities on the binary cannot grant it";
-  else s += fmt::format("; {}", how_to_get(bit == 13 ? Cap::net_raw : Cap::net_admin));
-  return s;
+model::Missing missing(const model::ProcessPrivileges& p, const char* cap, int bit) {
+  return model::Missing{cap, in_mask(p.cap_bnd, bit), p.no_new_privs};
 }
 
 }  // namespace
 
-std::vector<CapabilityLine> self_check(const ProcessPrivileges& p) {
+model::SelfCheckReport self_check(const model::ProcessPrivileges& p) {
+  using model::Area;
+  using model::Method;
   constexpr int kNetAdmin = 12, kNetRaw = 13;
-  std::vector<CapabilityLine> out;
-  bool raw = static_cast<bool>(open_arp_socket());
+  model::SelfCheckReport r;
+  r.process = p;
+  auto line = [&](Area area, Method method, bool full, bool available, std::optional<model::Missing> why) {
+    r.lines.push_back({area, method, full, available, full ? std::nullopt : why});
+  };
 
-  out.push_back({"neighbor (ARP)", "arp, neigh --verify, diagnose: neighbor layer", raw, raw,
-                 raw ? "packet socket (raw Ethernet)" : why_not(p, "CAP_NET_RAW", kNetRaw)});
+  const bool raw = static_cast<bool>(open_arp_socket());
+  line(Area::neighbor, raw ? Method::packet_socket : Method::none, raw, raw, missing(p, "CAP_NET_RAW", kNetRaw));
 
-  auto icmp = open_icmp_socket({});
-  std::string icmp_how;
-  if (icmp && icmp->method == model::ProbeMethod::raw) icmp_how = "raw ICMP socket";
-  else if (icmp) icmp_how = fmt::format("unprivileged ping socket (gid {} is inside ping_group_range '{}')", p.gid, p.ping_group_range);
-  else icmp_how = fmt::format("{}; and gid {} is outside ping_group_range '{}'", why_not(p, "CAP_NET_RAW", kNetRaw), p.gid, p.ping_group_range);
-  bool icmp_full = icmp && icmp->method == model::ProbeMethod::raw;
-  out.push_back({"network (ICMP echo)", "ping, diagnose: network and mtu layers", icmp_full, static_cast<bool>(icmp), icmp_how});
+  auto icmp = open_icmp_socket(wire::Family::v4, {});
+  const bool icmp_raw = icmp && icmp->method == model::ProbeMethod::raw;
+  line(Area::network, icmp ? (icmp_raw ? Method::raw_icmp : Method::ping_socket) : Method::none, icmp_raw, static_cast<bool>(icmp),
+       missing(p, "CAP_NET_RAW", kNetRaw));
 
-  bool tcp_raw = static_cast<bool>(open_tcp_raw_socket({}));
-  out.push_back({"transport (TCP)", "tcp, diagnose: transport layer", tcp_raw, true,
-                 tcp_raw ? "raw SYN (half-open, ICMP rejections decoded)"
-                         : "connect() fallback (open/closed/filtered; ICMP codes from the error queue); raw SYN " +
-                               why_not(p, "CAP_NET_RAW", kNetRaw)});
+  const bool tcp_raw = static_cast<bool>(open_tcp_raw_socket(wire::Family::v4, {}));
+  line(Area::transport, tcp_raw ? Method::raw_syn : Method::connect, tcp_raw, true, missing(p, "CAP_NET_RAW", kNetRaw));
 
-  bool admin = has_effective(Cap::net_admin);
-  out.push_back({"neighbor repair", "neigh --fix", admin, admin, admin ? "CAP_NET_ADMIN held" : why_not(p, "CAP_NET_ADMIN", kNetAdmin)});
+  const bool admin = has_effective(Cap::net_admin);
+  line(Area::repair, admin ? Method::net_admin : Method::none, admin, admin, missing(p, "CAP_NET_ADMIN", kNetAdmin));
 
   auto cap = open_capture_any();
-  bool pcap_ok = static_cast<bool>(cap);
+  const bool pcap_ok = static_cast<bool>(cap);
   if (cap) pcap_close(*cap);
-  out.push_back({"evidence (--pcap)", "--pcap on every probing command", pcap_ok, pcap_ok,
-                 pcap_ok ? "libpcap capture on any interface" : why_not(p, "CAP_NET_RAW", kNetRaw)});
-  out.push_back({"dns, route, link", "every command", true, true, "resolver and rtnetlink reads need no privilege"});
-  return out;
+  line(Area::evidence, pcap_ok ? Method::pcap_any : Method::none, pcap_ok, pcap_ok, missing(p, "CAP_NET_RAW", kNetRaw));
+  line(Area::kernel_view, Method::netlink, true, true, std::nullopt);
+  return r;
 }
 
 }  // namespace vpcprobe::sys

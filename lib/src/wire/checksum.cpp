@@ -25,20 +25,17 @@ std::uint16_t internet_checksum(ByteView data, std::uint32_t initial) {
   return static_cast<std::uint16_t>(~ones_complement_sum(data, initial) & 0xffff);
 }
 
-std::uint32_t pseudo_header_sum(const Ipv4& src, const Ipv4& dst, std::uint8_t protocol,
-                                std::uint16_t length) {
-  std::array<std::uint8_t, 12> ph{};
-  auto s = src.octets();
-  auto d = dst.octets();
-  for (std::size_t i = 0; i < 4; ++i) {
-    ph[i] = s[i];
-    ph[4 + i] = d[i];
+std::uint32_t pseudo_header_sum(const IpAddr& src, const IpAddr& dst, std::uint8_t protocol, std::uint32_t length) {
+  std::uint32_t sum = ones_complement_sum(src.bytes());
+  sum = ones_complement_sum(dst.bytes(), sum);
+  if (src.is_v4()) {
+    const std::array<std::uint8_t, 4> tail{0, protocol, static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length)};
+    return ones_complement_sum(tail, sum);
   }
-  ph[8] = 0;
-  ph[9] = protocol;
-  ph[10] = static_cast<std::uint8_t>(length >> 8);
-  ph[11] = static_cast<std::uint8_t>(length);
-  return ones_complement_sum(ph);
+  const std::array<std::uint8_t, 8> tail{static_cast<std::uint8_t>(length >> 24), static_cast<std::uint8_t>(length >> 16),
+                                         static_cast<std::uint8_t>(length >> 8),  static_cast<std::uint8_t>(length),
+                                         0, 0, 0, protocol};
+  return ones_complement_sum(tail, sum);
 }
 
 }  // namespace vpcprobe::wire

@@ -1,7 +1,5 @@
 #include "vpcprobe/wire/icmp.hpp"
 
-#include <fmt/format.h>
-
 #include "vpcprobe/wire/checksum.hpp"
 
 namespace vpcprobe::wire {
@@ -10,51 +8,6 @@ namespace {
 constexpr std::size_t kChecksumOffset = 2;
 // RFC 792 errors quote the header plus 64 bits of the datagram: enough for ports or id/seq.
 constexpr std::size_t kQuotedPayloadMin = 8;
-
-const char* unreachable_meaning(std::uint8_t code) {
-  using namespace unreach_code;
-  switch (code) {
-    case net: return "network unreachable";
-    case host: return "host unreachable";
-    case protocol: return "protocol unreachable";
-    case port: return "port unreachable";
-    case frag_needed: return "fragmentation needed";
-    case source_route_failed: return "source route failed";
-    case net_unknown: return "destination network unknown";
-    case host_unknown: return "destination host unknown";
-    case host_isolated: return "source host isolated";
-    case net_prohibited: return "network administratively prohibited";
-    case host_prohibited: return "host administratively prohibited";
-    case net_tos: return "network unreachable for type of service";
-    case host_tos: return "host unreachable for type of service";
-    case admin_prohibited: return "communication administratively prohibited";
-    case host_precedence: return "host precedence violation";
-    case precedence_cutoff: return "precedence cutoff in effect";
-    default: return nullptr;
-  }
-}
-
-const char* other_error_meaning(std::uint8_t type, std::uint8_t code) {
-  switch (type) {
-    case icmp_type::time_exceeded:
-      if (code == 0) return "TTL exceeded in transit";
-      if (code == 1) return "fragment reassembly time exceeded";
-      return nullptr;
-    case icmp_type::parameter_problem:
-      if (code == 0) return "parameter problem (bad header field)";
-      if (code == 1) return "parameter problem (missing required option)";
-      if (code == 2) return "parameter problem (bad length)";
-      return nullptr;
-    case icmp_type::source_quench: return "source quench";
-    case icmp_type::redirect:
-      if (code == 0) return "redirect for network";
-      if (code == 1) return "redirect for host";
-      if (code == 2) return "redirect for type of service and network";
-      if (code == 3) return "redirect for type of service and host";
-      return nullptr;
-    default: return nullptr;
-  }
-}
 
 // A non-first fragment quotes data from the middle of the datagram, not a transport header.
 bool quotes_transport_header(const IcmpError& e, std::uint8_t protocol) {
@@ -116,17 +69,6 @@ Result<IcmpError> decode_icmp_error(const IcmpMessage& msg) {
     e.next_hop_mtu = static_cast<std::uint16_t>(msg.rest & 0xffff);
   e.quoted = *quoted;
   return e;
-}
-
-std::string icmp_error_meaning(std::uint8_t type, std::uint8_t code, std::uint16_t mtu) {
-  if (type == icmp_type::dest_unreachable) {
-    if (code == unreach_code::frag_needed && mtu != 0)
-      return fmt::format("fragmentation needed (next-hop MTU {})", mtu);
-    if (const char* m = unreachable_meaning(code)) return m;
-  } else if (const char* m = other_error_meaning(type, code)) {
-    return m;
-  }
-  return fmt::format("ICMP type {} code {}", unsigned{type}, unsigned{code});
 }
 
 std::optional<QuotedEcho> quoted_echo(const IcmpError& e) {

@@ -5,11 +5,13 @@
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
+#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 namespace vpcprobe::wire {
 
@@ -59,12 +61,17 @@ Result<void> for_each_attr(ByteView message, std::size_t fixed, Fn&& cb) {
   return {};
 }
 
-std::optional<Ipv4> ipv4_attr(const std::uint8_t* data, std::size_t len) {
-  if (len != 4) return std::nullopt;
-  std::uint32_t be;
-  std::memcpy(&be, data, 4);
-  return Ipv4{ntohl(be)};
+// An address attribute: 4 bytes are IPv4, 16 bytes IPv6; any other length is not an address.
+std::optional<IpAddr> ip_attr(const std::uint8_t* data, std::size_t len) {
+  return IpAddr::from_bytes({data, len});
 }
+
+void put_ip(nlmsghdr* nlh, std::uint16_t type, const IpAddr& ip) {
+  auto b = ip.bytes();
+  mnl_attr_put(nlh, type, b.size(), b.data());
+}
+
+std::uint8_t prefix_bits(const IpAddr& ip) { return ip.is_v4() ? 32 : 128; }
 
 std::optional<std::uint32_t> u32_attr(const std::uint8_t* data, std::size_t len) {
   if (len != 4) return std::nullopt;
@@ -73,30 +80,62 @@ std::optional<std::uint32_t> u32_attr(const std::uint8_t* data, std::size_t len)
   return v;
 }
 
+// NLM_F_ACK_TLVS: after the nlmsgerr (and, without NLM_F_CAPPED, the whole request it quotes)
+// come attributes; NLMSGERR_ATTR_MSG is the kernel's own words for what went wrong.
+std::optional<std::string> extack_message(ByteView msg) {
+  const nlmsghdr* nlh = header_of(msg);
+  if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS)) return std::nullopt;
+  if (msg.size() < sizeof(nlmsghdr) + sizeof(nlmsgerr)) return std::nullopt;
+  nlmsgerr e;
+  std::memcpy(&e, msg.data() + sizeof(nlmsghdr), sizeof e);
+  std::size_t offset = sizeof(nlmsghdr) + sizeof(nlmsgerr);
+  if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+    // The quoted request: its own header says how long it is.
+    if (e.msg.nlmsg_len < sizeof(nlmsghdr)) return std::nullopt;
+    offset += MNL_ALIGN(e.msg.nlmsg_len) - sizeof(nlmsghdr);
+  }
+  std::optional<std::string> text;
+  std::size_t pos = MNL_ALIGN(offset);
+  while (pos + sizeof(nlattr) <= msg.size()) {
+    nlattr a;
+    std::memcpy(&a, msg.data() + pos, sizeof a);
+    if (a.nla_len < sizeof(nlattr) || pos + a.nla_len > msg.size()) break;
+    if ((a.nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
+      const auto* d = msg.data() + pos + sizeof(nlattr);
+      const std::size_t n = a.nla_len - sizeof(nlattr);
+      const void* nul = std::memchr(d, 0, n);
+      const std::size_t len = nul ? static_cast<std::size_t>(static_cast<const std::uint8_t*>(nul) - d) : n;
+      text = std::string(reinterpret_cast<const char*>(d), len);
+    }
+    pos += MNL_ALIGN(a.nla_len);  // at least 4: every pass consumes bytes
+  }
+  return text;
+}
+
 }  // namespace
 
-Bytes encode_route_get(const Ipv4& dst, int oif, std::uint32_t seq) {
+Bytes encode_route_get(const IpAddr& dst, std::uint8_t af, int oif, std::uint32_t seq) {
   std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
   nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
   nlh->nlmsg_type = RTM_GETROUTE;
   nlh->nlmsg_flags = NLM_F_REQUEST;
   nlh->nlmsg_seq = seq;
   auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
-  rtm->rtm_family = AF_INET;
-  rtm->rtm_dst_len = 32;
-  mnl_attr_put_u32(nlh, RTA_DST, htonl(dst.value));
+  rtm->rtm_family = af;
+  rtm->rtm_dst_len = prefix_bits(dst);
+  put_ip(nlh, RTA_DST, dst);
   if (oif > 0) mnl_attr_put_u32(nlh, RTA_OIF, static_cast<std::uint32_t>(oif));
   return finish(buf, nlh);
 }
 
-Bytes encode_neigh_dump(int ifindex, std::uint32_t seq) {
+Bytes encode_neigh_dump(std::uint8_t af, int ifindex, std::uint32_t seq) {
   std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
   nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
   nlh->nlmsg_type = RTM_GETNEIGH;
   nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   nlh->nlmsg_seq = seq;
   auto* ndm = static_cast<ndmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ndmsg)));
-  ndm->ndm_family = AF_INET;
+  ndm->ndm_family = af;
   if (ifindex > 0) mnl_attr_put_u32(nlh, NDA_IFINDEX, static_cast<std::uint32_t>(ifindex));
   return finish(buf, nlh);
 }
@@ -115,7 +154,7 @@ Bytes encode_link_get(int ifindex, const std::string& name, std::uint32_t seq) {
 }
 
 namespace {
-Bytes neigh_change(std::uint16_t type, std::uint16_t flags, int ifindex, const Ipv4& ip, const Mac* mac,
+Bytes neigh_change(std::uint16_t type, std::uint16_t flags, std::uint8_t af, int ifindex, const IpAddr& ip, const Mac* mac,
                    std::uint32_t seq) {
   std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
   nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
@@ -123,31 +162,31 @@ Bytes neigh_change(std::uint16_t type, std::uint16_t flags, int ifindex, const I
   nlh->nlmsg_flags = static_cast<std::uint16_t>(NLM_F_REQUEST | NLM_F_ACK | flags);
   nlh->nlmsg_seq = seq;
   auto* ndm = static_cast<ndmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ndmsg)));
-  ndm->ndm_family = AF_INET;
+  ndm->ndm_family = af;
   ndm->ndm_ifindex = ifindex;
   ndm->ndm_state = mac ? NUD_REACHABLE : 0;
-  mnl_attr_put_u32(nlh, NDA_DST, htonl(ip.value));
+  put_ip(nlh, NDA_DST, ip);
   if (mac) mnl_attr_put(nlh, NDA_LLADDR, mac->bytes.size(), mac->bytes.data());
   return finish(buf, nlh);
 }
 }  // namespace
 
-Bytes encode_neigh_replace(int ifindex, const Ipv4& ip, const Mac& mac, std::uint32_t seq) {
-  return neigh_change(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, ifindex, ip, &mac, seq);
+Bytes encode_neigh_replace(std::uint8_t af, int ifindex, const IpAddr& ip, const Mac& mac, std::uint32_t seq) {
+  return neigh_change(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, af, ifindex, ip, &mac, seq);
 }
 
-Bytes encode_neigh_delete(int ifindex, const Ipv4& ip, std::uint32_t seq) {
-  return neigh_change(RTM_DELNEIGH, 0, ifindex, ip, nullptr, seq);
+Bytes encode_neigh_delete(std::uint8_t af, int ifindex, const IpAddr& ip, std::uint32_t seq) {
+  return neigh_change(RTM_DELNEIGH, 0, af, ifindex, ip, nullptr, seq);
 }
 
-Bytes encode_addr_dump(std::uint32_t seq) {
+Bytes encode_addr_dump(std::uint8_t af, std::uint32_t seq) {
   std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
   nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
   nlh->nlmsg_type = RTM_GETADDR;
   nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   nlh->nlmsg_seq = seq;
   auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
-  ifa->ifa_family = AF_INET;
+  ifa->ifa_family = af;
   return finish(buf, nlh);
 }
 
@@ -166,6 +205,7 @@ Result<NetlinkBatch> split_netlink(ByteView datagram) {
     ByteView msg = datagram.subspan(offset, nlh->nlmsg_len);
     if (nlh->nlmsg_type == NLMSG_DONE) {
       batch.done = true;
+      batch.done_seq = nlh->nlmsg_seq;
     } else if (nlh->nlmsg_type == NLMSG_ERROR) {
       if (nlh->nlmsg_len < sizeof(nlmsghdr) + sizeof(int))
         return fail(Errc::malformed, "netlink: truncated error message");
@@ -175,6 +215,8 @@ Result<NetlinkBatch> split_netlink(ByteView datagram) {
       // would come out as a negative "errno", and INT_MIN cannot even be negated.
       if (err > 0 || err < -kMaxErrno) return fail(Errc::malformed, "netlink: error code is not an errno");
       batch.error = -err;
+      batch.error_seq = nlh->nlmsg_seq;
+      batch.error_message = extack_message(msg);
     } else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE) {
       batch.messages.push_back(msg);
     }
@@ -186,7 +228,6 @@ Result<NetlinkBatch> split_netlink(ByteView datagram) {
 Result<model::NeighEntry> decode_neigh(ByteView message) {
   auto ndm = fixed_payload<ndmsg>(message, RTM_NEWNEIGH, "neigh");
   if (!ndm) return std::unexpected(ndm.error());
-  if ((*ndm)->ndm_family != AF_INET) return fail(Errc::unsupported, "neigh: not an IPv4 entry");
   model::NeighEntry e;
   e.ifindex = (*ndm)->ndm_ifindex;
   e.state = (*ndm)->ndm_state;
@@ -194,7 +235,7 @@ Result<model::NeighEntry> decode_neigh(ByteView message) {
   bool have_dst = false;
   auto walked = for_each_attr(message, sizeof(ndmsg), [&](int type, const std::uint8_t* d, std::size_t n) {
     if (type == NDA_DST) {
-      if (auto ip = ipv4_attr(d, n)) { e.ip = *ip; have_dst = true; }
+      if (auto ip = ip_attr(d, n)) { e.ip = *ip; have_dst = true; }
     } else if (type == NDA_LLADDR && n == 6) {
       Mac m;
       std::memcpy(m.bytes.data(), d, 6);
@@ -204,14 +245,13 @@ Result<model::NeighEntry> decode_neigh(ByteView message) {
     }
   });
   if (!walked) return std::unexpected(walked.error());
-  if (!have_dst) return fail(Errc::malformed, "neigh: entry without an IPv4 destination");
+  if (!have_dst) return fail(Errc::malformed, "neigh: entry without an IP destination");
   return e;
 }
 
 Result<model::RouteInfo> decode_route(ByteView message) {
   auto rtm = fixed_payload<rtmsg>(message, RTM_NEWROUTE, "route");
   if (!rtm) return std::unexpected(rtm.error());
-  if ((*rtm)->rtm_family != AF_INET) return fail(Errc::unsupported, "route: not an IPv4 route");
   model::RouteInfo r;
   switch ((*rtm)->rtm_type) {
     case RTN_UNICAST: r.type = model::RouteType::unicast; break;
@@ -229,9 +269,9 @@ Result<model::RouteInfo> decode_route(ByteView message) {
     if (type == RTA_OIF) {
       if (auto v = u32_attr(d, n)) r.oif = static_cast<int>(*v);
     } else if (type == RTA_GATEWAY) {
-      r.gateway = ipv4_attr(d, n);
+      r.gateway = ip_attr(d, n);
     } else if (type == RTA_PREFSRC) {
-      r.prefsrc = ipv4_attr(d, n);
+      r.prefsrc = ip_attr(d, n);
     } else if (type == RTA_TABLE) {
       if (auto v = u32_attr(d, n)) r.table = *v;
     }
@@ -272,21 +312,21 @@ Result<model::LinkInfo> decode_link(ByteView message) {
 Result<model::AddrInfo> decode_addr(ByteView message) {
   auto ifa = fixed_payload<ifaddrmsg>(message, RTM_NEWADDR, "addr");
   if (!ifa) return std::unexpected(ifa.error());
-  if ((*ifa)->ifa_family != AF_INET) return fail(Errc::unsupported, "addr: not IPv4");
-  if ((*ifa)->ifa_prefixlen > 32) return fail(Errc::malformed, "addr: prefix longer than 32");
+  if ((*ifa)->ifa_prefixlen > 128) return fail(Errc::malformed, "addr: prefix longer than 128");
   model::AddrInfo a;
   a.ifindex = static_cast<int>((*ifa)->ifa_index);
   a.prefix_len = (*ifa)->ifa_prefixlen;
-  std::optional<Ipv4> local, address;
+  std::optional<IpAddr> local, address;
   auto walked = for_each_attr(message, sizeof(ifaddrmsg), [&](int type, const std::uint8_t* d, std::size_t n) {
-    if (type == IFA_LOCAL) local = ipv4_attr(d, n);
-    if (type == IFA_ADDRESS) address = ipv4_attr(d, n);
+    if (type == IFA_LOCAL) local = ip_attr(d, n);
+    if (type == IFA_ADDRESS) address = ip_attr(d, n);
   });
   if (!walked) return std::unexpected(walked.error());
   // IFA_LOCAL is the interface's own address; IFA_ADDRESS is the peer on point-to-point links.
   if (local) a.addr = *local;
   else if (address) a.addr = *address;
   else return fail(Errc::malformed, "addr: no address attribute");
+  if (a.prefix_len > a.addr.bytes().size() * 8) return fail(Errc::malformed, "addr: prefix longer than the address");
   return a;
 }
 

@@ -34,8 +34,8 @@ Result<std::optional<std::uint16_t>> walk_options(ByteView options) {
 }
 
 // Fills the checksum of a segment built with a zero checksum field.
-Bytes with_checksum(Bytes seg, const Ipv4& src, const Ipv4& dst) {
-  const auto len = static_cast<std::uint16_t>(seg.size());
+Bytes with_checksum(Bytes seg, const IpAddr& src, const IpAddr& dst) {
+  const auto len = static_cast<std::uint32_t>(seg.size());
   const std::uint16_t sum = internet_checksum(seg, pseudo_header_sum(src, dst, kProtoTcp, len));
   seg[kChecksumOffset] = static_cast<std::uint8_t>(sum >> 8);
   seg[kChecksumOffset + 1] = static_cast<std::uint8_t>(sum);
@@ -57,7 +57,7 @@ void write_fixed(Writer& w, std::uint16_t sport, std::uint16_t dport, std::uint3
 }
 }  // namespace
 
-Result<TcpSegment> decode_tcp(ByteView segment, std::optional<std::pair<Ipv4, Ipv4>> verify_src_dst) {
+Result<TcpSegment> decode_tcp(ByteView segment, std::optional<std::pair<IpAddr, IpAddr>> verify_src_dst) {
   Reader r(segment);
   auto sport = r.be16();
   auto dport = r.be16();
@@ -79,11 +79,13 @@ Result<TcpSegment> decode_tcp(ByteView segment, std::optional<std::pair<Ipv4, Ip
   if (!walked) return std::unexpected(walked.error());
 
   if (verify_src_dst) {
-    // The pseudo header carries the length in 16 bits; a longer segment cannot be TCP over IPv4.
+    // IPv4's pseudo header carries the length in 16 bits (IPv6's in 32, but without jumbograms no
+    // segment is longer either).
     if (segment.size() > std::numeric_limits<std::uint16_t>::max())
       return fail(Errc::malformed, "tcp: segment too long");
-    const auto len = static_cast<std::uint16_t>(segment.size());
+    const auto len = static_cast<std::uint32_t>(segment.size());
     const auto& [src, dst] = *verify_src_dst;
+    if (src.family() != dst.family()) return fail(Errc::malformed, "tcp: addresses of two families");
     if (internet_checksum(segment, pseudo_header_sum(src, dst, kProtoTcp, len)) != 0)
       return fail(Errc::malformed, "tcp: bad checksum");
   }
@@ -104,7 +106,7 @@ Result<TcpSegment> decode_tcp(ByteView segment, std::optional<std::pair<Ipv4, Ip
   return s;
 }
 
-Bytes encode_tcp_syn(const Ipv4& src, const Ipv4& dst, std::uint16_t sport, std::uint16_t dport,
+Bytes encode_tcp_syn(const IpAddr& src, const IpAddr& dst, std::uint16_t sport, std::uint16_t dport,
                      std::uint32_t isn) {
   constexpr std::size_t kLen = kTcpMinHeader + kOptMssLen;
   Bytes out;
@@ -117,7 +119,7 @@ Bytes encode_tcp_syn(const Ipv4& src, const Ipv4& dst, std::uint16_t sport, std:
   return with_checksum(std::move(out), src, dst);
 }
 
-Bytes encode_tcp_rst(const Ipv4& src, const Ipv4& dst, std::uint16_t sport, std::uint16_t dport,
+Bytes encode_tcp_rst(const IpAddr& src, const IpAddr& dst, std::uint16_t sport, std::uint16_t dport,
                      std::uint32_t seq) {
   Bytes out;
   out.reserve(kTcpMinHeader);

@@ -19,19 +19,15 @@
 #include <string_view>
 #include <vector>
 
+#include "vpcprobe/model/endpoint.hpp"
 #include "vpcprobe/model/result.hpp"
 
 namespace vpcprobe::config {
 
-struct Endpoint {
-  std::string host;
-  std::optional<std::uint16_t> port;
-};
-
 struct Target {
   std::string name;
-  Endpoint private_path;
-  std::optional<Endpoint> public_path;
+  model::Endpoint private_path;
+  std::optional<model::Endpoint> public_path;
 };
 
 struct NeighAuditSpec {
@@ -47,9 +43,8 @@ struct Targets {
 
 inline constexpr std::size_t kMaxTargets = 256;
 
-// Pure: parses and validates the text of a targets file.
+// Pure: parses and validates the text of a targets file. Endpoints are parsed by
+// model::parse_endpoint and checked against the families this run speaks, as on the command line.
 Result<Targets> parse_targets(std::string_view toml_text, std::string_view source_name = "targets file");
-// "host[:port]" as the targets file and the command line write it.
-Result<Endpoint> parse_endpoint(std::string_view text);
 
 }  // namespace vpcprobe::config

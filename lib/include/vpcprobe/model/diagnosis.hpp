@@ -1,12 +1,14 @@
 #pragma once
 // Everything `vpcprobe diagnose` learned about one path (private or public), layer by layer, and
-// the verdict drawn from both paths. Plain data: probes fill it, diag/ judges it, render/ prints it.
+// the verdict drawn from both paths. Plain data: probes fill it, diag/ judges it (typed: checks,
+// findings, causes), render/ puts it into words.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "vpcprobe/model/arp.hpp"
+#include "vpcprobe/model/endpoint.hpp"
 #include "vpcprobe/model/netinfo.hpp"
 #include "vpcprobe/model/probe.hpp"
 #include "vpcprobe/model/reports.hpp"
@@ -19,70 +21,175 @@ std::string layer_name(Layer l);
 inline constexpr Layer kLayers[] = {Layer::dns, Layer::route, Layer::link, Layer::neighbor,
                                     Layer::network, Layer::transport, Layer::mtu};
 
+// Which path: a path's role, or what a verdict is about.
+enum class Path { private_ = 1, public_, both, none };
+std::string path_name(Path p);  // "private", "public", "both", "none"
+
 // How one layer's check came out.
 enum class Check {
   pass = 1,     // tested, works
   fail,         // tested, broken
   warn,         // tested, odd but not breaking the path (e.g. ICMP echo blocked while TCP answers)
   skipped,      // does not apply (a numeric address has no DNS; no port given; no MTU question)
-  not_tested,   // applies, but could not run (missing privilege): never guessed
+  not_tested,   // applies, but could not run (missing privilege, interrupted): never guessed
 };
 std::string check_name(Check c);
+
+// Why a check (or a probe) did not run. The detail names what was missing: a capability, an
+// interface, the system's error text.
+enum class Cause {
+  no_privilege = 1,   // detail: what would allow it, e.g. "CAP_NET_RAW"
+  interrupted,        // the run was cut short (a signal, the deadline) before it finished
+  not_applicable,     // the question does not arise (e.g. a local address has no next hop)
+  below_failure,      // a lower layer failed, so there was nothing to probe (no address)
+  send_error,         // the probe could not be sent; detail: the error
+  lookup_failed,      // a kernel query failed; detail: its error
+  no_socket,          // the socket could not be opened for another reason; detail: the error
+  link_without_arp,   // the output interface does not do ARP; detail: its name
+  no_source,          // no source address or MAC to send from; detail: the interface
+};
+struct NotRun {
+  Cause cause = Cause::not_applicable;
+  std::string detail;
+  bool operator==(const NotRun&) const = default;
+};
+std::string cause_name(Cause c);
+// Whether a check that did not run for this cause is "not tested" (it applied) or "skipped".
+Check check_for(Cause c);
+
+// What a layer's check found, one closed vocabulary across the layers.
+enum class Finding {
+  // any layer
+  not_run = 1,            // see LayerResult::not_run
+  no_address,             // the name did not resolve: nothing above DNS could run
+  // dns
+  dns_resolved, dns_numeric, dns_unresolved,
+  // route
+  route_ok, route_local, route_detour, route_none, route_none_link_down, route_drops,
+  // link
+  link_up, link_admin_down, link_no_carrier, link_subnet_down, link_other_down, link_none,
+  // neighbor
+  neigh_consistent, neigh_stale, neigh_conflict, neigh_silent, neigh_silent_target_answered,
+  neigh_unresolved_entry, neigh_proven_by_answer, neigh_no_next_hop,
+  // network
+  echo_reply, echo_icmp_error, echo_blocked, echo_silent, echo_send_failed, echo_proven_by_tcp,
+  // transport
+  tcp_open, tcp_closed, tcp_rejected, tcp_filtered, tcp_send_failed, tcp_no_port,
+  // mtu
+  mtu_all_pass, mtu_pmtud_works, mtu_black_hole, mtu_irregular, mtu_needs_echo,
+};
 
 struct LayerResult {
   Layer layer = Layer::unknown;
   Check check = Check::not_tested;
-  std::string summary;                // a few words for the table cell
-  std::vector<std::string> evidence;  // sentences the verdict may quote
+  Finding finding = Finding::not_run;
+  std::optional<NotRun> not_run;    // with Finding::not_run (and where a probe was not sent)
+  std::optional<ArpVerdict> arp;    // the neighbor layer: what ARP said about the next hop's entry
 };
 
 struct MtuProbe {
-  std::uint32_t size = 0;  // IP packet size (payload + 28)
+  std::uint32_t size = 0;  // IP packet size (payload + IP and ICMP headers)
   bool answered = false;
   std::optional<IcmpErrorInfo> error;  // frag-needed says where and what MTU
+  bool interrupted = false;  // cut short before its answer or its timeout: says nothing
+};
+
+// Why a name did not resolve.
+struct DnsFailure {
+  enum class Kind { not_found = 1, timeout } kind = Kind::not_found;
+  std::string detail;  // the resolver's own words (gai_strerror)
 };
 
 struct PathResult {
-  std::string role;   // "private" or "public"
-  std::string input;  // HOST as the user typed it
-  std::optional<std::uint16_t> port;
+  Path role = Path::private_;
+  Endpoint endpoint;  // as the user typed it, parsed
+  std::string input;  // its host part, for the words
+  std::optional<std::uint16_t> port;  // the endpoint's, or the default port
 
   // dns
   std::optional<TargetInfo> target;
-  std::optional<std::string> dns_error;
+  std::optional<DnsFailure> dns_error;
   // route
   std::optional<RouteInfo> route;
-  std::optional<std::string> route_error;
+  std::optional<NotRun> route_not_run;
   // link: the output interface, and interfaces that are down but hold the target's subnet
   std::optional<LinkInfo> link;
+  std::optional<NotRun> link_not_run;
   std::vector<std::pair<LinkInfo, AddrInfo>> down_links_for_target;
   std::vector<std::pair<LinkInfo, AddrInfo>> other_down_links;  // down, with an address, not the target's subnet
   // neighbor: the next hop's entry before and after, and what ARP saw
-  std::optional<wire::Ipv4> next_hop;
+  std::optional<wire::IpAddr> next_hop;
   std::optional<NeighEntry> neigh_before;
   std::optional<NeighEntry> neigh_after;
   std::optional<ArpProbeResult> arp;
-  std::optional<std::string> arp_not_run;  // why ARP was not sent (privilege, not Ethernet)
+  std::optional<NotRun> arp_not_run;  // why ARP was not sent (privilege, not Ethernet, ...)
   // network
   std::optional<EchoResult> echo;
   std::optional<ProbeMethod> echo_method;
-  std::optional<std::string> echo_not_run;
+  std::optional<NotRun> echo_not_run;
   // transport
   std::optional<TcpResult> tcp;
   std::optional<ProbeMethod> tcp_method;
-  std::optional<std::string> tcp_not_run;
+  std::optional<NotRun> tcp_not_run;
   // mtu: DF echoes of several sizes sent at once
   std::vector<MtuProbe> mtu_probes;
-  std::optional<std::string> mtu_not_run;
+  std::optional<NotRun> mtu_not_run;
+};
+
+// One path judged on its own: the lowest failing layer, and what could not be tested below it.
+struct PathJudgement {
+  Status status = Status::unknown;          // ok: nothing failed and the service answered
+  Layer layer = Layer::unknown;             // the failing layer, none (ok) or unknown
+  std::optional<Layer> failed;              // the lowest failing layer, even when untested ones lie below
+  std::vector<Layer> untested_below;        // not tested, and low enough to be the cause
+};
+
+// Which of the verdict rules decided.
+enum class Conclusion {
+  healthy = 1,            // both paths (or the only one) work
+  private_inconclusive,   // the private path could not be shown to work or to fail: unknown
+  public_unverified,      // the private path works; the public baseline could not be verified
+  private_fails,          // an outage: the private path fails, the public one works (or was not given)
+  public_fails,           // degraded: only the public path fails
+  both_fail,              // both paths fail
+};
+
+// What repairs the failing layer; render/ spells the command from the path's facts.
+enum class FixKind {
+  dns_check = 1,           // check the name and the resolver
+  route_add,               // there is no route: add one
+  route_delete,            // a blackhole/unreachable/prohibit route drops it: delete that route
+  link_up,                 // the interface is administratively down
+  link_carrier,            // the interface has no carrier: check its peer
+  neigh_replace,           // a stale entry: replace it with the MAC that answers
+  neigh_conflict,          // two MACs answer: find the host that should not hold the address
+  neigh_unreachable,       // nobody answers ARP: check that the next hop is up on the segment
+  router_refuses,          // a router answered with an ICMP error
+  target_unreachable,      // nothing answered at all
+  service_closed,          // RST: nothing listens
+  firewall_rejects,        // an ICMP rejection of the SYN
+  silent_drop,             // the SYN vanished
+  mtu_lower,               // a black hole above `size`: lower the interface MTU
+  mtu_let_icmp_through,    // nothing passes with DF: let frag-needed through and measure
+};
+struct Fix {
+  FixKind kind = FixKind::target_unreachable;
+  Path path = Path::private_;          // whose facts the command uses
+  std::string dev;                     // the interface it concerns
+  std::optional<wire::IpAddr> addr;    // the next hop, router or target it concerns
+  std::optional<wire::Mac> mac;        // neigh_replace: the MAC that answers
+  std::uint32_t size = 0;              // mtu_lower: the largest size that passed
 };
 
 struct Verdict {
   Status status = Status::unknown;
   Layer layer = Layer::unknown;
-  std::string path = "none";  // private | public | both | none
-  std::string summary;
-  std::vector<std::string> evidence;
-  std::optional<std::string> fix;
+  Path path = Path::none;
+  Conclusion conclusion = Conclusion::private_inconclusive;
+  PathJudgement private_judgement;
+  std::optional<PathJudgement> public_judgement;
+  std::optional<Fix> fix;
+  bool cut_short = false;  // interrupted or past the deadline before every probe finished
 };
 
 struct Diagnosis {

@@ -11,39 +11,48 @@
 
 namespace vpcprobe::model {
 
-enum class NeighClass {
-  ok = 1,          // the cached MAC answers (and only it)
-  stale,           // another MAC answers for the IP; the cached one is silent
-  silent,          // nobody answers
-  conflict,        // two or more MACs answer
-  not_verifiable,  // NOARP, loopback, point-to-point, no MAC cached: skipped with the reason
-  unchecked,       // listed only (no --verify)
+// Why an entry cannot be checked with ARP.
+enum class Unverifiable {
+  noarp_entry = 1,     // NOARP state: no ARP on this address
+  loopback,            // on a loopback interface
+  point_to_point,      // on a point-to-point interface
+  link_without_arp,    // the interface does not do ARP (not Ethernet, IFF_NOARP)
+  no_mac,              // no MAC cached (FAILED, INCOMPLETE, ...)
+  not_unicast,         // multicast, broadcast or unspecified address
+  interface_gone,      // the interface vanished between the dump and the probe
+  no_source_address,   // the interface has no address of the entry's family to ask from
+  other_family,        // an IPv6 entry: NDP is not spoken yet
 };
-std::string neigh_class_name(NeighClass c);
 
 enum class FixMode { replace = 1, remove };
 
+// What --fix does (or would do, or may not do) to a stale entry. render/ spells the `ip neigh` command.
 struct NeighFix {
   FixMode mode = FixMode::replace;
-  std::string command;        // the equivalent `ip neigh` command
-  std::optional<wire::Mac> new_mac;
-  bool skipped = false;       // owned by someone else and --force not given
-  std::string note;           // why skipped, or the owner warning when forced
+  std::optional<wire::Mac> new_mac;   // replace: the MAC that answers
+  bool skipped = false;               // owned by someone else and --force not given
+  bool forced = false;                // owned by someone else and --force given
   bool applied = false;
-  std::optional<std::string> error;
+  std::optional<std::string> error;   // the kernel's own words when the change failed
 };
 
 struct NeighAudit {
   std::string dev;
-  NeighEntry before;                  // read before any probe
-  std::optional<NeighEntry> after;    // read after probing (and fixing)
-  NeighClass cls = NeighClass::unchecked;
-  std::string reason;                 // for not_verifiable, and a few words for the others
+  NeighEntry before;                        // read before any probe
+  std::optional<NeighEntry> after;          // read after probing (and fixing)
+  std::optional<NeighFinding> finding;      // set once verified on the wire
+  std::optional<Unverifiable> unverifiable; // set when it could not be verified
   std::optional<ArpProbeResult> probe;
   std::vector<wire::Mac> answering;
   std::optional<NeighFix> fix;
-  bool relearned = false;             // the kernel took the answer to our probe (kernel-managed entry)
+  bool relearned = false;                   // the kernel took the answer to our probe (kernel-managed entry)
 };
+
+// The audit's class of an entry as the neigh/1 schema names it: ok, stale, silent, conflict,
+// not_verifiable, unchecked.
+enum class NeighClass { ok = 1, stale, silent, conflict, not_verifiable, unchecked };
+NeighClass neigh_class(const NeighAudit& a);
+std::string neigh_class_name(NeighClass c);
 
 struct NeighCounts {
   int ok = 0, stale = 0, silent = 0, conflict = 0, not_verifiable = 0, unchecked = 0, fixed = 0, fix_failed = 0,
@@ -58,6 +67,15 @@ struct NeighReport {
   int round = 0;  // --watch: 1, 2, ...
   double duration_ms = 0;
   Status status = Status::ok;
+};
+
+// --watch: what all rounds found together, for the closing line.
+struct NeighWatchSummary {
+  int rounds = 0;
+  bool interrupted = false;
+  int stale = 0, conflict = 0, silent = 0, fixed = 0;
+  Status last = Status::unknown;  // the latest round's: the exit code of the watch
+  void add(const NeighReport& round);
 };
 
 }  // namespace vpcprobe::model

@@ -24,7 +24,7 @@ inline constexpr std::uint32_t ext_managed = 0x01;
 
 struct NeighEntry {
   int ifindex = 0;
-  wire::Ipv4 ip;
+  wire::IpAddr ip;
   std::optional<wire::Mac> mac;
   std::uint16_t state = 0;
   std::uint8_t flags = 0;
@@ -42,6 +42,16 @@ struct NeighEntry {
 std::string neigh_state_name(std::uint16_t state);        // "REACHABLE", "PERMANENT", "STALE|..."
 std::vector<std::string> neigh_flag_names(const NeighEntry& e);  // "extern_learn", "managed", ...
 
+// What a plain listing marks on an entry: FAILED/INCOMPLETE entries are unresolved; entries the
+// kernel will not re-resolve (PERMANENT, extern_learn, managed) are pinned.
+enum class NeighMarker { none = 1, unresolved, pinned };
+NeighMarker neigh_marker(const NeighEntry& e);
+std::string neigh_marker_name(NeighMarker m);  // "", "unresolved", "pinned"
+
+// Who most likely installed an entry the kernel will not heal.
+enum class NeighOwner { kernel = 1, administrator, external_agent };
+NeighOwner likely_owner(const NeighEntry& e);
+
 enum class RouteType {
   unicast = 1, local, broadcast, multicast, blackhole, unreachable, prohibit, throw_, no_route, other
 };
@@ -50,11 +60,11 @@ std::string route_type_name(RouteType t);
 struct RouteInfo {
   RouteType type = RouteType::other;
   int oif = 0;
-  std::optional<wire::Ipv4> gateway;
-  std::optional<wire::Ipv4> prefsrc;
+  std::optional<wire::IpAddr> gateway;
+  std::optional<wire::IpAddr> prefsrc;
   std::uint32_t table = 0;
   // The address whose neighbor entry carries the traffic: the gateway, or the target when on-link.
-  wire::Ipv4 next_hop(const wire::Ipv4& target) const { return gateway ? *gateway : target; }
+  wire::IpAddr next_hop(const wire::IpAddr& target) const { return gateway ? *gateway : target; }
   bool usable() const { return type == RouteType::unicast || type == RouteType::local; }
 };
 
@@ -80,12 +90,12 @@ struct LinkInfo {
 };
 std::string operstate_name(std::uint8_t operstate);
 
-// An IPv4 address configured on an interface.
+// An address configured on an interface.
 struct AddrInfo {
   int ifindex = 0;
-  wire::Ipv4 addr;
+  wire::IpAddr addr;
   std::uint8_t prefix_len = 0;
-  bool contains(const wire::Ipv4& ip) const;  // ip lies in addr/prefix_len
+  bool contains(const wire::IpAddr& ip) const { return wire::IpPrefix{addr, prefix_len}.contains(ip); }
 };
 
 }  // namespace vpcprobe::model

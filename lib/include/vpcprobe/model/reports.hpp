@@ -12,7 +12,7 @@ namespace vpcprobe::model {
 
 struct TargetInfo {
   std::string name;        // as typed
-  wire::Ipv4 addr;
+  wire::IpAddr addr;
   bool was_name = false;
   double resolve_ms = 0;
 };
@@ -25,7 +25,8 @@ struct PingReport {
   bool dont_fragment = false;
   std::string interface;
   std::vector<EchoResult> probes;
-  std::uint64_t rejected = 0;  // ICMP seen on our socket that answered none of our probes
+  std::uint64_t rejected = 0;      // ICMP seen on our socket that answered none of our probes
+  std::uint64_t send_retries = 0;  // transient send errors (ENOBUFS, EAGAIN) backed off from
   double elapsed_ms = 0;
   bool interrupted = false;
   Status status = Status::unknown;
@@ -37,6 +38,9 @@ struct TcpReport {
   std::vector<std::uint16_t> ports;
   std::vector<TcpResult> probes;
   std::uint64_t rejected = 0;
+  std::uint64_t send_retries = 0;
+  bool batched = false;            // connect(): ulimit -n forced probing in batches
+  std::size_t batch_size = 0;
   double elapsed_ms = 0;
   bool interrupted = false;
   Status status = Status::unknown;

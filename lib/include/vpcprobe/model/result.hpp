@@ -15,18 +15,20 @@ enum class Errc {
   malformed,             // bytes that do not decode
   system,                // a syscall failed for another reason
   unsupported,
+  unreachable,           // the target cannot be tried at all (its name does not resolve, no route) -> exit 2
 };
 
 struct Error {
   Errc code;
   std::string message;
+  int sys_errno = 0;  // the errno behind a failed system call, when there was one
 };
 
 template <class T>
 using Result = std::expected<T, Error>;
 
-inline std::unexpected<Error> fail(Errc code, std::string message) {
-  return std::unexpected(Error{code, std::move(message)});
+inline std::unexpected<Error> fail(Errc code, std::string message, int sys_errno = 0) {
+  return std::unexpected(Error{code, std::move(message), sys_errno});
 }
 
 }  // namespace vpcprobe

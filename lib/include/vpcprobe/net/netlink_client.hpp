@@ -1,7 +1,8 @@
 #pragma once
-// Read-only rtnetlink queries: route lookup, neighbor entries, link state. They are answered by the
-// local kernel in microseconds, so they run synchronously (with a receive timeout as a guard)
-// before any probe is started; no privilege is needed.
+// rtnetlink queries: route lookup, neighbor entries, link state, addresses; and the two writes
+// `neigh --fix` makes. They are answered by the local kernel in microseconds, so they run
+// synchronously (with a receive timeout as a guard) before any probe is started; reads need no
+// privilege.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,21 +21,27 @@ class NetlinkClient {
 
   // As `ip route get DST [oif IF]`. Blackhole/unreachable/prohibit/no route come back as a
   // RouteInfo of that type, not as an error.
-  Result<model::RouteInfo> route_get(const wire::Ipv4& dst, int oif = 0);
-  Result<std::vector<model::NeighEntry>> neigh_dump(int ifindex = 0);
-  Result<std::optional<model::NeighEntry>> neigh_get(const wire::Ipv4& ip, int ifindex);
+  Result<model::RouteInfo> route_get(const wire::IpAddr& dst, int oif = 0);
+  Result<std::vector<model::NeighEntry>> neigh_dump(wire::Family family, int ifindex = 0);
+  Result<std::optional<model::NeighEntry>> neigh_get(const wire::IpAddr& ip, int ifindex);
   Result<model::LinkInfo> link(int ifindex);
   Result<model::LinkInfo> link_by_name(const std::string& name);
-  Result<std::vector<model::AddrInfo>> addresses();
-  // Writes (CAP_NET_ADMIN, held by this process while it sends): Errc::permission without it.
-  Result<void> neigh_replace(int ifindex, const wire::Ipv4& ip, const wire::Mac& mac);
-  Result<void> neigh_delete(int ifindex, const wire::Ipv4& ip);
+  Result<std::vector<model::AddrInfo>> addresses(wire::Family family);
+  // Writes (CAP_NET_ADMIN, held by this process while it sends): Errc::permission without it; any
+  // other refusal carries the kernel's own message when it gave one.
+  Result<void> neigh_replace(int ifindex, const wire::IpAddr& ip, const wire::Mac& mac);
+  Result<void> neigh_delete(int ifindex, const wire::IpAddr& ip);
 
  private:
   explicit NetlinkClient(sys::UniqueFd fd) : fd_(std::move(fd)) {}
-  // Sends one request and collects reply messages (until NLMSG_DONE for dumps).
-  Result<std::vector<std::vector<std::uint8_t>>> transact(const std::vector<std::uint8_t>& request,
-                                                          bool dump, int* kernel_errno);
+  struct Reply {
+    std::vector<std::vector<std::uint8_t>> messages;
+    int kernel_errno = 0;
+    std::optional<std::string> kernel_message;  // extended ack
+  };
+  // Sends one request and collects the messages that answer it (until NLMSG_DONE for dumps).
+  // Messages, DONE and ERROR of other requests (a late answer to one that timed out) are skipped.
+  Result<Reply> transact(const std::vector<std::uint8_t>& request, bool dump);
   sys::UniqueFd fd_;
   std::uint32_t seq_ = 1;
 };

@@ -18,7 +18,7 @@ class PcapEvidence {
   // capture comes from sys::open_capture_any() (privileged); this takes ownership. Called after
   // privileges are dropped, so the file is created with the caller's own permissions.
   static Result<std::unique_ptr<PcapEvidence>> start(asio::io_context& io, pcap* capture, const std::string& path,
-                                                     const std::vector<wire::Ipv4>& hosts);
+                                                     const std::vector<wire::IpAddr>& hosts);
   ~PcapEvidence();
   // Reads what is still queued (briefly waiting for the kernel to hand over the last packets),
   // flushes and closes the file. Returns the number of packets written.
@@ -37,6 +37,6 @@ class PcapEvidence {
 };
 
 // The BPF filter for the run: ARP, ICMP (errors come from routers), and anything to or from hosts.
-std::string pcap_filter(const std::vector<wire::Ipv4>& hosts);
+std::string pcap_filter(const std::vector<wire::IpAddr>& hosts);
 
 }  // namespace vpcprobe::net

@@ -13,7 +13,7 @@
 #include "vpcprobe/model/diagnosis.hpp"
 #include "vpcprobe/net/channel.hpp"
 #include "vpcprobe/net/netlink_client.hpp"
-#include "vpcprobe/probe/identity.hpp"
+#include "vpcprobe/wire/identity.hpp"
 #include "vpcprobe/probe/operation.hpp"
 #include "vpcprobe/probe/path.hpp"
 #include "vpcprobe/sys/fd.hpp"
@@ -21,23 +21,26 @@
 namespace vpcprobe::probe {
 
 struct DiagnosisSockets {
+  wire::Family family = wire::Family::v4;
   std::optional<sys::UniqueFd> arp, icmp, icmp_df, tcp;
   model::ProbeMethod icmp_method = model::ProbeMethod::raw;
-  std::string arp_missing, icmp_missing;
+  std::optional<model::NotRun> arp_missing, icmp_missing, icmp_df_missing;
 };
-// Opens what this process may open; what it may not is recorded as the reason a layer is not tested.
-DiagnosisSockets open_diagnosis_sockets();
+// Opens what this process may open; what it may not is recorded as the reason a layer is not
+// tested. Errors other than a missing privilege (e.g. too many open files) end the run.
+Result<DiagnosisSockets> open_diagnosis_sockets(wire::Family family = wire::Family::v4);
 
 class DiagnosisChannels {
  public:
   static Result<std::unique_ptr<DiagnosisChannels>> create(asio::io_context& io, DiagnosisSockets sockets,
-                                                           const Identity& identity);
+                                                           const wire::Identity& identity);
   const PathSockets& sockets() const { return ps_; }
   net::Channel* arp() const { return ps_.arp; }  // shared with neighbor audits
+  std::uint64_t send_retries() const;
 
  private:
   DiagnosisChannels() = default;
-  std::optional<net::Channel> arp_, icmp_, icmp_df_, tcp_;
+  std::unique_ptr<net::Channel> arp_, icmp_, icmp_df_, tcp_;
   PathSockets ps_;
 };
 
@@ -45,13 +48,16 @@ class DiagnosisChannels {
 void prepare(const std::vector<model::Diagnosis*>& diags, std::chrono::steady_clock::time_point dns_deadline,
              net::NetlinkClient& nl);
 
+// The addresses the paths resolved to (for the --pcap filter).
+std::vector<wire::IpAddr> targets_of(const std::vector<model::Diagnosis*>& diags);
+
 // Starts the paths `gap` apart (a global rate limit); `done` runs when every path has finished.
-std::shared_ptr<Schedule> start(asio::io_context& io, const DiagnosisChannels& channels, const Identity& identity,
+std::shared_ptr<Schedule> start(asio::io_context& io, const DiagnosisChannels& channels, const wire::Identity& identity,
                                 const std::vector<model::Diagnosis*>& diags, std::chrono::milliseconds timeout,
                                 Schedule::Duration gap, std::function<void()> done);
 
-// Reads the neighbor entries again, marks what did not finish as not tested (interrupted or cut by
-// the deadline), and judges every diagnosis.
+// Reads the neighbor entries again and marks what did not finish as interrupted (cut short by a
+// signal or the deadline); the diagnoses are then ready for diag::judge.
 void conclude(const std::vector<model::Diagnosis*>& diags, net::NetlinkClient& nl, bool cut_short,
               std::chrono::steady_clock::time_point started);
 

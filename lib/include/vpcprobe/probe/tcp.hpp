@@ -12,12 +12,14 @@
 
 #include "vpcprobe/model/probe.hpp"
 #include "vpcprobe/net/channel.hpp"
+#include "vpcprobe/probe/family.hpp"
 #include "vpcprobe/probe/operation.hpp"
+#include "vpcprobe/wire/identity.hpp"
 
 namespace vpcprobe::probe {
 
 struct SynSpec {
-  wire::Ipv4 src, dst;
+  wire::IpAddr src, dst;
   std::uint16_t sport = 0, dport = 0;
   std::uint32_t isn = 0;
   int attempt = 1;
@@ -25,11 +27,11 @@ struct SynSpec {
 };
 
 // icmp may be null (then ICMP rejections show as filtered).
-OperationPtr async_tcp_syn(asio::io_context& io, net::Channel& tcp, net::Channel* icmp, const SynSpec& spec,
-                           std::function<void(model::TcpResult)> done);
+OperationPtr async_tcp_syn(asio::io_context& io, net::Channel& tcp, net::Channel* icmp, const FamilyOps& family,
+                           const SynSpec& spec, std::function<void(model::TcpResult)> done);
 
 struct ConnectSpec {
-  wire::Ipv4 dst;
+  wire::IpAddr dst;
   std::uint16_t port = 0;
   int attempt = 1;
   std::chrono::milliseconds timeout{1000};
@@ -37,5 +39,27 @@ struct ConnectSpec {
 };
 
 OperationPtr async_tcp_connect(asio::io_context& io, const ConnectSpec& spec, std::function<void(model::TcpResult)> done);
+
+}  // namespace vpcprobe::probe
+
+namespace vpcprobe::probe {
+
+class Schedule;
+
+// Every port of `ports`, `rounds` times `interval` apart (each round probes all ports at once):
+// raw SYNs from `src` when a raw TCP channel is given, else connect(). connect() needs a
+// descriptor per probe in flight: with max_in_flight set, the probes go out in batches that fit.
+struct TcpSweep {
+  wire::IpAddr src, dst;
+  std::vector<std::uint16_t> ports;
+  int rounds = 1;
+  std::chrono::milliseconds interval{200};
+  std::chrono::milliseconds timeout{1000};
+  std::string bind_device;
+  std::size_t max_in_flight = 0;  // 0: no limit
+};
+std::shared_ptr<Schedule> async_tcp_sweep(asio::io_context& io, net::Channel* tcp_raw, net::Channel* icmp, const FamilyOps& family,
+                                          const wire::Identity& identity, const TcpSweep& sweep,
+                                          std::function<void(std::size_t, model::TcpResult)> each, std::function<void()> done);
 
 }  // namespace vpcprobe::probe

@@ -1,10 +1,11 @@
 #pragma once
 // Outputs of `vpcprobe check`: text, JSON (schema vpcprobe.check/1), JSON Lines (one record per
 // target and per audit, then a summary), Prometheus text exposition, and a Nagios plugin line.
-#include <optional>
 #include <string>
+#include <string_view>
 
 #include "vpcprobe/model/check.hpp"
+#include "vpcprobe/render/renderer.hpp"
 
 namespace vpcprobe::render {
 
@@ -12,26 +13,17 @@ std::string check_text(const model::CheckReport& r);
 std::string check_json(const model::CheckReport& r);
 std::string check_jsonl(const model::CheckReport& r);
 std::string check_prometheus(const model::CheckReport& r);
-
-// Nagios plugin range (https://nagios-plugins.org/doc/guidelines.html#THRESHOLDFORMAT):
-// "10" alerts outside 0..10, "10:" below 10, "~:10" above 10, "10:20" outside, "@10:20" inside.
-struct NagiosRange {
-  double low = 0, high = 0;
-  bool low_infinite = false, high_infinite = false, inside = false;
-  std::string text;
-  bool alerts(double value) const;
-};
-std::optional<NagiosRange> parse_nagios_range(const std::string& text);
-
-struct NagiosResult {
-  std::string line;  // "VPCPROBE CRITICAL - ... | perfdata"
-  model::Status status;
-};
-// -w / -c apply to each target's RTT in milliseconds (TCP on the private path, else ICMP).
-NagiosResult check_nagios(const model::CheckReport& r, const std::optional<NagiosRange>& warn,
-                          const std::optional<NagiosRange>& crit);
+// The Nagios plugin line: worst status word, what is wrong, and perfdata (RTT per target against
+// -w/-c, stale and conflicting neighbor entries per audit, the duration).
+std::string check_nagios(const model::CheckReport& r);
 
 // Machine-readable errors for the machine formats (the exit code stays 3).
-std::string check_error(const std::string& format, const std::string& message);
+std::string check_error(Format f, std::string_view message);
+
+// The neighbor metrics of `neigh --textfile-dir`: the same families as check's audits.
+std::string neigh_prometheus(const model::NeighReport& r, const std::string& interface, const std::string& version);
+
+template <>
+Result<RendererPtr<model::CheckReport>> make_renderer<model::CheckReport>(Format f, const Style& style);
 
 }  // namespace vpcprobe::render

@@ -1,14 +1,25 @@
 #pragma once
+// `vpcprobe neigh`: a row per entry like `ip neigh`, with the verdict of each check when verified,
+// the fixes, and a summary line (text); or schema vpcprobe.neigh/1, one line per round with --watch.
 #include <string>
 
 #include "vpcprobe/model/neigh_audit.hpp"
+#include "vpcprobe/render/renderer.hpp"
 
 namespace vpcprobe::render {
 
-// A row per entry like `ip neigh`, with the verdict of each check when verified, the fixes, and a
-// summary line.
 std::string neigh_text(const model::NeighReport& r);
-// Schema "vpcprobe.neigh/1"; compact (one line) for JSON Lines in --watch.
 std::string neigh_json(const model::NeighReport& r, bool compact);
+// --watch: the closing line over all rounds (text only).
+std::string neigh_watch_summary(const model::NeighWatchSummary& s);
+
+// The `ip neigh` command a fix runs (or would run), and why it was skipped or forced.
+std::string neigh_fix_command(const model::NeighAudit& a);
+std::string neigh_fix_note(const model::NeighAudit& a);
+// Why an entry cannot be verified, in a few words.
+std::string unverifiable_words(const model::NeighAudit& a);
+
+template <>
+Result<RendererPtr<model::NeighReport>> make_renderer<model::NeighReport>(Format f, const Style& style);
 
 }  // namespace vpcprobe::render

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "vpcprobe/model/reports.hpp"
+#include "vpcprobe/render/renderer.hpp"
 
 namespace vpcprobe::render {
 
@@ -17,6 +18,9 @@ std::string tcp_line(const model::TcpReport& r, const model::TcpResult& t);
 std::string tcp_summary(const model::TcpReport& r);
 std::string tcp_json(const model::TcpReport& r);    // schema "vpcprobe.tcp/1"
 
-std::string icmp_error_text(const model::IcmpErrorInfo& e);  // "host unreachable (type 3 code 1) from 10.124.0.1"
+template <>
+Result<RendererPtr<model::PingReport>> make_renderer<model::PingReport>(Format f, const Style& style);
+template <>
+Result<RendererPtr<model::TcpReport>> make_renderer<model::TcpReport>(Format f, const Style& style);
 
 }  // namespace vpcprobe::render

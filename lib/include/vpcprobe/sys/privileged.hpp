@@ -7,28 +7,24 @@
 #include "vpcprobe/model/probe.hpp"
 #include "vpcprobe/model/result.hpp"
 #include "vpcprobe/sys/fd.hpp"
+#include "vpcprobe/sys/socket_options.hpp"
+#include "vpcprobe/wire/addr.hpp"
 
 namespace vpcprobe::sys {
 
 // AF_PACKET raw socket receiving ARP frames (needs CAP_NET_RAW).
 Result<UniqueFd> open_arp_socket();
 
-// Per-socket IP options, applied while the socket is opened.
-struct SocketOptions {
-  int ttl = 0;                 // 0: the system default
-  bool dont_fragment = false;  // DF set and the cached path MTU ignored (IP_PMTUDISC_PROBE)
-  std::string bind_device;     // SO_BINDTODEVICE when not empty
-};
-
 struct IcmpSocket {
   UniqueFd fd;
   model::ProbeMethod method = model::ProbeMethod::raw;
 };
-// A raw ICMP socket when CAP_NET_RAW is there; otherwise (if allowed) an unprivileged ping socket;
-// if neither, a permission error naming both ways in.
-Result<IcmpSocket> open_icmp_socket(const SocketOptions& opts, bool allow_unprivileged = true);
+// A raw ICMP socket of the family when CAP_NET_RAW is there; otherwise (if allowed) an
+// unprivileged ping socket; if neither, a permission error naming both ways in. The options are
+// applied while still privileged (SO_BINDTODEVICE needs it on older kernels).
+Result<IcmpSocket> open_icmp_socket(wire::Family family, SocketOptions opts, bool allow_unprivileged = true);
 // A raw TCP socket for SYN probes (needs CAP_NET_RAW).
-Result<UniqueFd> open_tcp_raw_socket(const SocketOptions& opts);
+Result<UniqueFd> open_tcp_raw_socket(wire::Family family, SocketOptions opts);
 // A libpcap live capture on every interface ("any", cooked headers), activated now (needs
 // CAP_NET_RAW); the filter and the dump file come later, after privileges are dropped.
 }  // namespace vpcprobe::sys

@@ -17,7 +17,6 @@ class Reader {
   explicit Reader(ByteView data) : data_(data) {}
 
   std::size_t remaining() const { return data_.size() - pos_; }
-  std::size_t offset() const { return pos_; }
   bool has(std::size_t n) const { return remaining() >= n; }
 
   std::optional<std::uint8_t> u8() {
@@ -42,11 +41,6 @@ class Reader {
     auto v = data_.subspan(pos_, n);
     pos_ += n;
     return v;
-  }
-  bool skip(std::size_t n) {
-    if (!has(n)) return false;
-    pos_ += n;
-    return true;
   }
   ByteView rest() const { return data_.subspan(pos_); }
 

@@ -10,7 +10,6 @@
 //   | echo data, or the quoted IP header (by its own IHL) + at least 8 bytes of its payload
 #include <cstdint>
 #include <optional>
-#include <string>
 
 #include "vpcprobe/model/result.hpp"
 #include "vpcprobe/wire/addr.hpp"
@@ -62,10 +61,6 @@ struct IcmpError {
   Ipv4Packet quoted;               // quoted.payload.size() >= 8
 };
 Result<IcmpError> decode_icmp_error(const IcmpMessage& msg);
-
-// What an error means in a few words, e.g. "host unreachable", "administratively prohibited",
-// "fragmentation needed (next-hop MTU 1400)", "TTL exceeded in transit".
-std::string icmp_error_meaning(std::uint8_t type, std::uint8_t code, std::uint16_t mtu = 0);
 
 // What an error quotes, when it quotes one of the probe kinds we send.
 struct QuotedEcho {

@@ -60,6 +60,8 @@ Result<Ipv4Packet> decode_ipv4(ByteView bytes);
 Result<Ipv4Packet> decode_quoted_ipv4(ByteView bytes);
 
 // Encodes a header with the checksum filled in (options must be a multiple of 4 bytes, <= 40).
+// The probes never send a hand-made IPv4 header (the kernel builds it); the unit tests and the
+// fuzz harness use this to build fixtures and to check that decoding round-trips.
 void encode_ipv4(Writer& w, const Ipv4Header& h, ByteView options = {});
 
 }  // namespace vpcprobe::wire

@@ -2,8 +2,13 @@
 // rtnetlink requests (pure encoders) and reply decoders. No sockets here: the transport layer
 // sends the bytes and hands back what the kernel answered. Decoders treat kernel bytes like
 // network bytes: every length is checked before it is used.
+//
+// Families: requests carry the kernel's address-family number (`af`, from the transport layer's
+// per-family table); decoded addresses take their family from their length (4 or 16 bytes), so
+// one decoder serves IPv4 and IPv6 alike.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "vpcprobe/model/netinfo.hpp"
@@ -14,28 +19,34 @@
 namespace vpcprobe::wire {
 
 // RTM_GETROUTE for one destination, as `ip route get DST [oif IFINDEX]`.
-Bytes encode_route_get(const Ipv4& dst, int oif, std::uint32_t seq);
-// RTM_GETNEIGH dump of IPv4 entries, optionally filtered by interface.
-Bytes encode_neigh_dump(int ifindex, std::uint32_t seq);
+Bytes encode_route_get(const IpAddr& dst, std::uint8_t af, int oif, std::uint32_t seq);
+// RTM_GETNEIGH dump of one family's entries, optionally filtered by interface.
+Bytes encode_neigh_dump(std::uint8_t af, int ifindex, std::uint32_t seq);
 // RTM_GETLINK for one interface by index, or (ifindex 0) by name.
 Bytes encode_link_get(int ifindex, const std::string& name, std::uint32_t seq);
 
 // RTM_NEWNEIGH (create or replace) for ip -> mac on ifindex, state REACHABLE: the entry is handed
 // back to the kernel's state machine (no PERMANENT, no extern_learn), as `ip neigh replace ... nud
 // reachable`. Acknowledged (NLM_F_ACK).
-Bytes encode_neigh_replace(int ifindex, const Ipv4& ip, const Mac& mac, std::uint32_t seq);
+Bytes encode_neigh_replace(std::uint8_t af, int ifindex, const IpAddr& ip, const Mac& mac, std::uint32_t seq);
 // RTM_DELNEIGH for ip on ifindex, acknowledged.
-Bytes encode_neigh_delete(int ifindex, const Ipv4& ip, std::uint32_t seq);
+Bytes encode_neigh_delete(std::uint8_t af, int ifindex, const IpAddr& ip, std::uint32_t seq);
 
-// RTM_GETADDR dump of IPv4 addresses.
-Bytes encode_addr_dump(std::uint32_t seq);
+// RTM_GETADDR dump of one family's addresses.
+Bytes encode_addr_dump(std::uint8_t af, std::uint32_t seq);
 
 // One datagram of netlink messages, split and classified. `error` holds a NLMSG_ERROR's errno
-// (positive), 0 for an ack; `done` is set when NLMSG_DONE was seen.
+// (positive), 0 for an ack, with the sequence number of the request it answers and the kernel's
+// extended-ack message when it sent one; `done` is set when NLMSG_DONE was seen, with its
+// sequence number. A late DONE or ERROR of an earlier (timed-out) request carries that request's
+// number, so it cannot end the next transaction.
 struct NetlinkBatch {
   std::vector<ByteView> messages;  // each a whole nlmsghdr + payload, lengths verified
   std::optional<int> error;
+  std::uint32_t error_seq = 0;
+  std::optional<std::string> error_message;  // NLMSGERR_ATTR_MSG
   bool done = false;
+  std::uint32_t done_seq = 0;
 };
 Result<NetlinkBatch> split_netlink(ByteView datagram);
 

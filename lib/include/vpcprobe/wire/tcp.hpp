@@ -42,11 +42,11 @@ struct TcpSegment {
 // one byte, any other kind needs a length byte >= 2 that fits (a length of 0 or 1, or one that
 // runs past the header, rejects the segment). When addresses are given, the checksum is verified
 // over the pseudo header and a bad one rejects the segment.
-Result<TcpSegment> decode_tcp(ByteView segment, std::optional<std::pair<Ipv4, Ipv4>> verify_src_dst = std::nullopt);
+Result<TcpSegment> decode_tcp(ByteView segment, std::optional<std::pair<IpAddr, IpAddr>> verify_src_dst = std::nullopt);
 
-// A SYN with an MSS option (1460) and a checksum over the pseudo header, window 64240.
-Bytes encode_tcp_syn(const Ipv4& src, const Ipv4& dst, std::uint16_t sport, std::uint16_t dport, std::uint32_t isn);
+// A SYN with an MSS option (1460) and a checksum over the family's pseudo header, window 64240.
+Bytes encode_tcp_syn(const IpAddr& src, const IpAddr& dst, std::uint16_t sport, std::uint16_t dport, std::uint32_t isn);
 // A bare RST with the given sequence number (to close what a SYN-ACK opened, as nmap does).
-Bytes encode_tcp_rst(const Ipv4& src, const Ipv4& dst, std::uint16_t sport, std::uint16_t dport, std::uint32_t seq);
+Bytes encode_tcp_rst(const IpAddr& src, const IpAddr& dst, std::uint16_t sport, std::uint16_t dport, std::uint32_t seq);
 
 }  // namespace vpcprobe::wire

@@ -1,10 +1,7 @@
-#include "vpcprobe/probe/identity.hpp"
+#include "vpcprobe/wire/identity.hpp"
 
-#include <sys/random.h>
 
-#include <chrono>
-
-namespace vpcprobe::probe {
+namespace vpcprobe::wire {
 
 namespace {
 // splitmix64 finaliser: a fast, well-distributed keyed mix (not a MAC; the secret only has to be
@@ -16,13 +13,6 @@ std::uint64_t splitmix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 }  // namespace
-
-Identity Identity::random() {
-  std::uint64_t s = 0;
-  if (getrandom(&s, sizeof s, 0) != static_cast<ssize_t>(sizeof s))
-    s = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-  return Identity(s);
-}
 
 std::uint64_t Identity::mix(std::uint64_t a, std::uint64_t b) const { return splitmix(secret_ ^ splitmix(a ^ splitmix(b))); }
 
@@ -41,10 +31,15 @@ std::uint16_t Identity::tcp_source_port(int index) const {
   return static_cast<std::uint16_t>(kFirst + (base + index) % kCount);
 }
 
-std::uint32_t Identity::tcp_isn(const wire::Ipv4& src, const wire::Ipv4& dst, std::uint16_t sport, std::uint16_t dport) const {
-  return static_cast<std::uint32_t>(mix(4 ^ (std::uint64_t{src.value} << 32) ^ dst.value, (std::uint64_t{sport} << 16) | dport));
+std::uint32_t Identity::tcp_isn(const wire::IpAddr& src, const wire::IpAddr& dst, std::uint16_t sport, std::uint16_t dport) const {
+  // Both addresses folded in, byte by byte, whatever their family.
+  std::uint64_t a = 4;
+  for (auto b : src.bytes()) a = splitmix(a ^ b);
+  std::uint64_t d = 0;
+  for (auto b : dst.bytes()) d = splitmix(d ^ b);
+  return static_cast<std::uint32_t>(mix(a ^ (d << 1), (std::uint64_t{sport} << 16) | dport));
 }
 
 std::uint64_t Identity::payload_tag(std::uint16_t seq) const { return mix(5, seq); }
 
-}  // namespace vpcprobe::probe
+}  // namespace vpcprobe::wire

@@ -1,0 +1,99 @@
+#include "vpcprobe/probe/family.hpp"
+
+#include "vpcprobe/wire/icmp.hpp"
+#include "vpcprobe/wire/ipv4.hpp"
+
+namespace vpcprobe::probe {
+
+namespace {
+
+// IPv4 --------------------------------------------------------------------------------------------
+
+std::optional<QuotedProbe> quoted_v4(const wire::IcmpError& err) {
+  if (auto e = wire::quoted_echo(err)) {
+    QuotedProbe q{e->src, e->dst, QuotedProbe::Kind::echo};
+    q.id = e->id;
+    q.seq = e->seq;
+    return q;
+  }
+  if (auto t = wire::quoted_tcp(err)) {
+    QuotedProbe q{t->src, t->dst, QuotedProbe::Kind::tcp};
+    q.sport = t->sport;
+    q.dport = t->dport;
+    q.tcp_seq = t->seq;
+    return q;
+  }
+  return std::nullopt;
+}
+
+std::optional<IcmpEvent> read_raw_icmp_v4(const net::Received& rx) {
+  auto ip = wire::decode_ipv4(rx.bytes);
+  if (!ip || ip->header.protocol != wire::kProtoIcmp) return std::nullopt;
+  auto icmp = wire::decode_icmp(ip->payload);
+  if (!icmp || !icmp->checksum_ok) return std::nullopt;
+  IcmpEvent ev;
+  ev.from = ip->header.src;
+  if (icmp->type == wire::icmp_type::echo_reply) {
+    ev.kind = IcmpEvent::Kind::echo_reply;
+    ev.id = icmp->echo_id();
+    ev.seq = icmp->echo_seq();
+    ev.payload = icmp->body;
+    ev.hops = ip->header.ttl;
+    ev.bytes = ip->payload.size();
+    return ev;
+  }
+  if (!icmp->is_error()) return std::nullopt;
+  auto err = wire::decode_icmp_error(*icmp);
+  if (!err) return std::nullopt;
+  ev.kind = IcmpEvent::Kind::error;
+  ev.error = model::IcmpErrorInfo{err->type, err->code, err->next_hop_mtu, ip->header.src};
+  ev.quoted = quoted_v4(*err);
+  if (!ev.quoted) return std::nullopt;
+  return ev;
+}
+
+std::optional<IcmpEvent> read_ping_socket_v4(const net::Received& rx) {
+  auto icmp = wire::decode_icmp(rx.bytes);
+  if (!icmp) return std::nullopt;
+  IcmpEvent ev;
+  if (rx.queued_error) {
+    // The error queue hands back the echo we sent (the kernel already rewrote its id) with the
+    // error the kernel matched to it.
+    const auto& ee = *rx.queued_error;
+    if (icmp->type != wire::icmp_type::echo_request || !ee.from_icmp()) return std::nullopt;
+    ev.kind = IcmpEvent::Kind::error;
+    ev.seq = icmp->echo_seq();
+    auto mtu = static_cast<std::uint16_t>(
+        ee.type == wire::icmp_type::dest_unreachable && ee.code == wire::unreach_code::frag_needed ? ee.info : 0);
+    ev.from = ee.offender.value_or(wire::IpAddr{});
+    ev.error = model::IcmpErrorInfo{ee.type, ee.code, mtu, ev.from};
+    return ev;
+  }
+  if (icmp->type != wire::icmp_type::echo_reply || !rx.from) return std::nullopt;
+  ev.kind = IcmpEvent::Kind::echo_reply;
+  ev.from = *rx.from;
+  ev.id = icmp->echo_id();
+  ev.seq = icmp->echo_seq();
+  ev.payload = icmp->body;
+  ev.hops = rx.hops;
+  ev.bytes = rx.bytes.size();
+  return ev;
+}
+
+std::optional<RawTcp> read_raw_tcp_v4(const net::Received& rx) {
+  auto ip = wire::decode_ipv4(rx.bytes);
+  if (!ip || ip->header.protocol != wire::kProtoTcp) return std::nullopt;
+  return RawTcp{ip->header.src, ip->header.dst, ip->payload};
+}
+
+constexpr FamilyOps kIpv4{wire::Family::v4, NeighborProtocol::arp, wire::kIpv4MinHeader, wire::kIcmpHeaderLen,
+                          wire::encode_echo_request, read_raw_icmp_v4, read_ping_socket_v4, read_raw_tcp_v4};
+
+}  // namespace
+
+Result<const FamilyOps*> family_ops(wire::Family f) {
+  if (f == wire::Family::v4) return &kIpv4;
+  return fail(Errc::unsupported, "IPv6 probes (ICMPv6, NDP, TCP over IPv6) are not built yet");
+}
+
+}  // namespace vpcprobe::probe

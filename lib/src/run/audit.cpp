@@ -1,0 +1,79 @@
+#include "vpcprobe/run/audit.hpp"
+
+#include "vpcprobe/diag/neigh_audit.hpp"
+
+namespace vpcprobe::run {
+
+AuditRound::AuditRound(asio::io_context& io, net::NetlinkClient& nl, net::Channel* arp, AuditSpec spec, Done done)
+    : io_(io), nl_(nl), arp_(arp), spec_(std::move(spec)), done_(std::move(done)) {}
+
+std::shared_ptr<AuditRound> AuditRound::start(asio::io_context& io, net::NetlinkClient& nl, net::Channel* arp, AuditSpec spec,
+                                              Done done) {
+  std::shared_ptr<AuditRound> round(new AuditRound(io, nl, arp, std::move(spec), std::move(done)));
+  round->begin();
+  return round;
+}
+
+void AuditRound::begin() {
+  started_ = std::chrono::steady_clock::now();
+  auto table = probe::read_audit_table(nl_, spec_.ifindex);
+  if (!table) {
+    finished_ = true;
+    asio::post(io_, [done = std::move(done_), e = table.error()] { done(std::unexpected(e)); });
+    return;
+  }
+  table_ = std::move(*table);
+  // The round's owner keeps it alive; the callbacks only look whether it still is (no cycle
+  // through the schedule when a signal stops the io_context mid-round).
+  std::weak_ptr<AuditRound> weak = weak_from_this();
+  if (!spec_.verify || !arp_) {
+    asio::post(io_, [weak] {
+      if (auto self = weak.lock()) self->finish();
+    });
+    return;
+  }
+  diag::mark_unverifiable(table_.audits, table_.interfaces.links);
+  probe::VerifySpec vs;
+  vs.rate_pps = spec_.rate_pps;
+  vs.timeout = spec_.timeout;
+  vs.progress = spec_.progress;
+  schedule_ = probe::async_verify(io_, *arp_, table_.interfaces, table_.audits, vs, [weak] {
+    if (auto self = weak.lock()) self->finish();
+  });
+}
+
+void AuditRound::cancel() {
+  if (schedule_) schedule_->cancel();
+}
+
+void AuditRound::finish() {
+  if (finished_) return;
+  finished_ = true;
+  schedule_.reset();
+  model::NeighReport r;
+  r.verified = spec_.verify && arp_;
+  r.dry_run = spec_.dry_run;
+  auto& audits = table_.audits;
+  if (r.verified) {
+    diag::classify(audits);
+    if (spec_.fix) {
+      diag::plan_fixes(audits, *spec_.fix, spec_.force);
+      if (!spec_.dry_run) probe::apply_fixes(nl_, audits, spec_.on_change);
+    }
+    // The table as it is now: our own probe's answers may have re-taught kernel-managed entries.
+    if (auto after = probe::read_after(nl_, spec_.ifindex, audits); !after) {
+      auto done = std::move(done_);
+      done(std::unexpected(after.error()));
+      return;
+    }
+    diag::mark_relearned(audits);
+  }
+  r.entries = std::move(audits);
+  r.counts = diag::count(r);
+  r.status = diag::neigh_status(r.counts);
+  r.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+  auto done = std::move(done_);
+  done(std::move(r));
+}
+
+}  // namespace vpcprobe::run
