@@ -65,23 +65,12 @@ Result<model::Status> Ping::run(const Options& o, Sockets& s, Runtime<Report>& r
   rt.header(report);
 
   probe::EchoSeries series{report.target.addr, *id, static_cast<int>(o.count), millis(o.interval), report.payload_size, millis(o.timeout)};
-  std::vector<std::optional<model::EchoResult>> results(static_cast<std::size_t>(o.count));
+  Series<Report, model::EchoResult> results(rt, report, report.probes, static_cast<std::size_t>(o.count));
   auto started = std::chrono::steady_clock::now();
-  auto schedule = probe::async_echo_series(
-      rt.io(), **channel, **family, report.method, rt.identity(), series,
-      [&](std::size_t i, model::EchoResult r) {
-        results[i] = r;
-        report.probes.push_back(r);
-        rt.progress(report, report.probes.size() - 1);
-      },
-      [&] { rt.stop(); });
-  rt.on_interrupt([&] { schedule->cancel(); });
-  rt.run();
-
+  results.run(probe::async_echo_series(rt.io(), **channel, **family, report.method, rt.identity(), series, results.on_result(),
+                                       [&] { rt.stop(); }));
   // In the order sent; probes never launched (interrupted before their turn) are not part of it.
-  report.probes.clear();
-  for (auto& r : results)
-    if (r) report.probes.push_back(*r);
+  report.probes = results.in_order();
   report.interrupted = rt.interrupted();
   report.rejected = (*channel)->rejected();
   report.send_retries = (*channel)->send_retries();

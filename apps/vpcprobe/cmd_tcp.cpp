@@ -105,22 +105,11 @@ Result<model::Status> Tcp::run(const Options& o, Sockets& s, Runtime<Report>& rt
   auto icmp_ch = net::Channel::open_optional(rt.io(), std::move(s.icmp));
   if (!tcp_ch || !icmp_ch) return std::unexpected(!tcp_ch ? tcp_ch.error() : icmp_ch.error());
   rt.header(report);
-  std::vector<std::optional<model::TcpResult>> results(ports.size() * static_cast<std::size_t>(o.count));
+  Series<Report, model::TcpResult> results(rt, report, report.probes, ports.size() * static_cast<std::size_t>(o.count));
   auto started = std::chrono::steady_clock::now();
-  auto schedule = probe::async_tcp_sweep(
-      rt.io(), tcp_ch->get(), icmp_ch->get(), **family, rt.identity(), sweep,
-      [&](std::size_t i, model::TcpResult r) {
-        results[i] = r;
-        report.probes.push_back(r);
-        rt.progress(report, report.probes.size() - 1);
-      },
-      [&] { rt.stop(); });
-  rt.on_interrupt([&] { schedule->cancel(); });
-  rt.run();
-
-  report.probes.clear();
-  for (auto& r : results)
-    if (r) report.probes.push_back(*r);
+  results.run(probe::async_tcp_sweep(rt.io(), tcp_ch->get(), icmp_ch->get(), **family, rt.identity(), sweep, results.on_result(),
+                                     [&] { rt.stop(); }));
+  report.probes = results.in_order();
   report.interrupted = rt.interrupted();
   for (const auto* ch : {tcp_ch->get(), icmp_ch->get()})
     if (ch) {

@@ -21,16 +21,27 @@ class App;
 
 namespace vpcprobe::app {
 
-// For commands whose output is text or one JSON object (--json), and which send no packets of
-// their own kind with --pcap unless they define it.
-template <class Options>
-render::Format text_or_json(const Options& o) {
-  return o.json ? render::Format::json : render::Format::text;
-}
+// What a command does not define, it inherits: text or one JSON object (--json), no colour, no
+// --pcap, no capability kept past the drop.
+struct CommandDefaults {
+  template <class O>
+  static render::Format format(const O& o) { return o.json ? render::Format::json : render::Format::text; }
+  template <class O>
+  static bool color(const O&) { return false; }
+  template <class O>
+  static std::string pcap_path(const O&) { return ""; }
+  template <class O>
+  static sys::KeepCaps keep(const O&) { return {}; }
+};
+// The probing commands: --pcap FILE.
+struct WithPcap : CommandDefaults {
+  template <class O>
+  static std::string pcap_path(const O& o) { return o.pcap; }
+};
 
 inline constexpr long kUnsetTtl = -999999;
 
-struct Ping : NoColor {
+struct Ping : WithPcap {
   using Report = model::PingReport;
   struct Options {
     std::string pcap, target, interface;
@@ -43,14 +54,11 @@ struct Ping : NoColor {
   };
   static CLI::App* setup(CLI::App& parent, Options& o);
   static Result<void> validate(const Options& o);
-  static render::Format format(const Options& o) { return text_or_json(o); }
-  static std::string pcap_path(const Options& o) { return o.pcap; }
-  static sys::KeepCaps keep(const Options&) { return {}; }
   static Result<Sockets> open(const Options& o);
   static Result<model::Status> run(const Options& o, Sockets& s, Runtime<Report>& rt);
 };
 
-struct Tcp : NoColor {
+struct Tcp : WithPcap {
   using Report = model::TcpReport;
   struct Options {
     std::string pcap, target, ports, interface;  // target: HOST or HOST:PORT
@@ -63,14 +71,11 @@ struct Tcp : NoColor {
   };
   static CLI::App* setup(CLI::App& parent, Options& o);
   static Result<void> validate(const Options& o);
-  static render::Format format(const Options& o) { return text_or_json(o); }
-  static std::string pcap_path(const Options& o) { return o.pcap; }
-  static sys::KeepCaps keep(const Options&) { return {}; }
   static Result<Sockets> open(const Options& o);
   static Result<model::Status> run(const Options& o, Sockets& s, Runtime<Report>& rt);
 };
 
-struct Arp : NoColor {
+struct Arp : WithPcap {
   using Report = model::ArpReport;
   struct Options {
     std::string pcap, target, interface;
@@ -83,14 +88,11 @@ struct Arp : NoColor {
   };
   static CLI::App* setup(CLI::App& parent, Options& o);
   static Result<void> validate(const Options& o);
-  static render::Format format(const Options& o) { return text_or_json(o); }
-  static std::string pcap_path(const Options& o) { return o.pcap; }
-  static sys::KeepCaps keep(const Options&) { return {}; }
   static Result<Sockets> open(const Options& o);
   static Result<model::Status> run(const Options& o, Sockets& s, Runtime<Report>& rt);
 };
 
-struct Diagnose {
+struct Diagnose : WithPcap {
   using Report = model::Diagnosis;
   struct Options {
     std::string pcap, private_target, public_target, port;  // HOST[:PORT]; port: default for both
@@ -101,15 +103,12 @@ struct Diagnose {
   using Sockets = probe::DiagnosisSockets;
   static CLI::App* setup(CLI::App& parent, Options& o);
   static Result<void> validate(const Options& o);
-  static render::Format format(const Options& o) { return text_or_json(o); }
   static bool color(const Options& o);
-  static std::string pcap_path(const Options& o) { return o.pcap; }
-  static sys::KeepCaps keep(const Options&) { return {}; }
   static Result<Sockets> open(const Options& o);
   static Result<model::Status> run(const Options& o, Sockets& s, Runtime<Report>& rt);
 };
 
-struct Neigh : NoColor {
+struct Neigh : CommandDefaults {
   using Report = model::NeighReport;
   struct Options {
     std::string interface, fix, textfile_dir;  // fix: "", "replace" or "delete" (a bare --fix means replace)
@@ -122,14 +121,15 @@ struct Neigh : NoColor {
   };
   static CLI::App* setup(CLI::App& parent, Options& o);
   static Result<void> validate(const Options& o);
-  static render::Format format(const Options& o) { return o.json && o.watch > 0 ? render::Format::jsonl : text_or_json(o); }
-  static std::string pcap_path(const Options&) { return ""; }
+  static render::Format format(const Options& o) {
+    return o.json ? (o.watch > 0 ? render::Format::jsonl : render::Format::json) : render::Format::text;
+  }
   static sys::KeepCaps keep(const Options& o);
   static Result<Sockets> open(const Options& o);
   static Result<model::Status> run(const Options& o, Sockets& s, Runtime<Report>& rt);
 };
 
-struct Check : NoColor {
+struct Check : CommandDefaults {
   using Report = model::CheckReport;
   struct Options {
     std::string file, output = "text", textfile_dir, warn, crit;
@@ -139,13 +139,11 @@ struct Check : NoColor {
   static CLI::App* setup(CLI::App& parent, Options& o);
   static Result<void> validate(const Options& o);
   static render::Format format(const Options& o);
-  static std::string pcap_path(const Options&) { return ""; }
-  static sys::KeepCaps keep(const Options&) { return {}; }
   static Result<Sockets> open(const Options& o);
   static Result<model::Status> run(const Options& o, Sockets& s, Runtime<Report>& rt);
 };
 
-struct SelfCheck : NoColor {
+struct SelfCheck : CommandDefaults {
   using Report = model::SelfCheckReport;
   struct Options {
     bool json = false;
@@ -153,9 +151,6 @@ struct SelfCheck : NoColor {
   using Sockets = model::SelfCheckReport;  // what opening each socket kind showed, before the drop
   static CLI::App* setup(CLI::App& parent, Options& o);
   static Result<void> validate(const Options&) { return {}; }
-  static render::Format format(const Options& o) { return text_or_json(o); }
-  static std::string pcap_path(const Options&) { return ""; }
-  static sys::KeepCaps keep(const Options&) { return {}; }
   static Result<Sockets> open(const Options& o);
   static Result<model::Status> run(const Options& o, Sockets& s, Runtime<Report>& rt);
 };

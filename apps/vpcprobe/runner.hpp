@@ -124,6 +124,40 @@ class Runtime : public RuntimeCore {
   render::RendererPtr<Report> renderer_;
 };
 
+// A series of probes (ping's echoes, tcp's SYNs): each result goes into the report and to the
+// renderer as it arrives, and into its slot; run() waits until all are done (a signal cancels the
+// rest); in_order() gives the finished ones in the order they were sent.
+template <class Report, class R>
+class Series {
+ public:
+  Series(Runtime<Report>& rt, Report& report, std::vector<R>& shown, std::size_t count)
+      : rt_(rt), report_(report), shown_(shown), slots_(count) {}
+  std::function<void(std::size_t, R)> on_result() {
+    return [this](std::size_t i, R r) {
+      slots_.at(i) = r;
+      shown_.push_back(r);
+      rt_.progress(report_, shown_.size() - 1);
+    };
+  }
+  template <class Schedule>
+  void run(const std::shared_ptr<Schedule>& schedule) {
+    rt_.on_interrupt([schedule] { schedule->cancel(); });
+    rt_.run();
+  }
+  std::vector<R> in_order() const {
+    std::vector<R> out;
+    for (const auto& s : slots_)
+      if (s) out.push_back(*s);
+    return out;
+  }
+
+ private:
+  Runtime<Report>& rt_;
+  Report& report_;
+  std::vector<R>& shown_;
+  std::vector<std::optional<R>> slots_;
+};
+
 // Prints the error (and its machine-readable form, when the renderer has one) and returns its
 // exit code.
 template <class Report>
@@ -155,11 +189,5 @@ int run_command(const typename Cmd::Options& o) {
   if (!status) return report_error(status.error(), &rt.renderer());
   return model::exit_code(*status);
 }
-
-// Commands without colour default to none.
-struct NoColor {
-  template <class Options>
-  static bool color(const Options&) { return false; }
-};
 
 }  // namespace vpcprobe::app
