@@ -53,6 +53,7 @@ Channel::Channel(asio::io_context& io, sys::UniqueFd fd, int watched) : fd_(std:
 }
 
 Channel::~Channel() {
+  *alive_ = false;  // a wait handler still queued must not touch this object
   boost::system::error_code ec;
   desc_.cancel(ec);
   desc_.close(ec);
@@ -75,10 +76,13 @@ void Channel::unsubscribe(int id) {
 
 void Channel::arm() {
   reading_ = true;
-  desc_.async_wait(asio::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
+  desc_.async_wait(asio::posix::stream_descriptor::wait_read, [this, alive = alive_](boost::system::error_code ec) {
+    if (!*alive) return;
     reading_ = false;
-    if (ec) return;  // cancelled: nobody listens any more
-    drain();
+    if (!ec) drain();
+    // A wait cancelled because the last listener left may have been overtaken by a new listener
+    // (one probe failed at once, the next one subscribed before the cancel was delivered): keep
+    // reading for it, or its answer would sit in the socket unread.
     if (!listeners_.empty()) arm();
   });
 }
@@ -105,7 +109,14 @@ bool Channel::read_one(bool error_queue) {
   msg.msg_control = control.data();
   msg.msg_controllen = control.size();
   ssize_t len = ::recvmsg(fd_.get(), &msg, MSG_DONTWAIT | (error_queue ? MSG_ERRQUEUE : 0));
-  if (len < 0) return false;  // EAGAIN: drained (other errors: try again on the next wake-up)
+  if (len < 0) {
+    // EAGAIN: drained. Anything else is an error the socket held for us (a send that a local
+    // firewall refused leaves EPERM pending on a raw socket): reading returns it once and clears
+    // it, and the datagrams behind it are still queued. Asio watches the descriptor edge-triggered,
+    // so stopping here would leave them unread until the next packet arrives, and another probe's
+    // answer would be lost. Read on (the wake-up's work stays bounded).
+    return errno != EAGAIN && errno != EWOULDBLOCK;
+  }
   Received rx;
   rx.bytes = wire::ByteView(buf, std::min<std::size_t>(static_cast<std::size_t>(len), kMaxDatagram));
   rx.kernel_time = Clock::now();

@@ -78,6 +78,7 @@ class Channel {
   std::uint64_t rejected_ = 0;
   std::uint64_t send_retries_ = 0;
   std::chrono::steady_clock::time_point last_exhausted_{};  // the last send that failed after every try
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace vpcprobe::net
