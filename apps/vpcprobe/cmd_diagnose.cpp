@@ -19,6 +19,8 @@ CLI::App* Diagnose::setup(CLI::App& parent, Options& o) {
   cmd->add_option("--public", o.public_target, "HOST[:PORT] of the same service on its public path");
   cmd->add_option("-p,--port", o.port, "TCP port for paths given without one");
   cmd->add_option("--timeout", o.timeout, "seconds every probe may wait; the whole diagnosis takes about this long")->capture_default_str();
+  cmd->add_option("-c,--count", o.count, "echoes and SYNs per series (more when they disagree); connect() sends at most 3")
+      ->capture_default_str();
   cmd->add_flag("--json", o.json, "print one JSON object (schema vpcprobe.diagnose/1)");
   add_pcap_option(*cmd, o.pcap);
   cmd->add_option("--color", o.color, "auto, always or never (auto: on a terminal, unless NO_COLOR is set)")->capture_default_str();
@@ -56,7 +58,7 @@ Result<void> Diagnose::validate(const Options& o) {
     return fail(Errc::invalid_argument, fmt::format("--color must be auto, always or never, got '{}'", o.color));
   if (!o.port.empty())
     if (auto port = model::parse_port(o.port); !port) return fail(Errc::invalid_argument, fmt::format("--port: {}", port.error().message));
-  return first_failure(check_seconds("--timeout", o.timeout, 0.05, 60), parses(path_of(model::Path::private_, o.private_target, "--private", o.port)),
+  return first_failure(check_seconds("--timeout", o.timeout, 0.05, 60), check_count("--count", o.count, probe::PathPlan::kMaxCount), parses(path_of(model::Path::private_, o.private_target, "--private", o.port)),
                 o.public_target.empty() ? Result<void>() : parses(path_of(model::Path::public_, o.public_target, "--public", o.port)));
 }
 
@@ -78,10 +80,12 @@ Result<model::Status> Diagnose::run(const Options& o, Sockets& s, Runtime<Report
   if (auto ok = rt.start_capture(probe::targets_of(diags)); !ok) return std::unexpected(ok.error());
   auto channels = probe::DiagnosisChannels::create(rt.io(), std::move(s), rt.identity());
   if (!channels) return std::unexpected(channels.error());
+  if (auto ok = (*channels)->watch_hosts(probe::targets_of(diags)); !ok) return std::unexpected(ok.error());
 
   // every probe of both paths at once; a global deadline always ends the run
   bool finished = false;
-  auto schedule = probe::start(rt.io(), **channels, rt.identity(), diags, timeout, {}, [&] {
+  const probe::PathPlan plan{timeout, static_cast<int>(o.count)};
+  auto schedule = probe::start(rt.io(), **channels, rt.identity(), diags, plan, {}, [&] {
     finished = true;
     rt.stop();
   });

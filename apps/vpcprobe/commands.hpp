@@ -97,6 +97,7 @@ struct Diagnose : WithPcap {
   struct Options {
     std::string pcap, private_target, public_target, port;  // HOST[:PORT]; port: default for both
     double timeout = 1.0;
+    long count = 5;
     bool json = false;
     std::string color = "auto";
   };

@@ -32,7 +32,9 @@ ns() { echo "$P-$1"; }
 in_ns() { local role=$1; shift; ip netns exec "$(ns "$role")" "$@"; }
 
 FAULTS="stale-neighbor stale-neighbor-extern stale-kernel stale-gateway dead-host icmp-blocked port-closed port-dropped port-rejected
-router-unreachable blackhole-route vpc-down public-down mtu-blackhole dead-pair"
+router-unreachable blackhole-route vpc-down public-down mtu-blackhole dead-pair loss-private loss-public loss-router
+local-drop local-drop-icmp local-drop-all input-drop asymmetric-return silent-host private-is-public private-via-default
+private-via-public public-is-private"
 
 die() { echo "lab: $*" >&2; exit 3; }
 
@@ -218,6 +220,34 @@ fault() {
       in_ns vrt nft add table inet vpclab
       in_ns vrt nft add chain inet vpclab forward '{ type filter hook forward priority 0; }'
       in_ns vrt nft add rule inet vpclab forward ip daddr 10.125.0.0/24 reject with icmp type host-unreachable ;;
+    # Intermittent loss (PERCENT of the packets, default 70, dropped at random): into db's VPC NIC;
+    # on the public router towards db's public address; on the VPC router towards the app subnet.
+    loss-private) db_vpc_filter numgen random mod 100 "<" "${2:-70}" drop ;;
+    loss-public) nft_rule rtr forward ip daddr 198.51.100.10 numgen random mod 100 "<" "${2:-70}" drop ;;
+    loss-router) nft_rule vrt forward ip daddr 10.125.0.0/24 numgen random mod 100 "<" "${2:-70}" drop ;;
+    # This host's own firewall: its output refuses the SYNs, the echoes, or everything to db's
+    # private address (send() fails with EPERM); its input drops every answer from db.
+    local-drop) nft_rule node output ip daddr 10.124.0.5 tcp dport 5432 drop ;;
+    local-drop-icmp) nft_rule node output ip daddr 10.124.0.5 icmp type echo-request drop ;;
+    local-drop-all) nft_rule node output ip daddr 10.124.0.5 drop ;;
+    input-drop) nft_rule node input ip saddr 10.124.0.5 drop ;;
+    asymmetric-return)  # db answers node's VPC address by its public side; node's strict
+      # reverse-path filter drops what arrives on pub0 from a source it routes out of vpc0
+      in_ns db ip route add 10.124.0.2/32 via 198.51.100.1
+      in_ns rtr ip route add 10.124.0.2/32 via 192.0.2.2
+      in_ns node sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.pub0.rp_filter=1 ;;
+    silent-host) db_vpc_filter drop ;;  # db's host firewall drops all IP on its VPC NIC; ARP still answers
+    private-is-public)  # the private name resolves to db's public address (split-horizon DNS gone wrong)
+      sed -i 's/^10.124.0.5 db.vpc.internal$/198.51.100.10 db.vpc.internal/' "/etc/netns/$(ns node)/hosts" ;;
+    private-via-default)  # node lost its VPC subnet route: 10.124.0.5 goes out the default route,
+      # and the public router carries it to db's public side, where db accepts it
+      in_ns node ip route del 10.124.0.0/20 dev vpc0
+      in_ns rtr ip route add 10.124.0.0/20 via 198.51.100.10 ;;
+    private-via-public)  # a host route sends db's private address through the public gateway
+      in_ns node ip route add 10.124.0.5/32 via 192.0.2.1 dev pub0
+      in_ns rtr ip route add 10.124.0.5/32 via 198.51.100.10 ;;
+    public-is-private)  # the "public" name resolves to db's private address
+      sed -i 's/^198.51.100.10 db.public.example$/10.124.0.5 db.public.example/' "/etc/netns/$(ns node)/hosts" ;;
     *) die "unknown fault '${1:-}'; faults: $FAULTS" ;;
   esac
 }

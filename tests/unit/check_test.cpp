@@ -127,7 +127,7 @@ model::CheckReport report() {
   tcp.state = model::TcpState::open;
   tcp.signal = model::TcpSignal::syn_ack;
   tcp.rtt_ms = 250;
-  p.tcp = tcp;
+  p.syns = {tcp};
   t.diagnosis.duration_ms = 300;
   diag::judge(t.diagnosis);
   r.targets.push_back(t);

@@ -60,9 +60,11 @@ model::Diagnosis incident() {
   arp.replies = {{mac("5e:4a:a0:4a:fc:90"), mac("5e:4a:a0:4a:fc:90"), 0.03, 0, false, std::nullopt},
                  {mac("5e:4a:a0:4a:fc:90"), mac("5e:4a:a0:4a:fc:90"), 0.02, 1, false, std::nullopt}};
   priv.arp = arp;
-  priv.echo = model::EchoResult{1, model::EchoOutcome::timeout, 0, std::nullopt, 0, std::nullopt, std::nullopt};
+  for (int i = 1; i <= 5; ++i) {
+    priv.echoes.push_back(model::EchoResult{i, model::EchoOutcome::timeout, 0, std::nullopt, 0, std::nullopt, std::nullopt});
+    priv.syns.push_back(model::TcpResult{5432, i, model::TcpState::filtered, model::TcpSignal::no_answer, 0, std::nullopt, 0, 0});
+  }
   priv.echo_method = model::ProbeMethod::raw;
-  priv.tcp = model::TcpResult{5432, 1, model::TcpState::filtered, model::TcpSignal::no_answer, 0, std::nullopt, 0, 0};
   priv.tcp_method = model::ProbeMethod::raw;
   for (std::uint32_t s : {1500u, 1400u, 1280u}) priv.mtu_probes.push_back({s, false, std::nullopt});
 
@@ -73,9 +75,12 @@ model::Diagnosis incident() {
   gw.rounds = gw.broadcast_sent = gw.unicast_sent = 1;
   gw.replies = {{mac("9e:7e:62:8f:8c:a9"), mac("9e:7e:62:8f:8c:a9"), 0.01, 0, true, std::nullopt}};
   pub.arp = gw;
-  pub.echo = model::EchoResult{1, model::EchoOutcome::reply, 0.02, 63, 64, std::nullopt, std::nullopt};
+  for (int i = 1; i <= 5; ++i) {
+    const double rtt = 0.02 + 0.01 * (i % 3);  // 0.03 0.04 0.02 0.03 0.04: the median is 0.03
+    pub.echoes.push_back(model::EchoResult{i, model::EchoOutcome::reply, rtt, 63, 64, std::nullopt, std::nullopt});
+    pub.syns.push_back(model::TcpResult{5432, i, model::TcpState::open, model::TcpSignal::syn_ack, rtt, std::nullopt, 0, 0});
+  }
   pub.echo_method = model::ProbeMethod::raw;
-  pub.tcp = model::TcpResult{5432, 1, model::TcpState::open, model::TcpSignal::syn_ack, 0.02, std::nullopt, 0, 0};
   pub.tcp_method = model::ProbeMethod::raw;
   for (std::uint32_t s : {1500u, 1400u, 1280u}) pub.mtu_probes.push_back({s, true, std::nullopt});
   diag::judge(d);

@@ -3,6 +3,7 @@
 // 192.0.2.1 on pub0), one named mutation per row, and what the engine must conclude.
 #include <doctest/doctest.h>
 
+#include <cerrno>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,11 +56,16 @@ model::IcmpErrorInfo icmp(std::uint8_t type, std::uint8_t code, const char* from
   return model::IcmpErrorInfo{type, code, mtu, ip(from)};
 }
 
-// Echo replies, the port open, every DF size answered.
+// A series of five echo replies and five open SYNs, every DF size answered.
+constexpr int kSeries = 5;
 void all_answer(PathResult& p, double rtt) {
-  p.echo = model::EchoResult{1, model::EchoOutcome::reply, rtt, 64, 64, std::nullopt, std::nullopt};
+  p.echoes.clear();
+  p.syns.clear();
+  for (int i = 1; i <= kSeries; ++i) {
+    p.echoes.push_back(model::EchoResult{i, model::EchoOutcome::reply, rtt, 64, 64, std::nullopt, std::nullopt});
+    p.syns.push_back(model::TcpResult{*p.port, i, TcpState::open, model::TcpSignal::syn_ack, rtt, std::nullopt, 0, 0});
+  }
   p.echo_method = model::ProbeMethod::raw;
-  p.tcp = model::TcpResult{*p.port, 1, TcpState::open, model::TcpSignal::syn_ack, rtt, std::nullopt, 0, 0};
   p.tcp_method = model::ProbeMethod::raw;
   p.mtu_probes = {{1500, true, std::nullopt}, {1450, true, std::nullopt}, {1400, true, std::nullopt}, {1280, true, std::nullopt}};
 }
@@ -97,16 +103,20 @@ PathResult healthy_public() {
 // ---- mutation helpers ---------------------------------------------------------------------------
 
 void echo_timeout(PathResult& p) {
-  p.echo->outcome = model::EchoOutcome::timeout;
-  p.echo->rtt_ms = 0;
-  p.echo->ttl.reset();
+  for (auto& e : p.echoes) {
+    e.outcome = model::EchoOutcome::timeout;
+    e.rtt_ms = 0;
+    e.ttl.reset();
+  }
   for (auto& m : p.mtu_probes) m.answered = false;
 }
 void set_tcp(PathResult& p, TcpState s, std::optional<model::IcmpErrorInfo> err = std::nullopt) {
-  p.tcp->state = s;
-  p.tcp->error = std::move(err);
-  p.tcp->signal = s == TcpState::closed ? model::TcpSignal::rst : s == TcpState::rejected ? model::TcpSignal::icmp_error
-                                                                                        : model::TcpSignal::no_answer;
+  for (auto& t : p.syns) {
+    t.state = s;
+    t.error = err;
+    t.signal = s == TcpState::closed ? model::TcpSignal::rst : s == TcpState::rejected ? model::TcpSignal::icmp_error
+                                                                                     : model::TcpSignal::no_answer;
+  }
 }
 void nothing_answers(PathResult& p) { echo_timeout(p); set_tcp(p, TcpState::filtered); }
 // The kernel's route drops the traffic: no link, no next hop, and so no probes at all.
@@ -117,8 +127,8 @@ void broken_route(PathResult& p, RouteType t) {
   p.neigh_before.reset();
   p.neigh_after.reset();
   p.arp.reset();
-  p.echo.reset();
-  p.tcp.reset();
+  p.echoes.clear();
+  p.syns.clear();
   p.mtu_probes.clear();
 }
 // Private path routed via 10.124.0.1 (whose ARP entry is fine) instead of on-link.
@@ -182,15 +192,19 @@ void arp_not_run_permanent(PathResult& p) {
 void arp_not_run_failed(PathResult& p) {
   arp_not_run(p);
   p.neigh_before = p.neigh_after = neigh(3, ip("10.124.0.5"), std::nullopt, model::nud::failed);
-  p.echo->outcome = model::EchoOutcome::icmp_error;  // the kernel itself says host unreachable
-  p.echo->error = icmp(3, 1, "10.124.0.10", "host unreachable");
+  for (auto& e : p.echoes) {  // the kernel itself says host unreachable
+    e.outcome = model::EchoOutcome::icmp_error;
+    e.error = icmp(3, 1, "10.124.0.10", "host unreachable");
+  }
   set_tcp(p, TcpState::error);
 }
 void arp_not_run_tcp_open(PathResult& p) { arp_not_run(p); echo_timeout(p); }
 void router_unreachable(PathResult& p) {
   via_private_gateway(p);
-  p.echo->outcome = model::EchoOutcome::icmp_error;
-  p.echo->error = icmp(3, 1, "10.124.0.1", "host unreachable");
+  for (auto& e : p.echoes) {
+    e.outcome = model::EchoOutcome::icmp_error;
+    e.error = icmp(3, 1, "10.124.0.1", "host unreachable");
+  }
   set_tcp(p, TcpState::rejected, icmp(3, 1, "10.124.0.1", "host unreachable"));
 }
 void echo_blocked_tcp_open(PathResult& p) { echo_timeout(p); }
@@ -200,7 +214,7 @@ void tcp_admin_rejected(PathResult& p) {
   set_tcp(p, TcpState::rejected, icmp(3, 13, "10.124.0.5", "communication administratively prohibited"));
 }
 void tcp_filtered(PathResult& p) { set_tcp(p, TcpState::filtered); }
-void no_port(PathResult& p) { p.port.reset(); p.tcp.reset(); p.tcp_method.reset(); }
+void no_port(PathResult& p) { p.port.reset(); p.syns.clear(); p.tcp_method.reset(); }
 void mtu_black_hole(PathResult& p) { p.mtu_probes[0].answered = p.mtu_probes[1].answered = false; }
 void mtu_frag_needed(PathResult& p) {  // 1500 and 1450 answered by the router's frag-needed
   for (auto* m : {&p.mtu_probes[0], &p.mtu_probes[1]}) {
@@ -209,6 +223,94 @@ void mtu_frag_needed(PathResult& p) {  // 1500 and 1450 answered by the router's
   }
 }
 void blackhole_and_filtered(PathResult& p) { p.route->type = RouteType::blackhole; nothing_answers(p); }
+
+// ---- loss, local drops, a private path that is not private ----------------------------------------
+
+void lose_echo(model::EchoResult& e) {
+  e.outcome = model::EchoOutcome::timeout;
+  e.rtt_ms = 0;
+  e.ttl.reset();
+}
+void lose_syn(model::TcpResult& t) {
+  t.state = TcpState::filtered;
+  t.signal = model::TcpSignal::no_answer;
+  t.rtt_ms = 0;
+}
+void echo_loss(PathResult& p) {  // echoes 1, 3 and 5 lost
+  for (std::size_t i = 0; i < p.echoes.size(); i += 2) lose_echo(p.echoes[i]);
+}
+void syn_loss(PathResult& p) {  // SYNs 1 and 4 lost
+  for (std::size_t i = 0; i < p.syns.size(); i += 3) lose_syn(p.syns[i]);
+}
+void lossy(PathResult& p) { echo_loss(p); syn_loss(p); }
+void lossy_big_size_lost(PathResult& p) { lossy(p); p.mtu_probes[0].answered = false; }
+void lossy_syns_lucky_echoes(PathResult& p) {  // the echoes all came back; SYNs and the biggest DF size did not
+  for (std::size_t i = 0; i < p.syns.size(); i += 2) lose_syn(p.syns[i]);
+  p.mtu_probes[0].answered = false;
+}
+void echo_refused_here(PathResult& p) {
+  for (auto& e : p.echoes) {
+    lose_echo(e);
+    e.outcome = model::EchoOutcome::send_error;
+    e.send_error = model::SendError{EPERM, 1};
+  }
+  for (auto& m : p.mtu_probes) m.answered = false;
+}
+void syn_refused_here(PathResult& p) {
+  for (auto& t : p.syns) {
+    lose_syn(t);
+    t.state = TcpState::error;
+    t.signal = model::TcpSignal::send_failed;
+    t.err = EPERM;
+    t.tries = 1;
+  }
+}
+void all_refused_here(PathResult& p) { echo_refused_here(p); syn_refused_here(p); }
+void replies_dropped_here(PathResult& p) {
+  nothing_answers(p);
+  p.witness = model::WireWitness{5, 5, 5, 5, 3, 3, "vpc0", "vpc0", 0, false};
+}
+void replies_come_back_elsewhere(PathResult& p) {
+  nothing_answers(p);
+  p.witness = model::WireWitness{5, 5, 5, 5, 3, 4, "vpc0", "pub0", 1, true};
+}
+// The kernel sends the private path out of pub0 via 192.0.2.1 (the public path's way), by the
+// default route (prefix 0) or by a route of its own (`prefix`).
+void out_public_side(PathResult& p, int prefix) {
+  p.route = model::RouteInfo{RouteType::unicast, 4, ip("192.0.2.1"), ip("192.0.2.10"), 254};
+  p.route_prefix = prefix;
+  p.link = link(4, "pub0");
+  p.next_hop = ip("192.0.2.1");
+  p.neigh_before = p.neigh_after = neigh(4, ip("192.0.2.1"), kGwMac, model::nud::reachable);
+  p.arp = arp_answered_by({kGwMac});
+}
+void resolves_public(PathResult& p) {
+  p.target->addr = ip("198.51.100.10");
+  out_public_side(p, 0);
+}
+void resolves_public_own_route(PathResult& p) {
+  p.target->addr = ip("203.0.113.7");
+  p.route_prefix = 24;
+}
+void via_default(PathResult& p) { out_public_side(p, 0); }
+void via_public_side(PathResult& p) { out_public_side(p, 32); }
+void via_default_dead_end(PathResult& p) {  // the public router has no way to a private address
+  out_public_side(p, 0);
+  for (auto& e : p.echoes) {
+    lose_echo(e);
+    e.outcome = model::EchoOutcome::icmp_error;
+    e.error = icmp(3, 0, "192.0.2.1", "net unreachable");
+  }
+  set_tcp(p, TcpState::rejected, icmp(3, 0, "192.0.2.1", "net unreachable"));
+}
+void public_is_private(PathResult& p) {
+  p.input = "db.public.example";
+  p.target = model::TargetInfo{"db.public.example", ip("10.124.0.5"), true, 0.3};
+}
+void mtu_untested(PathResult& p) {
+  p.mtu_probes.clear();
+  p.mtu_not_run = model::NotRun{model::Cause::no_privilege, "CAP_NET_RAW"};
+}
 
 // ---- verdict table ------------------------------------------------------------------------------
 
@@ -283,8 +385,8 @@ const Case kCases[] = {
     {"network: host unreachable from a router", router_unreachable, healthy, Status::failing, Layer::network, "private",
      "10.124.0.1 refuses to forward to 10.124.0.5 (host unreachable)"},
     {"network: echo blocked, TCP open", echo_blocked_tcp_open, healthy, Status::ok, Layer::none, "none", "works (5432 open"},
-    {"network: echo blocked, TCP filtered", echo_blocked_tcp_filtered, healthy, Status::failing, Layer::network, "private",
-     "10.124.0.5 did not answer ICMP echo"},
+    {"network: echo blocked, TCP filtered (ARP answers)", echo_blocked_tcp_filtered, healthy, Status::failing, Layer::network, "private",
+     "10.124.0.5 answers ARP, so it is up on the segment, but neither ICMP echo nor TCP"},
     {"transport: closed", tcp_closed, healthy, Status::failing, Layer::transport, "private", "make it listen on 10.124.0.5 port 5432"},
     {"transport: admin-prohibited (3/13)", tcp_admin_rejected, healthy, Status::failing, Layer::transport, "private",
      "a firewall at 10.124.0.5 rejects TCP port 5432"},
@@ -301,6 +403,42 @@ const Case kCases[] = {
     {"both: both fail (private layer named)", tcp_filtered, route_blackhole, Status::failing, Layer::transport, "both",
      "The public path to 198.51.100.10:5432 fails at the route layer"},
     {"both: private unknown, public ok", arp_not_run_permanent, healthy, Status::unknown, Layer::unknown, "private", "could be the cause"},
+    {"loss: every other echo, every third SYN", lossy, healthy, Status::degraded, Layer::network, "private",
+     "works but is degraded at the network layer: 10.124.0.5 answered 2 of 5 echo requests: intermittent loss"},
+    {"loss: the fix finds where", lossy, healthy, Status::degraded, Layer::network, "private", "mtr -n --report -c 100 --tcp -P 5432"},
+    {"loss: SYNs only", syn_loss, healthy, Status::degraded, Layer::transport, "private",
+     "3 of 5 SYNs to 10.124.0.5:5432 found the port open, 2 got no answer: intermittent"},
+    {"loss: on the public path", healthy, lossy, Status::degraded, Layer::network, "public",
+     "The private path to db.vpc.internal (10.124.0.5:5432) works (5432 open 0.40 ms). The public path to 198.51.100.10:5432 works but is degraded"},
+    {"loss: on both, the private path named", lossy, lossy, Status::degraded, Layer::network, "both", "intermittent loss"},
+    {"loss: a big DF size lost too is loss, not MTU", lossy_big_size_lost, healthy, Status::degraded, Layer::network, "private",
+     "intermittent loss"},
+    {"loss: echoes lucky, SYNs lost: a lost DF size is still loss", lossy_syns_lucky_echoes, healthy, Status::degraded, Layer::transport,
+     "private", "intermittent"},
+    {"local: SYNs refused by this host", syn_refused_here, healthy, Status::failing, Layer::transport, "private",
+     "find the local rule that refuses TCP port 5432 to 10.124.0.5"},
+    {"local: echoes refused by this host, TCP works", echo_refused_here, healthy, Status::ok, Layer::none, "none", "works (5432 open"},
+    {"local: everything refused by this host", all_refused_here, healthy, Status::failing, Layer::network, "private",
+     "refuses traffic to 10.124.0.5"},
+    {"input: answers arrived and were dropped here", replies_dropped_here, healthy, Status::failing, Layer::network, "private",
+     "this host dropped them after they arrived: a local INPUT rule"},
+    {"input: the fix for answers dropped here", replies_dropped_here, healthy, Status::failing, Layer::network, "private",
+     "check the INPUT rules"},
+    {"input: answers came back another way, rp_filter", replies_come_back_elsewhere, healthy, Status::failing, Layer::network, "private",
+     "sysctl -w net.ipv4.conf.pub0.rp_filter=2"},
+    {"private name resolves to a public address", resolves_public, healthy, Status::degraded, Layer::dns, "private",
+     "resolves to 198.51.100.10, a public address: the private path goes over the internet"},
+    {"private name resolves to public space on a route of its own", resolves_public_own_route, kNoPublic, Status::ok, Layer::none, "none",
+     "works"},
+    {"private address by the default route", via_default, healthy, Status::degraded, Layer::route, "private",
+     "sends it by the default route"},
+    {"private address out of the public side", via_public_side, healthy, Status::degraded, Layer::route, "private",
+     "the same way as the public path"},
+    {"private address by the default route, a dead end", via_default_dead_end, healthy, Status::failing, Layer::route, "private",
+     "because it goes the wrong way at the route layer"},
+    {"public name resolves to a private address", healthy, public_is_private, Status::ok, Layer::none, "none", "works"},
+    {"mtu not tested: OK as far as tested", mtu_untested, healthy, Status::ok, Layer::none, "none",
+     "works as far as tested (5432 open 0.40 ms); the mtu layer could not be tested"},
     {"lowest wins: blackhole route + filtered port", blackhole_and_filtered, healthy, Status::failing, Layer::route, "private",
      "fails at the route layer"},
     {"lowest wins: stale neighbor + no echo + filtered", neigh_stale, kNoPublic, Status::failing, Layer::neighbor, "private",
@@ -394,7 +532,7 @@ TEST_CASE("evaluate_path: seven rows in kLayers order; healthy public path passe
 TEST_CASE("evaluate_path: a DNS failure skips every later row, whatever else the path holds") {
   auto p = healthy_private();  // everything else still says healthy (or broken): must not show
   p.dns_error = model::DnsFailure{model::DnsFailure::Kind::not_found, "Name or service not known"};
-  p.tcp->state = TcpState::closed;
+  set_tcp(p, TcpState::closed);
   auto rows = diag::evaluate_path(p);
   REQUIRE(rows.size() == 7);
   CHECK(rows[0].check == Check::fail);
@@ -422,7 +560,23 @@ TEST_CASE("verdict evidence names the router, the gateway and what was not teste
   CHECK(has(blocked, "ICMP is filtered, which is not a fault"));
   auto unknown = run(arp_not_run_permanent, kNoPublic);
   CHECK(has(unknown, "private (not tested): ARP to 10.124.0.5 was not sent (needs CAP_NET_RAW)"));
-  CHECK(has(unknown, "private: 10.124.0.5 did not answer ICMP echo."));
+  CHECK(has(unknown, "private: 10.124.0.5 did not answer ICMP echo (5 requests)."));
+  auto pub_private = run(healthy, public_is_private);
+  CHECK(has(pub_private, "db.public.example resolves to 10.124.0.5, which is a private address: this is not the public path."));
+  auto lossy_mtu = run(lossy_big_size_lost, kNoPublic);
+  CHECK(has(lossy_mtu, "private (warning): DF echo requests were lost at sizes of every kind"));
+  CHECK(lossy_mtu.private_layers[6].check == Check::warn);
+  auto elsewhere = run(replies_come_back_elsewhere, healthy);
+  CHECK(has(elsewhere, "They came back through pub0 although the probes left through vpc0: an asymmetric return path, which "
+                       "reverse-path filtering refuses (rp_filter=1 on pub0)."));
+  auto here = run(replies_dropped_here, healthy);
+  CHECK_FALSE(has(here, "asymmetric"));
+  // without a witness (no CAP_NET_RAW) silence may have been this host's own doing: say so
+  auto silent = run(tcp_filtered, kNoPublic);
+  CHECK(has(silent, "cannot see whether it left this host"));
+  auto seen = run([](PathResult& p) { tcp_filtered(p); p.witness = model::WireWitness{5, 5, 5, 0, 3, 3, "vpc0", "vpc0", 0, false}; },
+                  kNoPublic);
+  CHECK(has(seen, "They left through vpc0; nothing came back on any interface"));
 }
 
 TEST_CASE("decide without a public path equals judge without one") {
@@ -449,7 +603,7 @@ TEST_CASE("regression: a TCP RST from the target proves the network layer even w
 TEST_CASE("regression: no ICMP socket, but the target's RST proves the network layer") {
   check_case({"echo not run, port closed",
               [](PathResult& p) {
-                p.echo.reset();
+                p.echoes.clear();
                 p.mtu_probes.clear();
                 p.echo_not_run = p.mtu_not_run = model::NotRun{model::Cause::no_socket, "no ICMP socket"};
                 tcp_closed(p);

@@ -5,8 +5,7 @@
 namespace vpcprobe::diag {
 
 std::optional<double> path_rtt_ms(const model::PathResult& p) {
-  if (p.tcp && p.tcp->state == model::TcpState::open) return p.tcp->rtt_ms;
-  if (p.echo && p.echo->outcome == model::EchoOutcome::reply) return p.echo->rtt_ms;
+  if (auto r = model::path_rtt(p)) return r->ms;
   return std::nullopt;
 }
 

@@ -1,6 +1,8 @@
 // Per-layer checks of one path: each evaluator turns raw results into a check (pass, fail, warn,
-// skipped, not tested) and a typed finding; render/ says what they mean.
+// degraded, skipped, not tested) and a typed finding; render/ says what they mean.
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
 
 #include "vpcprobe/diag/neighbor.hpp"
 #include "vpcprobe/diag/verdict.hpp"
@@ -22,29 +24,60 @@ LayerResult not_run(Layer l, const model::NotRun& why) {
   return LayerResult{l, model::check_for(why.cause), Finding::not_run, why, std::nullopt};
 }
 
+bool local_refusal(int err) { return err == EPERM || err == EACCES; }
+
 // Did the target itself answer anything? Then every layer below the answer demonstrably works.
 bool target_answered(const PathResult& p) {
-  if (p.echo && p.echo->outcome == model::EchoOutcome::reply) return true;
-  if (p.tcp && (p.tcp->state == model::TcpState::open || p.tcp->state == model::TcpState::closed)) return true;
-  if (p.tcp && p.tcp->state == model::TcpState::rejected && p.tcp->error && p.target && p.tcp->error->from == p.target->addr)
-    return true;
+  for (const auto& e : p.echoes)
+    if (e.outcome == model::EchoOutcome::reply) return true;
+  for (const auto& t : p.syns) {
+    if (t.state == model::TcpState::open || t.state == model::TcpState::closed) return true;
+    if (t.state == model::TcpState::rejected && t.error && p.target && t.error->from == p.target->addr) return true;
+  }
   return false;
 }
 
-LayerResult eval_dns(const PathResult& p) {
+bool arp_answered(const PathResult& p) { return p.arp && !p.arp->replies.empty(); }
+
+// The next probe kinds failed in the same way on a path whose next hop answered ARP.
+bool tcp_answered(const PathResult& p) { return model::summarize(p.syns).answered > 0; }
+
+// Is the other path (the public one, seen from the private one) leaving the same way?
+bool same_way_out(const PathResult& p, const PathResult* other) {
+  if (!other || !other->route || !other->route->usable() || !p.route) return false;
+  return other->route->oif == p.route->oif && other->route->gateway == p.route->gateway && p.route->gateway.has_value();
+}
+
+LayerResult eval_dns(const PathResult& p, const PathResult* other) {
   if (p.dns_error) return result(Layer::dns, Check::fail, Finding::dns_unresolved);
   if (!p.target) return not_run(Layer::dns, {model::Cause::interrupted, {}});
+  const bool non_public = wire::is_non_public(p.target->addr);
+  // A "private" path to a public address that leaves by the default route or the public path's
+  // way crosses the internet (egress fees, the provider's public firewall); reached through a
+  // route of its own, it may be public address space a VPC uses on purpose: a warning only. A
+  // "public" path to a private address is not the public path at all.
+  if (p.role == model::Path::private_ && !non_public && p.route && p.route->usable()) {
+    const bool internet = (p.route_prefix && *p.route_prefix == 0) || same_way_out(p, other);
+    return result(Layer::dns, internet ? Check::degraded : Check::warn, Finding::dns_public_address);
+  }
+  if (p.role == model::Path::public_ && non_public) return result(Layer::dns, Check::warn, Finding::dns_private_address);
   if (!p.target->was_name) return result(Layer::dns, Check::skipped, Finding::dns_numeric);
   return result(Layer::dns, Check::pass, Finding::dns_resolved);
 }
 
-LayerResult eval_route(const PathResult& p) {
+LayerResult eval_route(const PathResult& p, const PathResult* other) {
   if (!p.target) return result(Layer::route, Check::skipped, Finding::no_address);
   if (p.route_not_run) return not_run(Layer::route, *p.route_not_run);
   if (!p.route) return not_run(Layer::route, {model::Cause::interrupted, {}});
   switch (p.route->type) {
     case model::RouteType::unicast:
       if (!p.down_links_for_target.empty()) return result(Layer::route, Check::warn, Finding::route_detour);
+      // A private address the kernel sends by the default route, or out of the public path's
+      // interface and gateway, does not go through the VPC.
+      if (p.role == model::Path::private_ && wire::is_non_public(p.target->addr)) {
+        if (p.route_prefix && *p.route_prefix == 0) return result(Layer::route, Check::degraded, Finding::route_via_default);
+        if (same_way_out(p, other)) return result(Layer::route, Check::degraded, Finding::route_public_side);
+      }
       return result(Layer::route, Check::pass, Finding::route_ok);
     case model::RouteType::local: return result(Layer::route, Check::pass, Finding::route_local);
     case model::RouteType::no_route:
@@ -54,7 +87,7 @@ LayerResult eval_route(const PathResult& p) {
   }
 }
 
-LayerResult eval_link(const PathResult& p) {
+LayerResult eval_link(const PathResult& p, const PathResult*) {
   if (!p.down_links_for_target.empty()) return result(Layer::link, Check::fail, Finding::link_subnet_down);
   if (p.link_not_run) return not_run(Layer::link, *p.link_not_run);
   if (!p.link) return result(Layer::link, Check::skipped, Finding::link_none);
@@ -67,7 +100,7 @@ LayerResult eval_link(const PathResult& p) {
   return result(Layer::link, Check::pass, Finding::link_up);
 }
 
-LayerResult eval_neighbor(const PathResult& p) {
+LayerResult eval_neighbor(const PathResult& p, const PathResult*) {
   if (!p.next_hop) {
     if (p.arp_not_run) return not_run(Layer::neighbor, *p.arp_not_run);
     return result(Layer::neighbor, Check::skipped, Finding::neigh_no_next_hop);
@@ -104,72 +137,112 @@ LayerResult eval_neighbor(const PathResult& p) {
   return not_run(Layer::neighbor, {model::Cause::interrupted, {}});
 }
 
-LayerResult eval_network(const PathResult& p) {
-  if (!p.echo) {
+LayerResult eval_network(const PathResult& p, const PathResult*) {
+  if (p.echoes.empty()) {
     if (!p.echo_not_run) return result(Layer::network, Check::skipped, Finding::not_run);
     if (target_answered(p)) return result(Layer::network, Check::pass, Finding::echo_proven_by_tcp);
     return not_run(Layer::network, *p.echo_not_run);
   }
-  switch (p.echo->outcome) {
-    case model::EchoOutcome::reply: return result(Layer::network, Check::pass, Finding::echo_reply);
-    case model::EchoOutcome::icmp_error: return result(Layer::network, Check::fail, Finding::echo_icmp_error);
-    case model::EchoOutcome::timeout:
-      if (target_answered(p)) return result(Layer::network, Check::warn, Finding::echo_blocked);
-      return result(Layer::network, Check::fail, Finding::echo_silent);
-    case model::EchoOutcome::send_error: return result(Layer::network, Check::fail, Finding::echo_send_failed);
-    case model::EchoOutcome::interrupted: return not_run(Layer::network, {model::Cause::interrupted, {}});
+  const auto s = model::summarize(p.echoes);
+  if (s.answered == 0 && std::any_of(p.echoes.begin(), p.echoes.end(), [](const model::EchoResult& e) {
+        return e.outcome == model::EchoOutcome::send_error && e.send_error && local_refusal(e.send_error->err);
+      }))
+    // refused here: a local rule; a fault of the path only when nothing else gets through either
+    return result(Layer::network, target_answered(p) ? Check::warn : Check::fail, Finding::echo_local_drop);
+  if (s.sent == 0) {
+    const bool interrupted = std::all_of(p.echoes.begin(), p.echoes.end(),
+                                         [](const model::EchoResult& e) { return e.outcome == model::EchoOutcome::interrupted; });
+    if (interrupted) return not_run(Layer::network, {model::Cause::interrupted, {}});
+    return result(Layer::network, Check::fail, Finding::echo_send_failed);
   }
-  return not_run(Layer::network, {model::Cause::interrupted, {}});
+  if (s.answered == s.sent) return result(Layer::network, Check::pass, Finding::echo_reply);
+  if (s.answered > 0) return result(Layer::network, Check::degraded, Finding::echo_loss);
+  if (s.errors > 0) return result(Layer::network, Check::fail, Finding::echo_icmp_error);
+  // Nothing came back to vpcprobe.
+  if (p.witness && p.witness->echo_in > 0)
+    return result(Layer::network, target_answered(p) ? Check::warn : Check::fail, Finding::echo_dropped_here);
+  if (target_answered(p)) return result(Layer::network, Check::warn, Finding::echo_blocked);
+  if (arp_answered(p) && !p.route->gateway && !tcp_answered(p))
+    return result(Layer::network, Check::fail, Finding::echo_silent_arp_ok);
+  return result(Layer::network, Check::fail, Finding::echo_silent);
 }
 
-LayerResult eval_transport(const PathResult& p) {
+LayerResult eval_transport(const PathResult& p, const PathResult*) {
   if (!p.port) return result(Layer::transport, Check::skipped, Finding::tcp_no_port);
-  if (!p.tcp) {
+  if (p.syns.empty()) {
     if (!p.tcp_not_run) return result(Layer::transport, Check::skipped, Finding::not_run);
     return not_run(Layer::transport, *p.tcp_not_run);
   }
-  switch (p.tcp->state) {
-    case model::TcpState::open: return result(Layer::transport, Check::pass, Finding::tcp_open);
-    case model::TcpState::closed: return result(Layer::transport, Check::fail, Finding::tcp_closed);
-    case model::TcpState::rejected: return result(Layer::transport, Check::fail, Finding::tcp_rejected);
-    case model::TcpState::filtered: return result(Layer::transport, Check::fail, Finding::tcp_filtered);
-    case model::TcpState::error: return result(Layer::transport, Check::fail, Finding::tcp_send_failed);
-    case model::TcpState::interrupted: return not_run(Layer::transport, {model::Cause::interrupted, {}});
+  const auto s = model::summarize(p.syns);
+  int open = 0, closed = 0, rejected = 0;
+  bool refused_here = false, interrupted_only = true;
+  for (const auto& t : p.syns) {
+    open += t.state == model::TcpState::open;
+    closed += t.state == model::TcpState::closed;
+    rejected += t.state == model::TcpState::rejected;
+    refused_here |= t.state == model::TcpState::error && t.signal == model::TcpSignal::send_failed && local_refusal(t.err);
+    interrupted_only &= t.state == model::TcpState::interrupted;
   }
-  return not_run(Layer::transport, {model::Cause::interrupted, {}});
+  if (s.answered == 0 && refused_here) return result(Layer::transport, Check::fail, Finding::tcp_local_drop);
+  if (s.sent == 0) {
+    if (interrupted_only) return not_run(Layer::transport, {model::Cause::interrupted, {}});
+    return result(Layer::transport, Check::fail, Finding::tcp_send_failed);
+  }
+  if (open == s.sent) return result(Layer::transport, Check::pass, Finding::tcp_open);
+  if (open > 0) return result(Layer::transport, Check::degraded, Finding::tcp_loss);
+  if (closed > 0) return result(Layer::transport, Check::fail, Finding::tcp_closed);
+  if (rejected > 0) return result(Layer::transport, Check::fail, Finding::tcp_rejected);
+  if (p.witness && p.witness->tcp_in > 0) return result(Layer::transport, Check::fail, Finding::tcp_dropped_here);
+  return result(Layer::transport, Check::fail, Finding::tcp_filtered);
 }
 
-LayerResult eval_mtu(const PathResult& p) {
+// Sizes above a threshold vanish and those below pass: a black hole, unless loss could explain it:
+// with the plain echoes losing a share `loss`, k silent sizes in a row happen by chance loss^k.
+LayerResult eval_mtu(const PathResult& p, const PathResult*) {
   if (p.mtu_probes.empty()) {
     if (p.mtu_not_run) return not_run(Layer::mtu, *p.mtu_not_run);
     return result(Layer::mtu, Check::skipped, Finding::not_run);
   }
-  if (!p.echo || p.echo->outcome != model::EchoOutcome::reply) return result(Layer::mtu, Check::skipped, Finding::mtu_needs_echo);
+  const auto echoes = model::summarize(p.echoes);
+  if (echoes.answered == 0) return result(Layer::mtu, Check::skipped, Finding::mtu_needs_echo);
   // A size cut short neither passed nor vanished: the question stays open.
   if (std::any_of(p.mtu_probes.begin(), p.mtu_probes.end(), [](const model::MtuProbe& m) { return m.interrupted; }))
     return not_run(Layer::mtu, {model::Cause::interrupted, {}});
   std::uint32_t largest_ok = 0, biggest = 0, smallest_silent = 0;
+  int silent_above = 0;
   for (const auto& m : p.mtu_probes) {
     biggest = std::max(biggest, m.size);
     if (m.answered) largest_ok = std::max(largest_ok, m.size);
-    else if (!(m.error && m.error->mtu) && (smallest_silent == 0 || m.size < smallest_silent))
-      smallest_silent = m.size;  // lost without a word: the black-hole signature
+  }
+  bool silent_below = false;
+  for (const auto& m : p.mtu_probes) {
+    if (m.answered || (m.error && m.error->mtu)) continue;  // frag-needed is an answer of its own
+    if (smallest_silent == 0 || m.size < smallest_silent) smallest_silent = m.size;  // lost without a word
+    if (m.size > largest_ok) ++silent_above;
+    else silent_below = true;
   }
   if (largest_ok == biggest) return result(Layer::mtu, Check::pass, Finding::mtu_all_pass);
   // every size that did not pass was answered by "fragmentation needed"
   if (smallest_silent == 0) return result(Layer::mtu, Check::pass, Finding::mtu_pmtud_works);
-  if (smallest_silent > largest_ok) return result(Layer::mtu, Check::fail, Finding::mtu_black_hole);
-  return result(Layer::mtu, Check::warn, Finding::mtu_irregular);
+  // The loss the path shows elsewhere: the plain echoes', or the SYNs' when the echoes were lucky.
+  const auto syns = model::summarize(p.syns);
+  const double loss = std::max(echoes.sent ? static_cast<double>(echoes.lost) / echoes.sent : 0.0,
+                               syns.sent ? static_cast<double>(syns.lost) / syns.sent : 0.0);
+  if (!silent_below) {
+    if (loss == 0 || std::pow(loss, silent_above) < 0.05) return result(Layer::mtu, Check::fail, Finding::mtu_black_hole);
+    return result(Layer::mtu, Check::warn, Finding::mtu_loss);
+  }
+  return result(Layer::mtu, Check::warn, loss > 0 ? Finding::mtu_loss : Finding::mtu_irregular);
 }
 
-using Evaluator = LayerResult (*)(const PathResult&);
+using Evaluator = LayerResult (*)(const PathResult&, const PathResult*);
 constexpr Evaluator kEvaluators[] = {eval_dns, eval_route, eval_link, eval_neighbor, eval_network, eval_transport, eval_mtu};
 
 }  // namespace
 
-std::vector<LayerResult> evaluate_path(const PathResult& p) {
+std::vector<LayerResult> evaluate_path(const PathResult& p, const PathResult* other) {
   std::vector<LayerResult> out;
-  for (auto eval : kEvaluators) out.push_back(eval(p));
+  for (auto eval : kEvaluators) out.push_back(eval(p, other));
   // Nothing above a failed DNS lookup could run: say so instead of leaving odd cells.
   if (out[0].check == Check::fail)
     for (std::size_t i = 1; i < out.size(); ++i) out[i] = result(out[i].layer, Check::skipped, Finding::no_address);

@@ -21,11 +21,41 @@ namespace {
 
 std::string dev_of(const PathResult& p) { return p.link ? p.link->name : std::string("DEV"); }
 
-std::optional<model::Fix> fix_for(const PathResult& p, Layer layer) {
+const LayerResult* layer_result(const std::vector<LayerResult>& layers, Layer l) {
+  for (const auto& r : layers)
+    if (r.layer == l) return &r;
+  return nullptr;
+}
+
+std::optional<model::Fix> fix_for(const PathResult& p, const std::vector<LayerResult>& layers, const PathJudgement& j) {
+  const Layer layer = j.layer;
+  const LayerResult* lr = layer_result(layers, layer);
+  const model::Finding finding = lr ? lr->finding : model::Finding::not_run;
   model::Fix f;
   f.path = p.role;
   f.dev = dev_of(p);
   if (p.target) f.addr = p.target->addr;
+  using model::Finding;
+  switch (finding) {  // findings with a repair of their own, whatever their layer
+    case Finding::echo_loss:
+    case Finding::tcp_loss: f.kind = FixKind::find_loss; return f;
+    case Finding::echo_local_drop:
+    case Finding::tcp_local_drop: f.kind = FixKind::local_firewall; return f;
+    case Finding::echo_dropped_here:
+    case Finding::tcp_dropped_here: {
+      const auto& w = p.witness;
+      const bool elsewhere = w && !w->in_interface.empty() && w->in_interface != w->out_interface;
+      f.kind = elsewhere && (w->reverse_path_refused || w->rp_filter.value_or(0) > 0) ? FixKind::asymmetric_return
+                                                                                      : FixKind::local_input_drop;
+      if (w && !w->in_interface.empty()) f.dev = w->in_interface;
+      return f;
+    }
+    case Finding::echo_silent_arp_ok: f.kind = FixKind::target_silent; return f;
+    case Finding::dns_public_address: f.kind = FixKind::private_name; return f;
+    case Finding::route_via_default:
+    case Finding::route_public_side: f.kind = FixKind::route_through_vpc; return f;
+    default: break;
+  }
   switch (layer) {
     case Layer::dns: f.kind = FixKind::dns_check; return f;
     case Layer::route:
@@ -56,23 +86,26 @@ std::optional<model::Fix> fix_for(const PathResult& p, Layer layer) {
       return f;
     }
     case Layer::network:
-      if (p.echo && p.echo->error) {
-        f.kind = FixKind::router_refuses;
-        f.addr = p.echo->error->from;
-        return f;
-      }
+      for (const auto& e : p.echoes)
+        if (e.error) {
+          f.kind = FixKind::router_refuses;
+          f.addr = e.error->from;
+          return f;
+        }
       f.kind = FixKind::target_unreachable;
       return f;
-    case Layer::transport:
-      if (!p.tcp) return std::nullopt;
-      switch (p.tcp->state) {
-        case model::TcpState::closed: f.kind = FixKind::service_closed; return f;
-        case model::TcpState::rejected:
+    case Layer::transport: {
+      if (p.syns.empty()) return std::nullopt;
+      switch (finding) {
+        case Finding::tcp_closed: f.kind = FixKind::service_closed; return f;
+        case Finding::tcp_rejected:
           f.kind = FixKind::firewall_rejects;
-          if (p.tcp->error) f.addr = p.tcp->error->from;
+          for (const auto& t : p.syns)
+            if (t.error) f.addr = t.error->from;
           return f;
         default: f.kind = FixKind::silent_drop; return f;
       }
+    }
     case Layer::mtu: {
       std::uint32_t largest = 0;
       for (const auto& m : p.mtu_probes)
@@ -95,23 +128,44 @@ bool failed_or_unexplained(const PathJudgement& j) {
 PathJudgement judge_path(const std::vector<LayerResult>& layers) {
   PathJudgement j;
   std::vector<Layer> untested;
+  std::optional<Layer> wrong_way;
   for (const auto& l : layers) {
     if (l.check == Check::fail) {
       j.failed = l.layer;
       j.untested_below = untested;
       j.status = untested.empty() ? Status::failing : Status::unknown;
       j.layer = untested.empty() ? l.layer : Layer::unknown;
+      // A path that leaves the wrong way (a private address by the default route, a private name
+      // that is public) and then fails: the way is the cause, the failure above its symptom.
+      if (j.status == Status::failing && wrong_way) {
+        j.layer = *wrong_way;
+        j.wrong_way_failed = true;
+      }
       return j;
     }
     if (l.check == Check::not_tested) untested.push_back(l.layer);
+    if (l.check == Check::degraded) {
+      if (!j.degraded) j.degraded = l.layer;
+      if (!wrong_way && (l.finding == model::Finding::route_via_default || l.finding == model::Finding::route_public_side ||
+                         l.finding == model::Finding::dns_public_address))
+        wrong_way = l.layer;
+    }
   }
   // No failure: healthy only with positive evidence that the service answers.
   const bool answered = std::any_of(layers.begin(), layers.end(), [](const LayerResult& l) {
-    return (l.layer == Layer::transport || l.layer == Layer::network) && l.check == Check::pass;
+    return (l.layer == Layer::transport || l.layer == Layer::network) && (l.check == Check::pass || l.check == Check::degraded);
   });
-  j.status = answered ? Status::ok : Status::unknown;
-  j.layer = answered ? Layer::none : Layer::unknown;
   j.untested_below = untested;
+  if (!answered) {
+    j.status = Status::unknown;
+    j.layer = Layer::unknown;
+  } else if (j.degraded) {
+    j.status = Status::degraded;
+    j.layer = *j.degraded;
+  } else {
+    j.status = Status::ok;
+    j.layer = Layer::none;
+  }
   return j;
 }
 
@@ -158,25 +212,42 @@ model::Verdict decide(const PathResult& priv, const std::vector<LayerResult>& pr
     v.path = Path::both;
     v.layer = pj.layer;
     v.conclusion = Conclusion::both_fail;
-    v.fix = fix_for(priv, pj.layer);
+    v.fix = fix_for(priv, priv_layers, pj);
     return v;
   }
-  // Exactly one path fails. The private path is the one the application uses: its failure is an
-  // outage; a broken public path next to a working private one is a degradation.
-  const bool private_fails = priv_bad;
-  const PathResult& bad = private_fails ? priv : *pub;
-  const PathJudgement& bj = private_fails ? pj : *uj;
-  v.status = private_fails ? Status::failing : Status::degraded;
-  v.path = bad.role;
-  v.layer = bj.layer;
-  v.conclusion = private_fails ? Conclusion::private_fails : Conclusion::public_fails;
-  v.fix = fix_for(bad, bj.layer);
+  if (priv_bad) {
+    // The private path is the one the application uses: its failure is an outage.
+    v.status = Status::failing;
+    v.path = priv.role;
+    v.layer = pj.layer;
+    v.conclusion = Conclusion::private_fails;
+    v.fix = fix_for(priv, priv_layers, pj);
+    return v;
+  }
+  // The private path works. Loss, or a way that is not the private one, on either path: it works,
+  // but not as it should.
+  const bool pub_degraded = uj && uj->status == Status::degraded;
+  if (pj.status == Status::degraded || (pub_degraded && !pub_bad)) {
+    const bool private_side = pj.status == Status::degraded;
+    v.status = Status::degraded;
+    v.path = private_side ? (pub_bad || pub_degraded ? Path::both : priv.role) : pub->role;
+    v.layer = private_side ? pj.layer : uj->layer;
+    v.conclusion = Conclusion::degraded;
+    v.fix = private_side ? fix_for(priv, priv_layers, pj) : fix_for(*pub, *pub_layers, *uj);
+    return v;
+  }
+  // Only the public path fails: a broken baseline next to a working private path degrades.
+  v.status = Status::degraded;
+  v.path = pub->role;
+  v.layer = uj->layer;
+  v.conclusion = Conclusion::public_fails;
+  v.fix = fix_for(*pub, *pub_layers, *uj);
   return v;
 }
 
 void judge(model::Diagnosis& d) {
-  d.private_layers = evaluate_path(d.private_path);
-  if (d.public_path) d.public_layers = evaluate_path(*d.public_path);
+  d.private_layers = evaluate_path(d.private_path, d.public_path ? &*d.public_path : nullptr);
+  if (d.public_path) d.public_layers = evaluate_path(*d.public_path, &d.private_path);
   const bool cut_short = d.verdict.cut_short;
   d.verdict = decide(d.private_path, d.private_layers, d.public_path ? &*d.public_path : nullptr,
                      d.public_path ? &d.public_layers : nullptr);

@@ -1,5 +1,7 @@
 #include "vpcprobe/model/diagnosis.hpp"
 
+#include <algorithm>
+
 namespace vpcprobe::model {
 
 std::string layer_name(Layer l) {
@@ -24,8 +26,74 @@ std::string check_name(Check c) {
     case Check::warn: return "warn";
     case Check::skipped: return "skipped";
     case Check::not_tested: return "not_tested";
+    case Check::degraded: return "degraded";
   }
   return "not_tested";
+}
+
+std::optional<RttSummary> rtt_summary(std::vector<double> rtts) {
+  if (rtts.empty()) return std::nullopt;
+  std::sort(rtts.begin(), rtts.end());
+  const std::size_t n = rtts.size();
+  const double median = n % 2 ? rtts[n / 2] : (rtts[n / 2 - 1] + rtts[n / 2]) / 2;
+  return RttSummary{rtts.front(), median, rtts.back()};
+}
+
+SeriesSummary summarize(const std::vector<EchoResult>& echoes) {
+  SeriesSummary s;
+  for (const auto& e : echoes) {
+    switch (e.outcome) {
+      case EchoOutcome::reply:
+        ++s.sent;
+        ++s.answered;
+        s.rtts_ms.push_back(e.rtt_ms);
+        break;
+      case EchoOutcome::icmp_error:
+        ++s.sent;
+        ++s.errors;
+        break;
+      case EchoOutcome::timeout:
+        ++s.sent;
+        ++s.lost;
+        break;
+      case EchoOutcome::send_error:
+      case EchoOutcome::interrupted: break;
+    }
+  }
+  return s;
+}
+
+SeriesSummary summarize(const std::vector<TcpResult>& syns) {
+  SeriesSummary s;
+  for (const auto& t : syns) {
+    switch (t.state) {
+      case TcpState::open:
+      case TcpState::closed:
+      case TcpState::rejected:
+        ++s.sent;
+        ++s.answered;
+        s.rtts_ms.push_back(t.rtt_ms);
+        break;
+      case TcpState::filtered:
+        ++s.sent;
+        ++s.lost;
+        break;
+      case TcpState::error:
+      case TcpState::interrupted: break;
+    }
+  }
+  return s;
+}
+
+std::optional<PathRtt> path_rtt(const PathResult& p) {
+  std::vector<double> tcp, icmp;
+  for (const auto& t : p.syns)
+    if (t.state == TcpState::open) tcp.push_back(t.rtt_ms);
+  for (const auto& e : p.echoes)
+    if (e.outcome == EchoOutcome::reply) icmp.push_back(e.rtt_ms);
+  if (auto r = rtt_summary(std::move(tcp))) return PathRtt{"tcp", r->median_ms};
+  if (auto r = rtt_summary(std::move(icmp))) return PathRtt{"icmp", r->median_ms};
+  return std::nullopt;
 }
 
 std::string path_name(Path p) {

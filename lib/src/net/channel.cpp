@@ -52,6 +52,13 @@ Channel::Channel(asio::io_context& io, sys::UniqueFd fd, int watched) : fd_(std:
   desc_.assign(watched);
 }
 
+sys::UniqueFd Channel::take() {
+  boost::system::error_code ec;
+  desc_.cancel(ec);
+  desc_.close(ec);  // the watching duplicate: not the socket's last reference, so cheap
+  return std::move(fd_);
+}
+
 Channel::~Channel() {
   *alive_ = false;  // a wait handler still queued must not touch this object
   boost::system::error_code ec;

@@ -98,6 +98,37 @@ Result<model::RouteInfo> NetlinkClient::route_get(const wire::IpAddr& dst, int o
   return wire::decode_route(wire::ByteView(m.data(), m.size()));
 }
 
+Result<model::RouteInfo> NetlinkClient::route_match(const wire::IpAddr& dst) {
+  wire::RouteQuery q;
+  q.fib_match = true;
+  auto reply = transact(wire::encode_route_get(dst, static_cast<std::uint8_t>(Inet::of(dst.family()).af), 0, seq_++, q), false);
+  if (!reply) return std::unexpected(reply.error());
+  if (int err = reply->kernel_errno; err != 0) {
+    if (auto type = wire::route_type_from_errno(err)) {
+      model::RouteInfo r;
+      r.type = *type;
+      return r;
+    }
+    return fail(Errc::system, fmt::format("route lookup (fibmatch) for {}: {}", dst.to_string(), std::strerror(err)), err);
+  }
+  if (reply->messages.empty()) return fail(Errc::system, "route lookup: empty answer");
+  auto& m = reply->messages.front();
+  return wire::decode_route(wire::ByteView(m.data(), m.size()));
+}
+
+Result<bool> NetlinkClient::input_route_ok(const wire::IpAddr& dst, const wire::IpAddr& src, int iif) {
+  wire::RouteQuery q;
+  q.src = src;
+  q.iif = iif;
+  auto reply = transact(wire::encode_route_get(dst, static_cast<std::uint8_t>(Inet::of(dst.family()).af), 0, seq_++, q), false);
+  if (!reply) return std::unexpected(reply.error());
+  // rp_filter says no: EXDEV for a forwarded packet, EINVAL (a martian source) for one to this host
+  if (reply->kernel_errno == EXDEV || reply->kernel_errno == EINVAL) return false;
+  if (reply->kernel_errno != 0)
+    return fail(Errc::system, fmt::format("input route lookup: {}", std::strerror(reply->kernel_errno)), reply->kernel_errno);
+  return true;
+}
+
 Result<std::vector<model::NeighEntry>> NetlinkClient::neigh_dump(wire::Family family, int ifindex) {
   auto reply = transact(wire::encode_neigh_dump(static_cast<std::uint8_t>(Inet::of(family).af), ifindex, seq_++), true);
   if (!reply) return std::unexpected(reply.error());

@@ -5,9 +5,7 @@
 #include <algorithm>
 #include <memory>
 
-#include "vpcprobe/probe/arp.hpp"
-#include "vpcprobe/probe/icmp.hpp"
-#include "vpcprobe/probe/tcp.hpp"
+#include "vpcprobe/sys/limits.hpp"
 
 namespace vpcprobe::probe {
 
@@ -95,136 +93,25 @@ std::vector<std::uint32_t> mtu_probe_sizes(std::uint32_t link_mtu) {
   return out;
 }
 
-namespace {
-
-// Counts outstanding probes; the last completion runs `done` once.
-struct Pending {
-  int left = 0;
-  std::function<void()> done;
-  void add() { ++left; }
-  void complete() {
-    if (--left == 0 && done) {
-      auto d = std::move(done);
-      d();
-    }
+void read_after_probes(net::NetlinkClient& nl, model::PathResult& p) {
+  if (p.target && p.route && p.route->usable())
+    if (auto m = nl.route_match(p.target->addr); m && m->usable()) p.route_prefix = m->dst_len;
+  if (!p.witness || !p.target) return;
+  auto& w = *p.witness;
+  auto name = [&nl](int ifindex) -> std::string {
+    if (ifindex <= 0) return {};
+    auto l = nl.link(ifindex);
+    return l ? l->name : fmt::format("if{}", ifindex);
+  };
+  // Probes the witness did not see leave went, as far as the kernel's route says, out of its interface.
+  w.out_interface = w.out_ifindex ? name(w.out_ifindex) : p.link ? p.link->name : std::string();
+  w.in_interface = name(w.in_ifindex);
+  if (!w.in_interface.empty()) {
+    w.rp_filter = sys::rp_filter(w.in_interface);
+    // The answer's way in: from the target to our source address, arriving where it arrived.
+    if (p.route && p.route->prefsrc)
+      if (auto ok = nl.input_route_ok(*p.route->prefsrc, p.target->addr, w.in_ifindex)) w.reverse_path_refused = !*ok;
   }
-};
-
-}  // namespace
-
-std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSockets& s, const wire::Identity& identity, int path_index,
-                                          model::PathResult& p, std::chrono::milliseconds timeout, std::function<void()> done) {
-  std::vector<OperationPtr> ops;
-  auto pending = std::make_shared<Pending>();
-  pending->add();  // held until every probe is started, so an instant completion cannot end early
-  pending->done = std::move(done);
-  if (!p.target || !p.route || !p.route->usable()) {
-    pending->complete();
-    return ops;
-  }
-  const auto ip = p.target->addr;
-  auto family = family_ops(ip.family());
-  if (!family) {  // refused at the edge; here only for a library user who did not
-    const model::NotRun no{model::Cause::not_applicable, family.error().message};
-    p.arp_not_run = p.echo_not_run = p.mtu_not_run = no;
-    if (p.port) p.tcp_not_run = no;
-    pending->complete();
-    return ops;
-  }
-  const FamilyOps& fam = **family;
-  const auto seq_base = static_cast<std::uint16_t>(identity.seq_base() + path_index * 64);
-
-  // neighbor
-  if (p.next_hop && !p.arp_not_run) {
-    if (!s.arp) {
-      p.arp_not_run = s.arp_missing;
-    } else if (!p.link || !p.link->mac || !p.route->prefsrc || !p.route->prefsrc->is_v4()) {
-      p.arp_not_run = model::NotRun{model::Cause::no_source, p.link ? p.link->name : std::string()};
-    } else {
-      ArpSpec spec;
-      spec.ifindex = p.link->ifindex;
-      spec.our_mac = *p.link->mac;
-      spec.our_ip = p.route->prefsrc->v4();
-      spec.target = p.next_hop->v4();
-      if (p.neigh_before && p.neigh_before->mac && !p.neigh_before->mac->is_zero()) spec.unicast_to = p.neigh_before->mac;
-      spec.count = 2;
-      spec.interval = std::min(std::chrono::milliseconds(200), timeout / 4);
-      spec.wait = timeout - spec.interval;
-      spec.finish_when_answered = true;
-      pending->add();
-      ops.push_back(async_arp(io, *s.arp, spec, [&p, pending](model::ArpProbeResult r) {
-        p.arp = std::move(r);
-        pending->complete();
-      }));
-    }
-  }
-
-  // network
-  if (!s.icmp) {
-    p.echo_not_run = s.icmp_missing;
-    p.mtu_not_run = s.icmp_missing;
-  } else {
-    EchoSpec spec;
-    spec.target = ip;
-    spec.id = s.icmp_id;
-    spec.wire_seq = seq_base;
-    spec.tag = identity.payload_tag(spec.wire_seq);
-    spec.timeout = timeout;
-    p.echo_method = s.icmp_method;
-    pending->add();
-    ops.push_back(async_echo(io, *s.icmp, fam, s.icmp_method, spec, [&p, pending](model::EchoResult r) {
-      p.echo = r;
-      pending->complete();
-    }));
-    // mtu: DF echoes of every candidate size at once
-    if (s.icmp_df && p.link) {
-      auto sizes = mtu_probe_sizes(p.link->mtu);
-      p.mtu_probes.resize(sizes.size());
-      for (std::size_t i = 0; i < sizes.size(); ++i) {
-        p.mtu_probes[i].size = sizes[i];
-        EchoSpec df = spec;
-        df.id = s.icmp_df_id;
-        df.wire_seq = static_cast<std::uint16_t>(seq_base + 1 + i);
-        df.tag = identity.payload_tag(df.wire_seq);
-        df.payload_size = sizes[i] - fam.ip_header - fam.icmp_header;
-        pending->add();
-        ops.push_back(async_echo(io, *s.icmp_df, fam, s.icmp_method, df, [&p, pending, i](model::EchoResult r) {
-          p.mtu_probes[i].answered = r.outcome == model::EchoOutcome::reply;
-          p.mtu_probes[i].interrupted = r.outcome == model::EchoOutcome::interrupted;
-          p.mtu_probes[i].error = r.error;
-          pending->complete();
-        }));
-      }
-    } else if (!s.icmp_df) {
-      p.mtu_not_run = s.icmp_df_missing;
-    }
-  }
-
-  // transport
-  if (p.port) {
-    auto on_tcp = [&p, pending](model::TcpResult r) {
-      p.tcp = r;
-      pending->complete();
-    };
-    pending->add();
-    if (s.tcp_raw && p.route->prefsrc) {
-      SynSpec spec;
-      spec.src = *p.route->prefsrc;
-      spec.dst = ip;
-      spec.dport = *p.port;
-      spec.sport = identity.tcp_source_port(path_index);
-      spec.isn = identity.tcp_isn(spec.src, spec.dst, spec.sport, spec.dport);
-      spec.timeout = timeout;
-      p.tcp_method = model::ProbeMethod::raw;
-      ops.push_back(
-          async_tcp_syn(io, *s.tcp_raw, s.icmp_method == model::ProbeMethod::raw ? s.icmp : nullptr, fam, spec, on_tcp));
-    } else {
-      p.tcp_method = model::ProbeMethod::connect;
-      ops.push_back(async_tcp_connect(io, ConnectSpec{ip, *p.port, 1, timeout, {}}, on_tcp));
-    }
-  }
-  pending->complete();
-  return ops;
 }
 
 }  // namespace vpcprobe::probe

@@ -2,6 +2,7 @@
 
 #include "vpcprobe/net/resolve.hpp"
 #include "vpcprobe/probe/icmp.hpp"
+#include "vpcprobe/probe/witness.hpp"
 #include "vpcprobe/sys/privileged.hpp"
 
 namespace vpcprobe::probe {
@@ -21,8 +22,8 @@ std::vector<model::PathResult*> paths_of(const std::vector<model::Diagnosis*>& d
 void mark_unfinished(model::PathResult& p) {
   const model::NotRun cut{model::Cause::interrupted, {}};
   if (p.next_hop && !p.arp && !p.arp_not_run) p.arp_not_run = cut;
-  if (!p.echo && !p.echo_not_run) p.echo_not_run = cut;
-  if (p.port && !p.tcp && !p.tcp_not_run) p.tcp_not_run = cut;
+  if (p.echoes.empty() && !p.echo_not_run) p.echo_not_run = cut;
+  if (p.port && p.syns.empty() && !p.tcp_not_run) p.tcp_not_run = cut;
   if (p.mtu_probes.empty() && !p.mtu_not_run) p.mtu_not_run = cut;
 }
 
@@ -65,6 +66,9 @@ Result<DiagnosisSockets> open_diagnosis_sockets(wire::Family family) {
   }
   if (auto tcp = sys::open_tcp_raw_socket(family, {})) s.tcp = std::move(*tcp);
   else if (tcp.error().code != Errc::permission) return std::unexpected(tcp.error());
+  // Without it, what left and what arrived is simply not said.
+  if (auto witness = sys::open_witness_socket()) s.witness = std::move(*witness);
+  else if (witness.error().code != Errc::permission) return std::unexpected(witness.error());
   return s;
 }
 
@@ -89,8 +93,10 @@ Result<std::unique_ptr<DiagnosisChannels>> DiagnosisChannels::create(asio::io_co
   auto icmp = channel(sockets.icmp, c->icmp_);
   auto icmp_df = channel(sockets.icmp_df, c->icmp_df_);
   auto tcp = channel(sockets.tcp, c->tcp_);
-  for (const auto* r : {&arp, &icmp, &icmp_df, &tcp})
+  auto witness = channel(sockets.witness, c->witness_);
+  for (const auto* r : {&arp, &icmp, &icmp_df, &tcp, &witness})
     if (!*r) return std::unexpected(r->error());
+  ps.witness = *witness;
   ps.arp = *arp;
   ps.icmp = *icmp;
   ps.icmp_df = *icmp_df;
@@ -106,6 +112,18 @@ Result<std::unique_ptr<DiagnosisChannels>> DiagnosisChannels::create(asio::io_co
     ps.icmp_df_id = *id;
   }
   return c;
+}
+
+DiagnosisChannels::~DiagnosisChannels() {
+  std::vector<sys::UniqueFd> packet_sockets;
+  for (auto* ch : {&arp_, &witness_})
+    if (*ch) packet_sockets.push_back((*ch)->take());
+  sys::close_together(std::move(packet_sockets));
+}
+
+Result<void> DiagnosisChannels::watch_hosts(const std::vector<wire::IpAddr>& hosts) {
+  if (!ps_.witness) return {};
+  return filter_hosts(*ps_.witness, hosts);
 }
 
 std::uint64_t DiagnosisChannels::send_retries() const {
@@ -138,8 +156,8 @@ std::vector<wire::IpAddr> targets_of(const std::vector<model::Diagnosis*>& diags
 }
 
 std::shared_ptr<Schedule> start(asio::io_context& io, const DiagnosisChannels& channels, const wire::Identity& identity,
-                                const std::vector<model::Diagnosis*>& diags, std::chrono::milliseconds timeout,
-                                Schedule::Duration gap, std::function<void()> done) {
+                                const std::vector<model::Diagnosis*>& diags, const PathPlan& plan, Schedule::Duration gap,
+                                std::function<void()> done) {
   auto paths = std::make_shared<std::vector<model::PathResult*>>(paths_of(diags));
   std::vector<Schedule::Duration> offsets;
   for (std::size_t i = 0; i < paths->size(); ++i) offsets.push_back(gap * static_cast<long>(i));
@@ -148,11 +166,11 @@ std::shared_ptr<Schedule> start(asio::io_context& io, const DiagnosisChannels& c
   auto groups = std::make_shared<std::vector<std::shared_ptr<PathOps>>>();
   auto schedule = std::make_shared<Schedule>(
       io, offsets,
-      [&io, &channels, &identity, paths, groups, timeout](int index, std::function<void()> completed) -> OperationPtr {
+      [&io, &channels, &identity, paths, groups, plan](int index, std::function<void()> completed) -> OperationPtr {
         auto group = std::make_shared<PathOps>();
         groups->push_back(group);
         group->ops = run_path_probes(io, channels.sockets(), identity, index, *(*paths)[static_cast<std::size_t>(index)],
-                                     timeout, [completed] { completed(); });
+                                     plan, [completed] { completed(); });
         return group;
       },
       std::move(done));
@@ -167,6 +185,7 @@ void conclude(const std::vector<model::Diagnosis*>& diags, net::NetlinkClient& n
     for (auto* p : {&d->private_path, d->public_path ? &*d->public_path : nullptr}) {
       if (!p) continue;
       read_neighbor_after(nl, *p);
+      read_after_probes(nl, *p);
       if (cut_short) mark_unfinished(*p);
     }
     d->duration_ms = elapsed;

@@ -194,8 +194,13 @@ class ConnectOperation : public ProbeOperation<model::TcpResult>, public std::en
     } else if (ec == asio::error::connection_refused) {
       result_.state = model::TcpState::closed;
       result_.signal = model::TcpSignal::refused;
-    } else if (ec == asio::error::host_unreachable || ec == asio::error::network_unreachable ||
-               ec == asio::error::access_denied || ec.value() == EPERM || ec.value() == EHOSTDOWN ||
+    } else if (ec.value() == EPERM || ec == asio::error::access_denied) {
+      // Refused by this host before the SYN left: a local netfilter (or LSM) rule.
+      result_.state = model::TcpState::error;
+      result_.signal = model::TcpSignal::send_failed;
+      result_.err = ec.value();
+      result_.tries = 1;
+    } else if (ec == asio::error::host_unreachable || ec == asio::error::network_unreachable || ec.value() == EHOSTDOWN ||
                ec.value() == ENONET || ec.value() == EPROTO) {
       result_.state = model::TcpState::rejected;
       result_.signal = model::TcpSignal::errno_reject;

@@ -18,9 +18,8 @@ using nlohmann::json;
 namespace {
 
 // The path's answering probe (TCP SYN, else ICMP echo) and its RTT.
-std::optional<std::pair<const char*, double>> path_rtt(const model::PathResult& p) {
-  if (p.tcp && p.tcp->state == model::TcpState::open) return std::pair{"tcp", p.tcp->rtt_ms};
-  if (p.echo && p.echo->outcome == model::EchoOutcome::reply) return std::pair{"icmp", p.echo->rtt_ms};
+std::optional<std::pair<const char*, double>> answer_rtt(const model::PathResult& p) {
+  if (auto r = model::path_rtt(p)) return std::pair{r->probe, r->ms};
   return std::nullopt;
 }
 
@@ -164,7 +163,7 @@ std::string check_prometheus(const model::CheckReport& r) {
         layer_tested.add(tpl, l.check == Check::not_tested ? "0" : "1");
         if (l.check != Check::not_tested) layer_success.add(tpl, l.check == Check::fail ? "0" : "1");
       }
-      if (auto probe_rtt = path_rtt(p)) rtt.add(fmt::format("{},probe=\"{}\"", tp, probe_rtt->first), num(probe_rtt->second / 1000));
+      if (auto probe_rtt = answer_rtt(p)) rtt.add(fmt::format("{},probe=\"{}\"", tp, probe_rtt->first), num(probe_rtt->second / 1000));
     };
     add_path(d.private_path, d.private_layers, d.verdict.private_judgement);
     if (d.public_path) add_path(*d.public_path, d.public_layers, d.verdict.public_judgement);

@@ -26,6 +26,7 @@ const char* symbol(Check c) {
     case Check::warn: return "!";
     case Check::skipped: return "–";
     case Check::not_tested: return "?";
+    case Check::degraded: return "~";
   }
   return "?";
 }
@@ -35,6 +36,7 @@ const char* color_of(Check c) {
     case Check::pass: return "32";
     case Check::fail: return "31;1";
     case Check::warn: return "33";
+    case Check::degraded: return "33;1";
     default: return "2";
   }
 }
@@ -75,6 +77,15 @@ json layers_json(const model::PathResult& p, const std::vector<model::LayerResul
   return out;
 }
 
+json series_json(const model::SeriesSummary& s) {
+  using detail::round3;
+  json rtt = nullptr;
+  if (auto r = model::rtt_summary(s.rtts_ms))
+    rtt = {{"min", round3(r->min_ms)}, {"median", round3(r->median_ms)}, {"max", round3(r->max_ms)}};
+  return {{"sent", s.sent}, {"answered", s.answered}, {"errors", s.errors}, {"lost", s.lost},
+          {"loss_percent", round3(s.loss_percent())}, {"rtt_ms", rtt}};
+}
+
 json link_json(const model::LinkInfo& l) {
   return {{"name", l.name}, {"ifindex", l.ifindex}, {"admin_up", l.admin_up()}, {"lower_up", l.lower_up()},
           {"operstate", model::operstate_name(l.operstate)}, {"mtu", l.mtu},
@@ -95,7 +106,8 @@ json path_json(const model::PathResult& p, const std::vector<model::LayerResult>
     route = {{"type", model::route_type_name(p.route->type)},
              {"gateway", p.route->gateway ? json(p.route->gateway->to_string()) : json(nullptr)},
              {"source", p.route->prefsrc ? json(p.route->prefsrc->to_string()) : json(nullptr)},
-             {"dev", p.link ? json(p.link->name) : json(nullptr)}};
+             {"dev", p.link ? json(p.link->name) : json(nullptr)},
+             {"prefix_length", p.route_prefix ? json(*p.route_prefix) : json(nullptr)}};
   json down = json::array();
   for (const auto& [link, addr] : p.down_links_for_target) down.push_back(link_json(link));
   json arp = nullptr;
@@ -106,20 +118,53 @@ json path_json(const model::PathResult& p, const std::vector<model::LayerResult>
            {"replies", p.arp->replies.size()}, {"answering_macs", macs}};
   }
   std::string dev = p.link ? p.link->name : "";
+  // The series, and one representative probe (the first answered one, else the first) in the
+  // shape earlier versions had.
   json echo = nullptr;
-  if (p.echo)
+  if (!p.echoes.empty()) {
+    const auto* e = &p.echoes.front();
+    for (const auto& x : p.echoes)
+      if (x.outcome == model::EchoOutcome::reply) {
+        e = &x;
+        break;
+      }
     echo = {{"method", model::method_name(p.echo_method.value_or(model::ProbeMethod::raw))},
-            {"outcome", model::echo_outcome_name(p.echo->outcome)},
-            {"rtt_ms", p.echo->outcome == model::EchoOutcome::reply ? json(round3(p.echo->rtt_ms)) : json(nullptr)},
-            {"icmp_error", detail::icmp_json(p.echo->error)}};
+            {"outcome", model::echo_outcome_name(e->outcome)},
+            {"rtt_ms", e->outcome == model::EchoOutcome::reply ? json(round3(e->rtt_ms)) : json(nullptr)},
+            {"icmp_error", detail::icmp_json(e->error)},
+            {"series", series_json(model::summarize(p.echoes))}};
+    json outcomes = json::array();
+    for (const auto& x : p.echoes) outcomes.push_back(model::echo_outcome_name(x.outcome));
+    echo["outcomes"] = outcomes;
+  }
   json tcp = nullptr;
-  if (p.tcp)
+  if (!p.syns.empty()) {
+    const auto* t = &p.syns.front();
+    for (const auto& x : p.syns)
+      if (x.state == model::TcpState::open) {
+        t = &x;
+        break;
+      }
     tcp = {{"method", model::method_name(p.tcp_method.value_or(model::ProbeMethod::raw))},
-           {"state", model::tcp_state_name(p.tcp->state)},
-           {"rtt_ms", p.tcp->state == model::TcpState::open || p.tcp->state == model::TcpState::closed ||
-                              p.tcp->state == model::TcpState::rejected ? json(round3(p.tcp->rtt_ms)) : json(nullptr)},
-           {"detail", tcp_detail(*p.tcp)},
-           {"icmp_error", detail::icmp_json(p.tcp->error)}};
+           {"state", model::tcp_state_name(t->state)},
+           {"rtt_ms", t->state == model::TcpState::open || t->state == model::TcpState::closed ||
+                              t->state == model::TcpState::rejected ? json(round3(t->rtt_ms)) : json(nullptr)},
+           {"detail", tcp_detail(*t)},
+           {"icmp_error", detail::icmp_json(t->error)},
+           {"series", series_json(model::summarize(p.syns))}};
+    json states = json::array();
+    for (const auto& x : p.syns) states.push_back(model::tcp_state_name(x.state));
+    tcp["states"] = states;
+  }
+  json witness = nullptr;
+  if (p.witness) {
+    const auto& w = *p.witness;
+    witness = {{"echo_out", w.echo_out}, {"echo_in", w.echo_in}, {"tcp_out", w.tcp_out}, {"tcp_in", w.tcp_in},
+               {"out_interface", w.out_interface.empty() ? json(nullptr) : json(w.out_interface)},
+               {"in_interface", w.in_interface.empty() ? json(nullptr) : json(w.in_interface)},
+               {"rp_filter", w.rp_filter ? json(*w.rp_filter) : json(nullptr)},
+               {"reverse_path_refused", w.reverse_path_refused}};
+  }
   json mtu = json::array();
   for (auto& m : p.mtu_probes)
     mtu.push_back({{"size", m.size}, {"answered", m.answered}, {"frag_needed_mtu", m.error && m.error->mtu ? json(m.error->mtu) : json(nullptr)}});
@@ -133,6 +178,7 @@ json path_json(const model::PathResult& p, const std::vector<model::LayerResult>
                                 {"not_run", p.arp_not_run ? json(describe(*p.arp_not_run)) : json(nullptr)}}},
                   {"echo", echo},
                   {"tcp", tcp},
+                  {"witness", witness},
                   {"mtu", mtu}};
   return j;
 }

@@ -33,12 +33,14 @@ model::CheckReport plan_check(const config::Targets& targets, double timeout_s) 
 }
 
 Result<std::unique_ptr<CheckRun>> CheckRun::start(asio::io_context& io, net::NetlinkClient& nl,
-                                                  const probe::DiagnosisChannels& channels, const wire::Identity& identity,
+                                                  probe::DiagnosisChannels& channels, const wire::Identity& identity,
                                                   model::CheckReport& report, const CheckSpec& spec, std::function<void()> done) {
   std::unique_ptr<CheckRun> run(new CheckRun(nl, report));
   run->done_ = std::move(done);
   for (auto& t : report.targets) run->diags_.push_back(&t.diagnosis);
   probe::prepare(run->diags_, spec.dns_deadline, nl);
+  if (auto ok = channels.watch_hosts(probe::targets_of(run->diags_)); !ok)
+    return std::unexpected(ok.error());
   auto* raw = run.get();
 
   // Neighbor audits share the ARP socket; without it their entries stay unchecked.
@@ -60,10 +62,14 @@ Result<std::unique_ptr<CheckRun>> CheckRun::start(asio::io_context& io, net::Net
       raw->one_done();
     }));
   }
-  // Each path sends about 16 packets (2 ARP, 1 echo, up to 12 DF echoes, 1 SYN): space the paths.
-  const auto gap = std::chrono::duration_cast<probe::Schedule::Duration>(std::chrono::duration<double>(16.0 / spec.rate_pps));
+  // Each path sends about 24 packets (2 ARP, 5 echoes, up to 12 DF echoes, 5 SYNs; more when a
+  // series disagrees): space the paths.
+  const auto gap = std::chrono::duration_cast<probe::Schedule::Duration>(std::chrono::duration<double>(24.0 / spec.rate_pps));
   ++run->pending_;
-  run->schedule_ = probe::start(io, channels, identity, run->diags_, spec.timeout, gap, [raw] {
+  probe::PathPlan plan;
+  plan.timeout = spec.timeout;
+  plan.count = spec.count;
+  run->schedule_ = probe::start(io, channels, identity, run->diags_, plan, gap, [raw] {
     raw->diagnoses_done_ = true;
     raw->one_done();
   });

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -20,6 +21,23 @@ std::size_t descriptors_available() {
   constexpr std::size_t kReserve = 4;
   const std::size_t used = open + kReserve;
   return lim.rlim_cur > used + 1 ? static_cast<std::size_t>(lim.rlim_cur) - used : 1;
+}
+
+namespace {
+std::optional<int> read_int(const std::string& path) {
+  std::ifstream in(path);
+  int v = 0;
+  if (!(in >> v)) return std::nullopt;
+  return v;
+}
+}  // namespace
+
+std::optional<int> rp_filter(const std::string& ifname) {
+  if (ifname.empty() || ifname.find('/') != std::string::npos || ifname == "." || ifname == "..") return std::nullopt;
+  auto all = read_int("/proc/sys/net/ipv4/conf/all/rp_filter");
+  auto dev = read_int("/proc/sys/net/ipv4/conf/" + ifname + "/rp_filter");
+  if (!all && !dev) return std::nullopt;
+  return std::max(all.value_or(0), dev.value_or(0));
 }
 
 Result<std::string> read_file_capped(const std::string& path, std::size_t max) {

@@ -1,6 +1,7 @@
 #include "vpcprobe/sys/privileged.hpp"
 
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -43,7 +44,7 @@ Result<UniqueFd> open_socket(int domain, int type, int protocol, Cap needed, con
     return fail(Errc::system, fmt::format("{}: socket: {}", what, std::strerror(err)));
   }
   UniqueFd owned(fd);
-  if (type == SOCK_RAW)
+  if (type == SOCK_RAW || domain == AF_PACKET)
     if (auto ok = roomy_receive_buffer(fd); !ok) return std::unexpected(ok.error());
   return owned;
 }
@@ -116,6 +117,18 @@ Result<UniqueFd> open_tcp_raw_socket(wire::Family family, SocketOptions opts) {
   opts.error_queue = false;
   if (auto ok = apply_socket_options(raw->get(), family, opts); !ok) return std::unexpected(ok.error());
   return raw;
+}
+
+Result<UniqueFd> open_witness_socket() {
+  // ETH_P_ALL: a socket bound to one protocol sees only incoming frames, and the witness needs the
+  // outgoing copies too. It takes nothing until a filter names the hosts to watch.
+  auto fd = open_socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL), Cap::net_raw, "watching the wire");
+  if (!fd) return fd;
+  sock_filter none{BPF_RET | BPF_K, 0, 0, 0};
+  sock_fprog prog{1, &none};
+  if (::setsockopt(fd->get(), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0)
+    return fail(Errc::system, fmt::format("witness socket filter: {}", std::strerror(errno)));
+  return fd;
 }
 
 Result<UniqueFd> open_arp_socket() {

@@ -115,6 +115,10 @@ std::optional<std::string> extack_message(ByteView msg) {
 }  // namespace
 
 Bytes encode_route_get(const IpAddr& dst, std::uint8_t af, int oif, std::uint32_t seq) {
+  return encode_route_get(dst, af, oif, seq, RouteQuery{});
+}
+
+Bytes encode_route_get(const IpAddr& dst, std::uint8_t af, int oif, std::uint32_t seq, const RouteQuery& q) {
   std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
   nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
   nlh->nlmsg_type = RTM_GETROUTE;
@@ -123,7 +127,13 @@ Bytes encode_route_get(const IpAddr& dst, std::uint8_t af, int oif, std::uint32_
   auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
   rtm->rtm_family = af;
   rtm->rtm_dst_len = prefix_bits(dst);
+  if (q.fib_match) rtm->rtm_flags |= RTM_F_FIB_MATCH;
   put_ip(nlh, RTA_DST, dst);
+  if (q.src) {
+    rtm->rtm_src_len = prefix_bits(*q.src);
+    put_ip(nlh, RTA_SRC, *q.src);
+  }
+  if (q.iif > 0) mnl_attr_put_u32(nlh, RTA_IIF, static_cast<std::uint32_t>(q.iif));
   if (oif > 0) mnl_attr_put_u32(nlh, RTA_OIF, static_cast<std::uint32_t>(oif));
   return finish(buf, nlh);
 }
@@ -265,6 +275,7 @@ Result<model::RouteInfo> decode_route(ByteView message) {
     default: r.type = model::RouteType::other; break;
   }
   r.table = (*rtm)->rtm_table;
+  r.dst_len = (*rtm)->rtm_dst_len;
   auto walked = for_each_attr(message, sizeof(rtmsg), [&](int type, const std::uint8_t* d, std::size_t n) {
     if (type == RTA_OIF) {
       if (auto v = u32_attr(d, n)) r.oif = static_cast<int>(*v);

@@ -10,8 +10,10 @@
 
 namespace vpcprobe::diag {
 
-// One LayerResult per layer of model::kLayers, in that order.
-std::vector<model::LayerResult> evaluate_path(const model::PathResult& path);
+// One LayerResult per layer of model::kLayers, in that order. `other` is the path it is compared
+// with (the public one, for the private path): a private path that leaves the same way is no
+// private path.
+std::vector<model::LayerResult> evaluate_path(const model::PathResult& path, const model::PathResult* other = nullptr);
 
 // One path on its own: failing at its lowest failing layer (unknown when an untested layer lies
 // below it), ok only with positive evidence that the service answers.

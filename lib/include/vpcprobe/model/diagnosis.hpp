@@ -32,6 +32,7 @@ enum class Check {
   warn,         // tested, odd but not breaking the path (e.g. ICMP echo blocked while TCP answers)
   skipped,      // does not apply (a numeric address has no DNS; no port given; no MTU question)
   not_tested,   // applies, but could not run (missing privilege, interrupted): never guessed
+  degraded,     // tested, works, but not as it should: intermittent loss, a "private" path that is not
 };
 std::string check_name(Check c);
 
@@ -73,10 +74,23 @@ enum class Finding {
   neigh_unresolved_entry, neigh_proven_by_answer, neigh_no_next_hop,
   // network
   echo_reply, echo_icmp_error, echo_blocked, echo_silent, echo_send_failed, echo_proven_by_tcp,
+  echo_loss,              // some echoes answered, some lost: intermittent
+  echo_local_drop,        // the echo could not leave: this host's firewall refused it (EPERM/EACCES)
+  echo_dropped_here,      // the reply reached an interface of this host but not vpcprobe (INPUT rule, rp_filter)
+  echo_silent_arp_ok,     // the target answers ARP but not echo, and not TCP either
   // transport
   tcp_open, tcp_closed, tcp_rejected, tcp_filtered, tcp_send_failed, tcp_no_port,
+  tcp_loss,               // some SYNs answered, some not (or answered differently): intermittent
+  tcp_local_drop,         // the SYN could not leave: this host's firewall refused it
+  tcp_dropped_here,       // the SYN-ACK or RST reached an interface of this host but not vpcprobe
   // mtu
   mtu_all_pass, mtu_pmtud_works, mtu_black_hole, mtu_irregular, mtu_needs_echo,
+  mtu_loss,               // sizes lost at random, not above a threshold: loss, not an MTU limit
+  // the "private" path that is not private, the "public" one that is not public
+  dns_public_address,     // --private resolves to (or is) a public address
+  dns_private_address,    // --public resolves to (or is) a private address (a warning)
+  route_via_default,      // a private address sent by the default route
+  route_public_side,      // a private address sent out of the public path's interface
 };
 
 struct LayerResult {
@@ -85,6 +99,36 @@ struct LayerResult {
   Finding finding = Finding::not_run;
   std::optional<NotRun> not_run;    // with Finding::not_run (and where a probe was not sent)
   std::optional<ArpVerdict> arp;    // the neighbor layer: what ARP said about the next hop's entry
+};
+
+// A series of probes summed up: what went out, what came back, and how fast.
+struct SeriesSummary {
+  int sent = 0;       // probes that left (send errors and interrupted ones are not counted)
+  int answered = 0;   // answered by the target (echo reply; SYN-ACK, RST or a rejection)
+  int errors = 0;     // echo: ICMP errors (answered, but not by the target)
+  int lost = 0;       // nothing came back
+  std::vector<double> rtts_ms;  // of the answers
+  double loss_percent() const { return sent ? 100.0 * lost / sent : 0; }
+  bool partial() const { return lost > 0 && lost < sent; }
+};
+struct RttSummary {
+  double min_ms = 0, median_ms = 0, max_ms = 0;
+};
+std::optional<RttSummary> rtt_summary(std::vector<double> rtts_ms);
+SeriesSummary summarize(const std::vector<EchoResult>& echoes);
+SeriesSummary summarize(const std::vector<TcpResult>& syns);
+
+// What an AF_PACKET witness saw of one path's probes on this host's interfaces: whether they left
+// (outgoing on an interface) and whether answers arrived (incoming) — before netfilter and
+// rp_filter had their say. Answers that arrived but never reached vpcprobe were dropped here.
+struct WireWitness {
+  int echo_out = 0, echo_in = 0;  // our echoes seen leaving, their replies seen arriving
+  int tcp_out = 0, tcp_in = 0;    // our SYNs seen leaving, SYN-ACKs or RSTs for them seen arriving
+  int out_ifindex = 0, in_ifindex = 0;
+  std::string out_interface;      // where the probes left
+  std::string in_interface;       // where the answers arrived (another one: an asymmetric return path)
+  std::optional<int> rp_filter;   // of the arrival interface, when known
+  bool reverse_path_refused = false;  // the kernel's own rp check (ip route get SRC from DST iif IN) says no
 };
 
 struct MtuProbe {
@@ -112,6 +156,7 @@ struct PathResult {
   // route
   std::optional<RouteInfo> route;
   std::optional<NotRun> route_not_run;
+  std::optional<int> route_prefix;  // the prefix length of the route entry that matched (0: the default route)
   // link: the output interface, and interfaces that are down but hold the target's subnet
   std::optional<LinkInfo> link;
   std::optional<NotRun> link_not_run;
@@ -123,14 +168,16 @@ struct PathResult {
   std::optional<NeighEntry> neigh_after;
   std::optional<ArpProbeResult> arp;
   std::optional<NotRun> arp_not_run;  // why ARP was not sent (privilege, not Ethernet, ...)
-  // network
-  std::optional<EchoResult> echo;
+  // network: a series of echoes
+  std::vector<EchoResult> echoes;
   std::optional<ProbeMethod> echo_method;
   std::optional<NotRun> echo_not_run;
-  // transport
-  std::optional<TcpResult> tcp;
+  // transport: a series of SYNs (or connects)
+  std::vector<TcpResult> syns;
   std::optional<ProbeMethod> tcp_method;
   std::optional<NotRun> tcp_not_run;
+  // what the wire showed of the probes above, when a witness could watch (CAP_NET_RAW)
+  std::optional<WireWitness> witness;
   // mtu: DF echoes of several sizes sent at once
   std::vector<MtuProbe> mtu_probes;
   std::optional<NotRun> mtu_not_run;
@@ -139,8 +186,10 @@ struct PathResult {
 // One path judged on its own: the lowest failing layer, and what could not be tested below it.
 struct PathJudgement {
   Status status = Status::unknown;          // ok: nothing failed and the service answered
-  Layer layer = Layer::unknown;             // the failing layer, none (ok) or unknown
+  Layer layer = Layer::unknown;             // the failing (or degraded) layer, none (ok) or unknown
   std::optional<Layer> failed;              // the lowest failing layer, even when untested ones lie below
+  std::optional<Layer> degraded;            // the lowest degraded layer (loss, a path that goes the wrong way)
+  bool wrong_way_failed = false;            // the path goes the wrong way (layer) and fails further up (failed)
   std::vector<Layer> untested_below;        // not tested, and low enough to be the cause
 };
 
@@ -152,6 +201,7 @@ enum class Conclusion {
   private_fails,          // an outage: the private path fails, the public one works (or was not given)
   public_fails,           // degraded: only the public path fails
   both_fail,              // both paths fail
+  degraded,               // a path works, but not as it should (loss; not private): see Verdict::path
 };
 
 // What repairs the failing layer; render/ spells the command from the path's facts.
@@ -171,6 +221,13 @@ enum class FixKind {
   silent_drop,             // the SYN vanished
   mtu_lower,               // a black hole above `size`: lower the interface MTU
   mtu_let_icmp_through,    // nothing passes with DF: let frag-needed through and measure
+  find_loss,               // intermittent loss: find where (mtr, interface counters)
+  local_firewall,          // this host refused to send: a local netfilter rule
+  local_input_drop,        // answers arrived and were dropped here: an INPUT rule, or rp_filter
+  asymmetric_return,       // answers came back another way and rp_filter dropped them
+  target_silent,           // the target answers ARP but nothing above: its firewall, its route back
+  private_name,            // the private name resolves to a public address
+  route_through_vpc,       // a private address goes by the default route or the public side
 };
 struct Fix {
   FixKind kind = FixKind::target_unreachable;
@@ -180,6 +237,13 @@ struct Fix {
   std::optional<wire::Mac> mac;        // neigh_replace: the MAC that answers
   std::uint32_t size = 0;              // mtu_lower: the largest size that passed
 };
+
+// The path's round trip: the median over open SYNs, else over echo replies.
+struct PathRtt {
+  const char* probe;  // "tcp" or "icmp"
+  double ms;
+};
+std::optional<PathRtt> path_rtt(const PathResult& p);
 
 struct Verdict {
   Status status = Status::unknown;

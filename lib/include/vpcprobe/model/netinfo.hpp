@@ -63,6 +63,7 @@ struct RouteInfo {
   std::optional<wire::IpAddr> gateway;
   std::optional<wire::IpAddr> prefsrc;
   std::uint32_t table = 0;
+  std::uint8_t dst_len = 0;  // the destination prefix: the matched entry's with fibmatch, else the host's
   // The address whose neighbor entry carries the traffic: the gateway, or the target when on-link.
   wire::IpAddr next_hop(const wire::IpAddr& target) const { return gateway ? *gateway : target; }
   bool usable() const { return type == RouteType::unicast || type == RouteType::local; }

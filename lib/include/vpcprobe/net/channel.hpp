@@ -62,6 +62,8 @@ class Channel {
   std::uint64_t rejected() const { return rejected_; }
   std::uint64_t send_retries() const { return send_retries_; }  // transient send errors backed off from
   int native() const { return fd_.get(); }
+  // Stops watching and hands the socket over, to be closed elsewhere (sys::close_together).
+  sys::UniqueFd take();
 
  private:
   Channel(asio::io_context& io, sys::UniqueFd fd, int watched);

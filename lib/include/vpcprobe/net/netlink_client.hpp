@@ -22,6 +22,12 @@ class NetlinkClient {
   // As `ip route get DST [oif IF]`. Blackhole/unreachable/prohibit/no route come back as a
   // RouteInfo of that type, not as an error.
   Result<model::RouteInfo> route_get(const wire::IpAddr& dst, int oif = 0);
+  // As `ip route get fibmatch DST`: the route entry that matched, with its prefix length (0: the
+  // default route).
+  Result<model::RouteInfo> route_match(const wire::IpAddr& dst);
+  // Would a packet from `src` to `dst` arriving on `iif` be accepted, as `ip route get DST from SRC
+  // iif IF` says? false when reverse-path filtering refuses it (EXDEV).
+  Result<bool> input_route_ok(const wire::IpAddr& dst, const wire::IpAddr& src, int iif);
   Result<std::vector<model::NeighEntry>> neigh_dump(wire::Family family, int ifindex = 0);
   Result<std::optional<model::NeighEntry>> neigh_get(const wire::IpAddr& ip, int ifindex);
   Result<model::LinkInfo> link(int ifindex);

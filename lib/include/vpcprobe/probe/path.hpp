@@ -28,6 +28,14 @@ struct PathSockets {
   std::optional<model::NotRun> icmp_missing;
   std::optional<model::NotRun> icmp_df_missing;
   net::Channel* tcp_raw = nullptr;     // with icmp (raw) for rejections; else connect()
+  net::Channel* witness = nullptr;     // AF_PACKET view of every interface (with CAP_NET_RAW)
+};
+
+// How hard each layer is probed: the series' length and the time it all may take.
+struct PathPlan {
+  std::chrono::milliseconds timeout{1000};
+  int count = 5;          // echoes and raw SYNs per series (connect(): at most 3), more on disagreement
+  static constexpr int kMaxCount = 16;
 };
 
 // Where a neighbor of this host is reached: the route the kernel picks for it (or through a given
@@ -58,7 +66,12 @@ std::vector<std::uint32_t> mtu_probe_sizes(std::uint32_t link_mtu);
 // Starts the probes; `done` runs when all have completed. Results land in `path`, which must
 // outlive the operations. Returns the handles so a deadline can cancel them.
 std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSockets& sockets, const wire::Identity& identity,
-                                          int path_index, model::PathResult& path, std::chrono::milliseconds timeout,
+                                          int path_index, model::PathResult& path, const PathPlan& plan,
                                           std::function<void()> done);
+
+// After the probes: names the witness's interfaces, their rp_filter and the kernel's own
+// reverse-path verdict on the answers' way in; reads which route entry matched (the default
+// route?). Kernel queries only: nothing is sent.
+void read_after_probes(net::NetlinkClient& nl, model::PathResult& path);
 
 }  // namespace vpcprobe::probe

@@ -22,7 +22,7 @@ namespace vpcprobe::probe {
 
 struct DiagnosisSockets {
   wire::Family family = wire::Family::v4;
-  std::optional<sys::UniqueFd> arp, icmp, icmp_df, tcp;
+  std::optional<sys::UniqueFd> arp, icmp, icmp_df, tcp, witness;
   model::ProbeMethod icmp_method = model::ProbeMethod::raw;
   std::optional<model::NotRun> arp_missing, icmp_missing, icmp_df_missing;
 };
@@ -37,10 +37,15 @@ class DiagnosisChannels {
   const PathSockets& sockets() const { return ps_; }
   net::Channel* arp() const { return ps_.arp; }  // shared with neighbor audits
   std::uint64_t send_retries() const;
+  // The witness sees only packets from or to these hosts (the resolved targets).
+  Result<void> watch_hosts(const std::vector<wire::IpAddr>& hosts);
+  ~DiagnosisChannels();  // closes the two packet sockets side by side
+  DiagnosisChannels(const DiagnosisChannels&) = delete;
+  DiagnosisChannels& operator=(const DiagnosisChannels&) = delete;
 
  private:
   DiagnosisChannels() = default;
-  std::unique_ptr<net::Channel> arp_, icmp_, icmp_df_, tcp_;
+  std::unique_ptr<net::Channel> arp_, icmp_, icmp_df_, tcp_, witness_;
   PathSockets ps_;
 };
 
@@ -53,11 +58,12 @@ std::vector<wire::IpAddr> targets_of(const std::vector<model::Diagnosis*>& diags
 
 // Starts the paths `gap` apart (a global rate limit); `done` runs when every path has finished.
 std::shared_ptr<Schedule> start(asio::io_context& io, const DiagnosisChannels& channels, const wire::Identity& identity,
-                                const std::vector<model::Diagnosis*>& diags, std::chrono::milliseconds timeout,
-                                Schedule::Duration gap, std::function<void()> done);
+                                const std::vector<model::Diagnosis*>& diags, const PathPlan& plan, Schedule::Duration gap,
+                                std::function<void()> done);
 
-// Reads the neighbor entries again and marks what did not finish as interrupted (cut short by a
-// signal or the deadline); the diagnoses are then ready for diag::judge.
+// Reads the neighbor entries again (and what the kernel says of the witness's observations), marks
+// what did not finish as interrupted (cut short by a signal or the deadline); the diagnoses are
+// then ready for diag::judge.
 void conclude(const std::vector<model::Diagnosis*>& diags, net::NetlinkClient& nl, bool cut_short,
               std::chrono::steady_clock::time_point started);
 

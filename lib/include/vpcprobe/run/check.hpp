@@ -23,6 +23,7 @@ struct CheckSpec {
   double rate_pps = 1000;                   // packets per second, all targets together (approximate)
   std::chrono::milliseconds timeout{1000};  // each probe's wait
   std::chrono::steady_clock::time_point dns_deadline;
+  int count = 5;                            // the probe series' length
 };
 
 class CheckRun {
@@ -31,7 +32,7 @@ class CheckRun {
   // io; `done` runs once all have finished (or, after cut(), stopped). report, nl and channels
   // must outlive the run.
   static Result<std::unique_ptr<CheckRun>> start(asio::io_context& io, net::NetlinkClient& nl,
-                                                 const probe::DiagnosisChannels& channels, const wire::Identity& identity,
+                                                 probe::DiagnosisChannels& channels, const wire::Identity& identity,
                                                  model::CheckReport& report, const CheckSpec& spec, std::function<void()> done);
   // The deadline or a signal: what still runs ends now; the audits keep what answered, the
   // diagnoses say what was not tested.

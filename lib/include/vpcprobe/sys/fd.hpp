@@ -1,5 +1,6 @@
 #pragma once
 #include <utility>
+#include <vector>
 
 namespace vpcprobe::sys {
 
@@ -28,5 +29,9 @@ class UniqueFd {
  private:
   int fd_ = -1;
 };
+
+// Closes them all at once. Closing a packet socket waits for an RCU grace period (about 10 ms);
+// closed side by side, the waits overlap instead of adding up.
+void close_together(std::vector<UniqueFd> fds);
 
 }  // namespace vpcprobe::sys

@@ -1,6 +1,7 @@
 #pragma once
 // Process limits a run must fit in.
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "vpcprobe/model/result.hpp"
@@ -10,6 +11,10 @@ namespace vpcprobe::sys {
 // File descriptors this process may still open (RLIMIT_NOFILE minus those open, minus a reserve
 // for the resolver, a pcap file and the like).
 std::size_t descriptors_available();
+
+// Reverse-path filtering on an interface as the kernel applies it: the larger of
+// net.ipv4.conf.all.rp_filter and net.ipv4.conf.IFNAME.rp_filter (0 off, 1 strict, 2 loose).
+std::optional<int> rp_filter(const std::string& ifname);
 
 // Reads at most `max` bytes of a file; a longer one (or an endless one, such as /dev/zero) is
 // Errc::invalid_argument instead of being read whole.

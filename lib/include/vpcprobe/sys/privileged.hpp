@@ -14,6 +14,9 @@ namespace vpcprobe::sys {
 
 // AF_PACKET raw socket receiving ARP frames (needs CAP_NET_RAW).
 Result<UniqueFd> open_arp_socket();
+// AF_PACKET datagram socket seeing the IPv4 packets of every interface, both ways, without their
+// link headers (needs CAP_NET_RAW): the witness of what left and what arrived.
+Result<UniqueFd> open_witness_socket();
 
 struct IcmpSocket {
   UniqueFd fd;

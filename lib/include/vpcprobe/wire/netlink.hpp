@@ -20,6 +20,15 @@ namespace vpcprobe::wire {
 
 // RTM_GETROUTE for one destination, as `ip route get DST [oif IFINDEX]`.
 Bytes encode_route_get(const IpAddr& dst, std::uint8_t af, int oif, std::uint32_t seq);
+// The same with the rest of `ip route get`: `from SRC iif IFINDEX` (the input route a packet from
+// SRC arriving on IFINDEX would take: what reverse-path filtering checks), and `fibmatch` (the
+// route entry that matched, with its prefix length, instead of the resolved route).
+struct RouteQuery {
+  std::optional<IpAddr> src;
+  int iif = 0;
+  bool fib_match = false;
+};
+Bytes encode_route_get(const IpAddr& dst, std::uint8_t af, int oif, std::uint32_t seq, const RouteQuery& q);
 // RTM_GETNEIGH dump of one family's entries, optionally filtered by interface.
 Bytes encode_neigh_dump(std::uint8_t af, int ifindex, std::uint32_t seq);
 // RTM_GETLINK for one interface by index, or (ifindex 0) by name.

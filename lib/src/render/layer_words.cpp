@@ -1,10 +1,11 @@
-#include "vpcprobe/render/diagnose.hpp"
-
+// What each layer's finding means: the table cell and the sentences of evidence.
 #include <fmt/format.h>
 
 #include <algorithm>
 
 #include "arp_words.hpp"
+#include "path_words.hpp"
+#include "vpcprobe/render/diagnose.hpp"
 #include "vpcprobe/render/words.hpp"
 
 namespace vpcprobe::render {
@@ -13,14 +14,40 @@ using model::Check;
 using model::Finding;
 using model::Layer;
 using model::PathResult;
+using namespace detail;
 
 namespace {
 
-std::string ip_of(const PathResult& p) { return p.target ? p.target->addr.to_string() : p.input; }
-std::string dev_of(const PathResult& p) { return p.link ? p.link->name : std::string("DEV"); }
-std::string role(const PathResult& p) { return model::path_name(p.role); }
-
 LayerWords words(std::string summary, std::vector<std::string> evidence = {}) { return {std::move(summary), std::move(evidence)}; }
+
+const char* local_rule_words() {
+  return "a local firewall rule (nftables/iptables, kube-proxy, a CNI) refuses it: `nft list ruleset` or `iptables-save` shows it";
+}
+
+// What the witness saw, as the end of a sentence about answers that never reached vpcprobe.
+std::string dropped_here_words(const model::WireWitness& w, const char* what, int n) {
+  std::string s = fmt::format("{} {} reached {} but never vpcprobe: this host dropped {} after {} arrived", n, what,
+                              w.in_interface.empty() ? "this host" : w.in_interface, n == 1 ? "it" : "them", n == 1 ? "it" : "they");
+  if (!w.in_interface.empty() && w.in_interface != w.out_interface) {
+    s += fmt::format(". They came back through {} although the probes left through {}: an asymmetric return path", w.in_interface,
+                     w.out_interface.empty() ? "another interface" : w.out_interface);
+    if (w.reverse_path_refused || w.rp_filter.value_or(0) > 0)
+      s += fmt::format(", which reverse-path filtering refuses (rp_filter={} on {})", w.rp_filter.value_or(1), w.in_interface);
+    return s + ".";
+  }
+  return s + ": a local INPUT rule (nftables/iptables), or reverse-path filtering.";
+}
+
+// Where silence came from, when the witness watched: it left (and nothing came back on any
+// interface), or it never left this host.
+std::string where_lost(const std::optional<model::WireWitness>& w, int out) {
+  if (!w)
+    return " Without CAP_NET_RAW vpcprobe cannot see whether it left this host: a local firewall rule (`nft list ruleset`, "
+           "`iptables-save`) may drop it as well.";
+  if (out == 0) return " None of the probes appeared on the wire: they were dropped on this host after vpcprobe sent them.";
+  return fmt::format(" They left through {}; nothing came back on any interface: lost on the way or at the target.",
+                     w->out_interface.empty() ? "this host" : w->out_interface);
+}
 
 // dns ----------------------------------------------------------------------------------------------
 LayerWords dns_words(const PathResult& p, const model::LayerResult& l) {
@@ -35,6 +62,23 @@ LayerWords dns_words(const PathResult& p, const model::LayerResult& l) {
     case Finding::dns_resolved:
       return words(fmt::format("{} in {:.1f} ms", p.target->addr.to_string(), p.target->resolve_ms),
                    {fmt::format("{} resolves to {}.", p.input, p.target->addr.to_string())});
+    case Finding::dns_public_address: {
+      const std::string addr = p.target->addr.to_string();
+      const std::string what = p.target->was_name ? fmt::format("{} resolves to {}, a public address", p.input, addr)
+                                                  : fmt::format("{} is a public address", addr);
+      if (l.check == Check::degraded)
+        return words(fmt::format("{}: public address", addr),
+                     {fmt::format("{}: the private path goes over the internet (egress fees, the provider's public firewall) "
+                                  "instead of through the VPC.", what)});
+      return words(fmt::format("{}: public address", addr),
+                   {fmt::format("{}, reached through a route of its own (some VPCs use public address space on purpose).", what)});
+    }
+    case Finding::dns_private_address: {
+      const std::string addr = p.target->addr.to_string();
+      return words(fmt::format("{}: private address", addr),
+                   {fmt::format("{} is a private address: this is not the public path.",
+                                p.target->was_name ? fmt::format("{} resolves to {}, which", p.input, addr) : addr)});
+    }
     default: return words("not resolved");
   }
 }
@@ -54,6 +98,12 @@ LayerWords route_words(const PathResult& p, const model::LayerResult& l) {
   switch (l.finding) {
     case Finding::route_ok:
       return words(how, {fmt::format("The kernel routes {} {}{}.", ip, how, r.prefsrc ? " from " + r.prefsrc->to_string() : "")});
+    case Finding::route_via_default:
+      return words(fmt::format("default route, dev {}", dev), {fmt::format("{} is a private address, but the kernel sends it by the default route ({}): "
+                                                          "there is no route to it through the VPC.", ip, how)});
+    case Finding::route_public_side:
+      return words(fmt::format("public side, dev {}", dev), {fmt::format("{} is a private address, but it leaves {}, the same way as the public path: "
+                                                        "not through the VPC.", ip, how)});
     case Finding::route_detour:
       return words(how + " (detour)", {fmt::format("The kernel routes {} {} because {} is down.", ip, how,
                                                    p.down_links_for_target.front().first.name)});
@@ -117,13 +167,17 @@ LayerWords neighbor_words(const PathResult& p, const model::LayerResult& l) {
     case Finding::neigh_unresolved_entry:
       return words(fmt::format("{} {}", hop, model::neigh_state_name(p.neigh_before->state)),
                    {fmt::format("The kernel could not resolve {}: its entry is {}.", who, entry_words(*p.neigh_before))});
-    case Finding::neigh_proven_by_answer:
-      return words(fmt::format("{} (not ARP-probed)", hop), {fmt::format("The target answered, so {} forwards traffic.", who)});
+    case Finding::neigh_proven_by_answer: {
+      std::vector<std::string> evidence{fmt::format("The target answered, so {} forwards traffic.", who)};
+      if (p.arp_not_run)
+        evidence.push_back(fmt::format("ARP to {} was not sent ({}): a second host answering for the same address (an IP conflict) "
+                                       "would not show.", who, describe(*p.arp_not_run)));
+      return words(fmt::format("{} (not ARP-probed)", hop), evidence);
+    }
     case Finding::neigh_silent_target_answered:
       return words("no ARP reply", {fmt::format("{} did not answer ARP, yet the target answered.", who)});
     case Finding::not_run: {
-      if (!l.not_run || (l.not_run->cause == model::Cause::not_applicable && l.not_run->detail.empty()))
-        return words("not applicable");
+      if (!l.not_run || (l.not_run->cause == model::Cause::not_applicable && l.not_run->detail.empty())) return words("not applicable");
       const std::string entry = p.neigh_before ? "the kernel entry is " + entry_words(*p.neigh_before) : "the kernel has no entry for it";
       if (p.arp && p.arp->interrupted)
         return words("not ARP-probed", {fmt::format("ARP to {} got no answer before the run was cut short; {}.", who, entry)});
@@ -134,9 +188,9 @@ LayerWords neighbor_words(const PathResult& p, const model::LayerResult& l) {
   if (!p.arp || !l.arp) return words("not ARP-probed");
   const std::string dev = p.link ? p.link->name : "";
   const std::optional<wire::IpAddr> no_gateway;  // the next hop is always on-link
-  detail::ArpFacts facts{*p.next_hop, dev, p.neigh_before, p.neigh_after, *p.arp, no_gateway};
+  ArpFacts facts{*p.next_hop, dev, p.neigh_before, p.neigh_after, *p.arp, no_gateway};
   std::vector<std::string> evidence;
-  for (auto& d : detail::arp_details(facts, *l.arp)) evidence.push_back(is_gateway ? "Gateway: " + d : d);
+  for (auto& d : arp_details(facts, *l.arp)) evidence.push_back(is_gateway ? "Gateway: " + d : d);
   switch (l.finding) {
     case Finding::neigh_consistent: return words(fmt::format("{} at {}", hop, p.arp->answering_macs().front().to_string()), evidence);
     case Finding::neigh_stale: return words("STALE entry", evidence);
@@ -149,28 +203,58 @@ LayerWords neighbor_words(const PathResult& p, const model::LayerResult& l) {
 // network ------------------------------------------------------------------------------------------
 LayerWords network_words(const PathResult& p, const model::LayerResult& l) {
   const std::string ip = ip_of(p);
+  const auto s = model::summarize(p.echoes);
+  const auto rtt = model::rtt_summary(s.rtts_ms);
+  auto first = [&](model::EchoOutcome o) -> const model::EchoResult* {
+    for (const auto& e : p.echoes)
+      if (e.outcome == o) return &e;
+    return nullptr;
+  };
   switch (l.finding) {
     case Finding::no_address: return words("no address");
     case Finding::echo_proven_by_tcp:
       return words("not probed (target answered TCP)",
                    {fmt::format("ICMP echo was not sent ({}), but the target answered TCP.", describe(*p.echo_not_run))});
     case Finding::not_run:
-      if (p.echo) return words("interrupted");
+      if (!p.echoes.empty()) return words("interrupted");
       if (!l.not_run) return words("not applicable");
       return words("not probed", {fmt::format("ICMP echo was not sent: {}.", describe(*l.not_run))});
-    case Finding::echo_reply: return words(fmt::format("echo {:.2f} ms", p.echo->rtt_ms));
+    case Finding::echo_reply: return words(fmt::format("echo {:.2f} ms", rtt ? rtt->median_ms : 0.0));
+    case Finding::echo_loss: {
+      std::string why = fmt::format("{} answered {} of {} echo requests: intermittent loss", ip, s.answered, s.sent);
+      if (s.errors) why += fmt::format(" ({} answered by an ICMP error)", s.errors);
+      return words(fmt::format("intermittent: {} of {} lost", s.sent - s.answered, s.sent),
+                   {fmt::format("{}, {}.", why, rtt_words(s))});
+    }
     case Finding::echo_icmp_error: {
-      const auto& e = *p.echo->error;
+      const auto& e = *first(model::EchoOutcome::icmp_error)->error;
       return words(fmt::format("{} from {}", icmp_meaning(e), e.from.to_string()),
                    {fmt::format("{} answered the echo to {} with {}.", e.from.to_string(), ip, icmp_error_text(e))});
     }
     case Finding::echo_blocked:
       return words("echo blocked",
                    {fmt::format("{} does not answer ICMP echo, but it answers TCP: ICMP is filtered, which is not a fault.", ip)});
-    case Finding::echo_silent: return words("no echo reply", {fmt::format("{} did not answer ICMP echo.", ip)});
-    case Finding::echo_send_failed:
+    case Finding::echo_silent:
+      return words("no echo reply", {fmt::format("{} did not answer ICMP echo ({} requests).{}", ip, s.sent,
+                                                 where_lost(p.witness, p.witness ? p.witness->echo_out : 0))});
+    case Finding::echo_silent_arp_ok:
+      return words("no echo reply",
+                   {fmt::format("{} answers ARP, so it is up on the segment, but neither ICMP echo nor TCP: its host firewall drops "
+                                "us, its replies go back another way (an asymmetric return path), or it has no route back to {}.{}",
+                                ip, src_of(p), where_lost(p.witness, p.witness ? p.witness->echo_out : 0))});
+    case Finding::echo_dropped_here:
+      return words("replies dropped here", {dropped_here_words(*p.witness, "echo replies", p.witness->echo_in)});
+    case Finding::echo_local_drop: {
+      const auto* e = first(model::EchoOutcome::send_error);
+      return words("not sent: local firewall",
+                   {fmt::format("The echo to {} was dropped by this host before it left ({}): {}.", ip,
+                                e && e->send_error ? send_error_text(*e->send_error) : "send refused", local_rule_words())});
+    }
+    case Finding::echo_send_failed: {
+      const auto* e = first(model::EchoOutcome::send_error);
       return words("not sent", {fmt::format("The echo to {} could not be sent: {}.", ip,
-                                            p.echo->send_error ? send_error_text(*p.echo->send_error) : "send failed")});
+                                            e && e->send_error ? send_error_text(*e->send_error) : "send failed")});
+    }
     default: return words("unknown");
   }
 }
@@ -180,26 +264,60 @@ LayerWords transport_words(const PathResult& p, const model::LayerResult& l) {
   if (l.finding == Finding::no_address) return words("no address");
   if (l.finding == Finding::tcp_no_port) return words("no port given");
   if (l.finding == Finding::not_run) {
-    if (p.tcp) return words("interrupted");
+    if (!p.syns.empty()) return words("interrupted");
     if (!l.not_run) return words("not applicable");
     return words("not probed", {describe(*l.not_run)});
   }
-  const auto& t = *p.tcp;
   const auto port = p.port.value_or(0);
   const std::string where = fmt::format("{}:{}", ip_of(p), port);
+  const auto s = model::summarize(p.syns);
+  const auto rtt = model::rtt_summary(s.rtts_ms);
+  auto first = [&](model::TcpState st) -> const model::TcpResult* {
+    for (const auto& t : p.syns)
+      if (t.state == st) return &t;
+    return nullptr;
+  };
   switch (l.finding) {
-    case Finding::tcp_open: return words(fmt::format("{} open {:.2f} ms", port, t.rtt_ms));
+    case Finding::tcp_open: return words(fmt::format("{} open {:.2f} ms", port, rtt ? rtt->median_ms : 0.0));
+    case Finding::tcp_loss: {
+      int open = 0, closed = 0, rejected = 0;
+      for (const auto& t : p.syns) {
+        open += t.state == model::TcpState::open;
+        closed += t.state == model::TcpState::closed;
+        rejected += t.state == model::TcpState::rejected;
+      }
+      std::string other;
+      if (s.lost) other += fmt::format("{} got no answer", s.lost);
+      if (closed) other += fmt::format("{}{} were reset", other.empty() ? "" : ", ", closed);
+      if (rejected) other += fmt::format("{}{} were rejected", other.empty() ? "" : ", ", rejected);
+      return words(fmt::format("intermittent: {} of {} not open", s.sent - open, s.sent),
+                   {fmt::format("{} of {} SYNs to {} found the port open, {}: intermittent ({}).", open, s.sent, where, other,
+                                rtt_words(s))});
+    }
     case Finding::tcp_closed:
       return words(fmt::format("{} closed (RST)", port),
                    {fmt::format("{} answered the SYN with RST: the host is up but nothing accepts on port {}.", where, port)});
-    case Finding::tcp_rejected:
+    case Finding::tcp_rejected: {
+      const auto& t = *first(model::TcpState::rejected);
       return words(fmt::format("{} rejected", port),
                    {fmt::format("{} rejected the SYN to {}: {}.", t.error ? t.error->from.to_string() : std::string("the path"), where,
                                 t.error ? icmp_error_text(*t.error) : tcp_detail(t))});
+    }
     case Finding::tcp_filtered:
       return words(fmt::format("{} no answer", port),
-                   {fmt::format("Nothing answered the SYN to {}: it was dropped on the way or at the host.", where)});
-    case Finding::tcp_send_failed: return words("not sent", {fmt::format("The SYN to {} failed: {}.", where, tcp_detail(t))});
+                   {fmt::format("Nothing answered the SYN to {}: it was dropped on the way or at the host.{}", where,
+                                where_lost(p.witness, p.witness ? p.witness->tcp_out : 0))});
+    case Finding::tcp_dropped_here:
+      return words("answers dropped here", {dropped_here_words(*p.witness, "answers to the SYNs", p.witness->tcp_in)});
+    case Finding::tcp_local_drop: {
+      const auto* t = first(model::TcpState::error);
+      return words("not sent: local firewall", {fmt::format("The SYN to {} was dropped by this host before it left ({}): {}.", where,
+                                                            t ? tcp_detail(*t) : "send refused", local_rule_words())});
+    }
+    case Finding::tcp_send_failed: {
+      const auto* t = first(model::TcpState::error);
+      return words("not sent", {fmt::format("The SYN to {} failed: {}.", where, t ? tcp_detail(*t) : "send failed")});
+    }
     default: return words("unknown");
   }
 }
@@ -239,75 +357,14 @@ LayerWords mtu_words(const PathResult& p, const model::LayerResult& l) {
                    {passes + fmt::format("{} bytes and more vanish without a 'fragmentation needed' error: a path-MTU black hole.",
                                          smallest_silent)});
     }
+    case Finding::mtu_loss:
+      return words("inconclusive (loss)", {"DF echo requests were lost at sizes of every kind, as the plain echoes were: that is loss, "
+                                           "not a size limit."});
     case Finding::mtu_irregular:
       return words(fmt::format("largest {} bytes", largest_ok),
                    {"Some large DF echo requests went unanswered, not in size order (loss?)."});
     default: return words("unknown");
   }
-}
-
-// verdict ------------------------------------------------------------------------------------------
-std::string target_words(const PathResult& p) {
-  std::string s = ip_of(p);
-  if (p.port) s += fmt::format(":{}", *p.port);
-  if (p.target && p.target->was_name) s = fmt::format("{} ({})", p.input, s);
-  return s;
-}
-
-const model::LayerResult* layer_of(const std::vector<model::LayerResult>& layers, Layer l) {
-  for (const auto& r : layers)
-    if (r.layer == l) return &r;
-  return nullptr;
-}
-
-std::string healthy_words(const PathResult& p, const std::vector<model::LayerResult>& layers) {
-  for (auto l : {Layer::transport, Layer::network})
-    if (const auto* r = layer_of(layers, l); r && r->check == Check::pass)
-      return fmt::format("The {} path to {} works ({}).", role(p), target_words(p), layer_words(p, *r).summary);
-  return fmt::format("The {} path to {} works.", role(p), target_words(p));
-}
-
-std::string failure_sentence(const PathResult& p, const std::vector<model::LayerResult>& layers, const model::PathJudgement& j) {
-  std::string s = fmt::format("The {} path to {} fails at the {} layer", role(p), target_words(p), model::layer_name(j.layer));
-  const auto* failed = j.failed ? layer_of(layers, *j.failed) : nullptr;
-  if (!failed) return s + ".";
-  auto w = layer_words(p, *failed);
-  if (!w.evidence.empty()) return s + ": " + w.evidence.front();
-  return s + ": " + w.summary + ".";
-}
-
-std::string unknown_sentence(const PathResult& p, const model::PathJudgement& j) {
-  std::string list;
-  for (auto l : j.untested_below) list += (list.empty() ? "" : ", ") + model::layer_name(l);
-  if (j.failed)
-    return fmt::format("The {} path to {} fails at the {} layer, but the {} layer could not be tested and could be the cause.", role(p),
-                       target_words(p), model::layer_name(*j.failed), list);
-  if (list.empty())
-    return fmt::format("The {} path to {} could not be shown to work: nothing answered and nothing failed.", role(p), target_words(p));
-  return fmt::format("The {} path to {} could not be shown to work: the {} layer{} could not be tested.", role(p), target_words(p), list,
-                     j.untested_below.size() == 1 ? "" : "s");
-}
-
-// The public path's half of a sentence about both: works, fails, or could not be shown to work.
-std::string other_path_words(const PathResult& p, const std::vector<model::LayerResult>& layers, const model::PathJudgement& j) {
-  if (j.status == model::Status::ok) return healthy_words(p, layers);
-  if (j.status == model::Status::failing) return failure_sentence(p, layers, j);
-  return unknown_sentence(p, j);
-}
-
-void add_evidence(std::vector<std::string>& out, const PathResult& p, const std::vector<model::LayerResult>& layers,
-                  const model::PathJudgement& j, bool with_warnings) {
-  const std::string r = role(p);
-  if (j.failed)
-    if (const auto* failed = layer_of(layers, *j.failed))
-      for (auto& e : layer_words(p, *failed).evidence) out.push_back(fmt::format("{}: {}", r, e));
-  if (with_warnings)
-    for (const auto& l : layers)
-      if (l.check == Check::warn)
-        for (auto& e : layer_words(p, l).evidence) out.push_back(fmt::format("{} (warning): {}", r, e));
-  for (auto l : j.untested_below)
-    if (const auto* lr = layer_of(layers, l))
-      for (auto& e : layer_words(p, *lr).evidence) out.push_back(fmt::format("{} (not tested): {}", r, e));
 }
 
 }  // namespace
@@ -323,98 +380,6 @@ LayerWords layer_words(const PathResult& p, const model::LayerResult& l) {
     case Layer::mtu: return mtu_words(p, l);
     default: return words("unknown");
   }
-}
-
-std::string verdict_summary(const model::Diagnosis& d) {
-  const auto& v = d.verdict;
-  const auto& priv = d.private_path;
-  const auto& pl = d.private_layers;
-  switch (v.conclusion) {
-    case model::Conclusion::private_inconclusive: return unknown_sentence(priv, v.private_judgement);
-    case model::Conclusion::public_unverified:
-      return fmt::format("{} {}", healthy_words(priv, pl), unknown_sentence(*d.public_path, *v.public_judgement));
-    case model::Conclusion::healthy: {
-      std::string s = healthy_words(priv, pl);
-      if (d.public_path) s += fmt::format(" {}", healthy_words(*d.public_path, d.public_layers));
-      return s;
-    }
-    case model::Conclusion::both_fail:
-      return fmt::format("{} {}", failure_sentence(priv, pl, v.private_judgement),
-                         other_path_words(*d.public_path, d.public_layers, *v.public_judgement));
-    case model::Conclusion::private_fails: {
-      std::string s = failure_sentence(priv, pl, v.private_judgement);
-      if (d.public_path) s += fmt::format(" {}", other_path_words(*d.public_path, d.public_layers, *v.public_judgement));
-      return s;
-    }
-    case model::Conclusion::public_fails:
-      return fmt::format("{} {}", failure_sentence(*d.public_path, d.public_layers, *v.public_judgement), healthy_words(priv, pl));
-  }
-  return "";
-}
-
-std::vector<std::string> verdict_evidence(const model::Diagnosis& d) {
-  const auto& v = d.verdict;
-  std::vector<std::string> out;
-  switch (v.conclusion) {
-    case model::Conclusion::private_inconclusive: add_evidence(out, d.private_path, d.private_layers, v.private_judgement, false); break;
-    case model::Conclusion::public_unverified: add_evidence(out, *d.public_path, d.public_layers, *v.public_judgement, false); break;
-    case model::Conclusion::healthy:
-      for (const auto* layers : {&d.private_layers, &d.public_layers})
-        for (const auto& l : *layers)
-          if (l.check == Check::warn)
-            for (auto& e : layer_words(layers == &d.private_layers ? d.private_path : *d.public_path, l).evidence) out.push_back(e);
-      break;
-    case model::Conclusion::both_fail:
-      add_evidence(out, d.private_path, d.private_layers, v.private_judgement, true);
-      add_evidence(out, *d.public_path, d.public_layers, *v.public_judgement, true);
-      break;
-    case model::Conclusion::private_fails: add_evidence(out, d.private_path, d.private_layers, v.private_judgement, true); break;
-    case model::Conclusion::public_fails: add_evidence(out, *d.public_path, d.public_layers, *v.public_judgement, true); break;
-  }
-  if (v.cut_short) out.push_back("cut short (interrupted or past the deadline) before every probe finished");
-  return out;
-}
-
-std::optional<std::string> fix_text(const model::Diagnosis& d) {
-  if (!d.verdict.fix) return std::nullopt;
-  const auto& f = *d.verdict.fix;
-  const PathResult& p = f.path == model::Path::public_ && d.public_path ? *d.public_path : d.private_path;
-  const std::string ip = ip_of(p);
-  const auto port = p.port.value_or(0);
-  using model::FixKind;
-  switch (f.kind) {
-    case FixKind::dns_check: return fmt::format("check the name and the resolver: getent hosts {}; cat /etc/resolv.conf", p.input);
-    case FixKind::route_add:
-      return fmt::format("add a route: ip route add {}/{} via GATEWAY dev {}", ip, p.target && p.target->addr.is_v6() ? 128 : 32, dev_of(p));
-    case FixKind::route_delete:
-      return fmt::format("find and delete the {} route that covers {}: ip route show table all | grep -E '^(blackhole|unreachable|prohibit)'",
-                         p.route ? model::route_type_name(p.route->type) : "bad", ip);
-    case FixKind::link_up: return fmt::format("ip link set dev {} up", f.dev);
-    case FixKind::link_carrier: return fmt::format("{} has no carrier: check its peer (ip -d link show {})", f.dev, f.dev);
-    case FixKind::neigh_replace:
-      return fmt::format("{}   (or: {})", neigh_replace_command(*f.addr, *f.mac, f.dev), neigh_delete_command(*f.addr, f.dev));
-    case FixKind::neigh_conflict:
-      return fmt::format("find the host that should not hold {} (arping -I {} {})", f.addr->to_string(), f.dev, f.addr->to_string());
-    case FixKind::neigh_unreachable:
-      return fmt::format("check that {} is up and on the same segment as {}", f.addr->to_string(), f.dev);
-    case FixKind::router_refuses:
-      return fmt::format("{} refuses to forward to {} ({}): check its routes and security rules", f.addr->to_string(), ip,
-                         p.echo && p.echo->error ? icmp_meaning(*p.echo->error) : "an ICMP error");
-    case FixKind::target_unreachable: return fmt::format("check that {} is up and that ICMP and TCP to it are allowed", ip);
-    case FixKind::service_closed:
-      return fmt::format("start the service, or make it listen on {} port {} (ss -ltn on the host)", ip, port);
-    case FixKind::firewall_rejects:
-      return fmt::format("a firewall at {} rejects TCP port {}: check its rules (security group / network ACL / nft list ruleset)",
-                         f.addr ? f.addr->to_string() : ip, port);
-    case FixKind::silent_drop:
-      return fmt::format("something drops TCP port {} to {} silently: check the security group / network ACL / host firewall", port, ip);
-    case FixKind::mtu_lower:
-      return fmt::format("ip link set dev {} mtu {} (or let ICMP 'fragmentation needed' through on the path)", f.dev, f.size);
-    case FixKind::mtu_let_icmp_through:
-      return fmt::format("let ICMP 'fragmentation needed' through on the path to {}, and find the largest size that passes "
-                         "(vpcprobe ping --df -s SIZE {})", ip, ip);
-  }
-  return std::nullopt;
 }
 
 }  // namespace vpcprobe::render

@@ -1,0 +1,31 @@
+#pragma once
+// Small words about a path that the layer and verdict words share. Private to render/.
+#include <string>
+
+#include <fmt/format.h>
+
+#include "vpcprobe/model/diagnosis.hpp"
+
+namespace vpcprobe::render::detail {
+
+inline std::string ip_of(const model::PathResult& p) { return p.target ? p.target->addr.to_string() : p.input; }
+inline std::string dev_of(const model::PathResult& p) { return p.link ? p.link->name : std::string("DEV"); }
+inline std::string role(const model::PathResult& p) { return model::path_name(p.role); }
+inline std::string src_of(const model::PathResult& p) {
+  return p.route && p.route->prefsrc ? p.route->prefsrc->to_string() : std::string("this host");
+}
+// "db.vpc.internal (10.124.0.5:5432)", or "10.124.0.5:5432" for an address typed as such.
+inline std::string target_words(const model::PathResult& p) {
+  std::string s = ip_of(p);
+  if (p.port) s += fmt::format(":{}", *p.port);
+  if (p.target && p.target->was_name) s = fmt::format("{} ({})", p.input, s);
+  return s;
+}
+// "min/median/max 0.02/0.03/0.05 ms"
+inline std::string rtt_words(const model::SeriesSummary& s) {
+  auto r = model::rtt_summary(s.rtts_ms);
+  if (!r) return "";
+  return fmt::format("RTT min/median/max {:.2f}/{:.2f}/{:.2f} ms", r->min_ms, r->median_ms, r->max_ms);
+}
+
+}  // namespace vpcprobe::render::detail
