@@ -133,10 +133,27 @@ TEST_CASE("series: loss (every other probe lost) widens the sample to count + ex
   CHECK(answered(o) == 8);
 }
 
+TEST_CASE("regression: a slow path that loses one probe still finishes, with a larger sample") {
+  // e.g. 50 ms answers, the 4th probe lost: it is not yet overdue (3 x the slowest answer) when the
+  // 5th goes out; when it finally counts as lost, every other probe has come back, and the series
+  // must still send the next ones instead of waiting for nobody.
+  for (int rtt : {40, 70, 120})
+    for (int lost : {2, 3}) {
+      CAPTURE(rtt);
+      CAPTURE(lost);
+      auto o = run_series(probe::SeriesPlan{},
+                          [&](int i) { return i == lost ? std::nullopt : std::optional(std::chrono::milliseconds(rtt)); });
+      CHECK(o.done_calls == 1);
+      if (rtt < 100) CHECK(o.launched > 5);  // slower answers leave no time for more (4 x RTT must remain)
+      CHECK(answered(o) == o.launched - 1);
+      CHECK(o.results.size() == static_cast<std::size_t>(o.launched));
+    }
+}
+
 TEST_CASE("series: a slow path that loses nothing gets `count` probes, not more") {
   // answers take longer than the gap: the first probe looks overdue until its answer shows the
   // path is merely slow
-  auto o = run_series(plan(5, 11, 2000ms), [](int) { return std::optional(std::chrono::milliseconds(250)); });
+  auto o = run_series(plan(5, 11, 2000ms), [](int) { return std::optional(std::chrono::milliseconds(200)); });
   CHECK(o.done_calls == 1);
   CHECK(answered(o) == o.launched);
   CHECK(o.launched >= 5);

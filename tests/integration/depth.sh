@@ -113,6 +113,19 @@ check "input-drop" 2 "failing network private" \
 ok "input-drop: the evidence says this host dropped the replies" evidence_has "this host dropped them after they arrived"
 ok "input-drop: no asymmetric path is claimed" jq_is '[.verdict.evidence[] | select(contains("asymmetric"))] | length == 0' true
 ok "input-drop: the fix points at the INPUT rules" fix_has "INPUT"
+# the same where the VPC interface is a bridge port (the packets pass vpc0 and brv): counted once,
+# on the route's own device, and still not an asymmetric path
+lab heal
+in_node ip addr del 10.124.0.2/20 dev vpc0
+in_node ip link add brv type bridge
+in_node ip link set vpc0 master brv
+in_node ip link set brv up
+in_node ip addr add 10.124.0.2/20 dev brv
+lab fault input-drop
+run vp diagnose --private $PRIV --public $PUB --json
+check "input-drop behind a bridge" 2 "failing network private" \
+  '.paths.private.details.witness | .in_interface == "brv" and .out_interface == "brv" and .echo_in == .echo_out'
+ok "input-drop behind a bridge: no asymmetric path is claimed" jq_is '[.verdict.evidence[] | select(contains("asymmetric"))] | length == 0' true
 
 lab heal
 lab fault asymmetric-return

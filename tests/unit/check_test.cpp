@@ -152,6 +152,8 @@ TEST_CASE("Prometheus: every family has HELP and TYPE before its samples; labels
   auto text = render::check_prometheus(report());
   CHECK(text.find("probe_success{target=\"we\\\"ird\\\\name\"} 1\n") != std::string::npos);
   CHECK(text.find("vpcprobe_rtt_seconds{target=\"we\\\"ird\\\\name\",path=\"private\",probe=\"tcp\"} 0.25\n") != std::string::npos);
+  CHECK(text.find("vpcprobe_loss_ratio{target=\"we\\\"ird\\\\name\",path=\"private\",probe=\"tcp\"} 0\n") != std::string::npos);
+  CHECK(text.find("probe=\"icmp\"") == std::string::npos);  // no echo was sent: no icmp loss sample
   CHECK(text.find("vpcprobe_neigh_findings{interface=\"vpc0\",class=\"stale\"} 1\n") != std::string::npos);
   CHECK(text.find("vpcprobe_neigh_entries{interface=\"vpc0\",state=\"PERMANENT\"} 1\n") != std::string::npos);
   CHECK(text.find("vpcprobe_check_status 2\n") != std::string::npos);

@@ -293,6 +293,13 @@ void resolves_public_own_route(PathResult& p) {
   p.route_prefix = 24;
 }
 void via_default(PathResult& p) { out_public_side(p, 0); }
+void one_nic_vm(PathResult& p) {  // everything, the VPC too, by the default route via the VPC router
+  out_public_side(p, 0);
+  p.route->gateway = ip("10.0.0.1");
+  p.route->prefsrc = ip("10.0.0.20");
+  p.link = link(4, "eth0");
+  p.next_hop = ip("10.0.0.1");
+}
 void via_public_side(PathResult& p) { out_public_side(p, 32); }
 void via_default_dead_end(PathResult& p) {  // the public router has no way to a private address
   out_public_side(p, 0);
@@ -415,6 +422,21 @@ const Case kCases[] = {
      "intermittent loss"},
     {"loss: echoes lucky, SYNs lost: a lost DF size is still loss", lossy_syns_lucky_echoes, healthy, Status::degraded, Layer::transport,
      "private", "intermittent"},
+    {"loss: plain echoes lucky, two DF echoes lost below a size that passed", [](PathResult& p) {
+       p.mtu_probes[2].answered = p.mtu_probes[3].answered = false; }, healthy, Status::degraded, Layer::network, "private",
+     "and 2 of 4 DF echo requests no larger than a size that passed were lost"},
+    {"loss: one DF echo lost below a size that passed is not enough", [](PathResult& p) { p.mtu_probes[2].answered = false; },
+     healthy, Status::ok, Layer::none, "none", "works"},
+    {"heavy loss: 1 of 5 echoes, no SYN answered: loss may explain the SYNs", [](PathResult& p) {
+       for (std::size_t i = 1; i < p.echoes.size(); ++i) lose_echo(p.echoes[i]);
+       for (auto& t : p.syns) lose_syn(t); }, healthy, Status::degraded, Layer::network, "private", "answered 1 of 5 echo requests"},
+    {"heavy loss: no echo, 1 of 5 SYNs: loss, not ICMP blocked", [](PathResult& p) {
+       for (auto& e : p.echoes) lose_echo(e);
+       for (std::size_t i = 1; i < p.syns.size(); ++i) lose_syn(p.syns[i]); }, healthy, Status::degraded, Layer::network, "private",
+     "heavy loss alone may explain it"},
+    {"light loss does not explain a silent port: filtered", [](PathResult& p) {
+       lose_echo(p.echoes[0]);
+       for (auto& t : p.syns) lose_syn(t); }, healthy, Status::failing, Layer::transport, "private", "drops TCP port 5432"},
     {"local: SYNs refused by this host", syn_refused_here, healthy, Status::failing, Layer::transport, "private",
      "find the local rule that refuses TCP port 5432 to 10.124.0.5"},
     {"local: echoes refused by this host, TCP works", echo_refused_here, healthy, Status::ok, Layer::none, "none", "works (5432 open"},
@@ -423,17 +445,21 @@ const Case kCases[] = {
     {"input: answers arrived and were dropped here", replies_dropped_here, healthy, Status::failing, Layer::network, "private",
      "this host dropped them after they arrived: a local INPUT rule"},
     {"input: the fix for answers dropped here", replies_dropped_here, healthy, Status::failing, Layer::network, "private",
-     "check the INPUT rules"},
+     "find the INPUT rule (nft -a list ruleset | grep -n 10.124.0.5"},
     {"input: answers came back another way, rp_filter", replies_come_back_elsewhere, healthy, Status::failing, Layer::network, "private",
      "sysctl -w net.ipv4.conf.pub0.rp_filter=2"},
     {"private name resolves to a public address", resolves_public, healthy, Status::degraded, Layer::dns, "private",
      "resolves to 198.51.100.10, a public address: the private path goes over the internet"},
+    {"private target typed as a public address", [](PathResult& p) { resolves_public(p); numeric(p); p.input = "198.51.100.10"; },
+     healthy, Status::degraded, Layer::dns, "private", "198.51.100.10 is a public address: give --private the service's private"},
     {"private name resolves to public space on a route of its own", resolves_public_own_route, kNoPublic, Status::ok, Layer::none, "none",
      "works"},
     {"private address by the default route", via_default, healthy, Status::degraded, Layer::route, "private",
      "sends it by the default route"},
     {"private address out of the public side", via_public_side, healthy, Status::degraded, Layer::route, "private",
-     "the same way as the public path"},
+     "from the public address 192.0.2.10: by the public side, not through the VPC"},
+    {"one-interface VM: a private address by the default route from a private source is fine", one_nic_vm, healthy, Status::ok,
+     Layer::none, "none", "works (5432 open"},
     {"private address by the default route, a dead end", via_default_dead_end, healthy, Status::failing, Layer::route, "private",
      "because it goes the wrong way at the route layer"},
     {"public name resolves to a private address", healthy, public_is_private, Status::ok, Layer::none, "none", "works"},
@@ -572,8 +598,20 @@ TEST_CASE("verdict evidence names the router, the gateway and what was not teste
   auto here = run(replies_dropped_here, healthy);
   CHECK_FALSE(has(here, "asymmetric"));
   // without a witness (no CAP_NET_RAW) silence may have been this host's own doing: say so
-  auto silent = run(tcp_filtered, kNoPublic);
+  auto silent = run([](PathResult& p) { tcp_filtered(p); p.witness_not_run = model::NotRun{model::Cause::no_privilege, "CAP_NET_RAW"}; },
+                    kNoPublic);
   CHECK(has(silent, "cannot see whether it left this host"));
+  auto cut_short = run(tcp_filtered, kNoPublic);  // no witness, but not for want of privilege
+  CHECK_FALSE(has(cut_short, "CAP_NET_RAW"));
+  // came back another way, but loose reverse-path filtering let it in: a local INPUT rule
+  auto loose = run([](PathResult& p) { nothing_answers(p); p.witness = model::WireWitness{5, 5, 5, 5, 3, 4, "vpc0", "pub0", 2, false}; },
+                   kNoPublic);
+  CHECK(has(loose, "reverse-path filtering lets it in (rp_filter=2 on pub0), so a local INPUT rule dropped them"));
+  CHECK(render::fix_text(loose).value_or("").find("find the INPUT rule") != std::string::npos);
+  // not asked: strict mode is taken to refuse it
+  auto strict = run([](PathResult& p) { nothing_answers(p); p.witness = model::WireWitness{5, 5, 5, 5, 3, 4, "vpc0", "pub0", 1, std::nullopt}; },
+                    kNoPublic);
+  CHECK(has(strict, "which reverse-path filtering refuses (rp_filter=1 on pub0)"));
   auto seen = run([](PathResult& p) { tcp_filtered(p); p.witness = model::WireWitness{5, 5, 5, 0, 3, 3, "vpc0", "vpc0", 0, false}; },
                   kNoPublic);
   CHECK(has(seen, "They left through vpc0; nothing came back on any interface"));

@@ -42,6 +42,15 @@ bool arp_answered(const PathResult& p) { return p.arp && !p.arp->replies.empty()
 // The next probe kinds failed in the same way on a path whose next hop answered ARP.
 bool tcp_answered(const PathResult& p) { return model::summarize(p.syns).answered > 0; }
 
+// A series with no answer at all on a path whose other series loses a share `loss` of its probes:
+// n silent probes in a row happen by chance loss^n. Likely enough (5 %) and it may be loss, not a
+// block.
+bool silence_explained_by_loss(const model::SeriesSummary& silent, const model::SeriesSummary& other) {
+  if (silent.sent == 0 || other.sent == 0 || other.answered == 0 || other.lost == 0) return false;
+  const double loss = static_cast<double>(other.lost) / other.sent;
+  return std::pow(loss, silent.sent) >= 0.05;
+}
+
 // Is the other path (the public one, seen from the private one) leaving the same way?
 bool same_way_out(const PathResult& p, const PathResult* other) {
   if (!other || !other->route || !other->route->usable() || !p.route) return false;
@@ -65,18 +74,21 @@ LayerResult eval_dns(const PathResult& p, const PathResult* other) {
   return result(Layer::dns, Check::pass, Finding::dns_resolved);
 }
 
-LayerResult eval_route(const PathResult& p, const PathResult* other) {
+LayerResult eval_route(const PathResult& p, const PathResult*) {
   if (!p.target) return result(Layer::route, Check::skipped, Finding::no_address);
   if (p.route_not_run) return not_run(Layer::route, *p.route_not_run);
   if (!p.route) return not_run(Layer::route, {model::Cause::interrupted, {}});
   switch (p.route->type) {
     case model::RouteType::unicast:
       if (!p.down_links_for_target.empty()) return result(Layer::route, Check::warn, Finding::route_detour);
-      // A private address the kernel sends by the default route, or out of the public path's
-      // interface and gateway, does not go through the VPC.
-      if (p.role == model::Path::private_ && wire::is_non_public(p.target->addr)) {
+      // A private address the kernel sends from a public source address leaves by the public side,
+      // not through the VPC: by the default route, or by a route that shares the public path's way.
+      // (On a one-interface VM everything, the VPC included, goes by the default route from a
+      // private address: that is fine.)
+      if (p.role == model::Path::private_ && wire::is_non_public(p.target->addr) && p.route->prefsrc &&
+          !wire::is_non_public(*p.route->prefsrc)) {
         if (p.route_prefix && *p.route_prefix == 0) return result(Layer::route, Check::degraded, Finding::route_via_default);
-        if (same_way_out(p, other)) return result(Layer::route, Check::degraded, Finding::route_public_side);
+        return result(Layer::route, Check::degraded, Finding::route_public_side);
       }
       return result(Layer::route, Check::pass, Finding::route_ok);
     case model::RouteType::local: return result(Layer::route, Check::pass, Finding::route_local);
@@ -155,14 +167,22 @@ LayerResult eval_network(const PathResult& p, const PathResult*) {
     if (interrupted) return not_run(Layer::network, {model::Cause::interrupted, {}});
     return result(Layer::network, Check::fail, Finding::echo_send_failed);
   }
-  if (s.answered == s.sent) return result(Layer::network, Check::pass, Finding::echo_reply);
+  // Loss shows in the DF echoes too: lost at a size no larger than one that passed. With every
+  // plain echo answered, one such loss could be a burst limit on ICMP: two or more are loss.
+  if (s.answered == s.sent) {
+    const bool df_loss = model::df_loss_below(p.mtu_probes).lost >= 2;
+    return result(Layer::network, df_loss ? Check::degraded : Check::pass, df_loss ? Finding::echo_loss : Finding::echo_reply);
+  }
   if (s.answered > 0) return result(Layer::network, Check::degraded, Finding::echo_loss);
   if (s.errors > 0) return result(Layer::network, Check::fail, Finding::echo_icmp_error);
   // Nothing came back to vpcprobe.
   if (p.witness && p.witness->echo_in > 0)
     return result(Layer::network, target_answered(p) ? Check::warn : Check::fail, Finding::echo_dropped_here);
-  if (target_answered(p)) return result(Layer::network, Check::warn, Finding::echo_blocked);
-  if (arp_answered(p) && !p.route->gateway && !tcp_answered(p))
+  if (target_answered(p)) {
+    if (silence_explained_by_loss(s, model::summarize(p.syns))) return result(Layer::network, Check::degraded, Finding::echo_lost_in_loss);
+    return result(Layer::network, Check::warn, Finding::echo_blocked);
+  }
+  if (arp_answered(p) && p.route && !p.route->gateway && !tcp_answered(p))
     return result(Layer::network, Check::fail, Finding::echo_silent_arp_ok);
   return result(Layer::network, Check::fail, Finding::echo_silent);
 }
@@ -193,6 +213,7 @@ LayerResult eval_transport(const PathResult& p, const PathResult*) {
   if (closed > 0) return result(Layer::transport, Check::fail, Finding::tcp_closed);
   if (rejected > 0) return result(Layer::transport, Check::fail, Finding::tcp_rejected);
   if (p.witness && p.witness->tcp_in > 0) return result(Layer::transport, Check::fail, Finding::tcp_dropped_here);
+  if (silence_explained_by_loss(s, model::summarize(p.echoes))) return result(Layer::transport, Check::degraded, Finding::tcp_lost_in_loss);
   return result(Layer::transport, Check::fail, Finding::tcp_filtered);
 }
 

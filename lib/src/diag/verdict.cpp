@@ -38,15 +38,15 @@ std::optional<model::Fix> fix_for(const PathResult& p, const std::vector<LayerRe
   using model::Finding;
   switch (finding) {  // findings with a repair of their own, whatever their layer
     case Finding::echo_loss:
-    case Finding::tcp_loss: f.kind = FixKind::find_loss; return f;
+    case Finding::tcp_loss:
+    case Finding::echo_lost_in_loss:
+    case Finding::tcp_lost_in_loss: f.kind = FixKind::find_loss; return f;
     case Finding::echo_local_drop:
     case Finding::tcp_local_drop: f.kind = FixKind::local_firewall; return f;
     case Finding::echo_dropped_here:
     case Finding::tcp_dropped_here: {
       const auto& w = p.witness;
-      const bool elsewhere = w && !w->in_interface.empty() && w->in_interface != w->out_interface;
-      f.kind = elsewhere && (w->reverse_path_refused || w->rp_filter.value_or(0) > 0) ? FixKind::asymmetric_return
-                                                                                      : FixKind::local_input_drop;
+      f.kind = w && w->return_refused() ? FixKind::asymmetric_return : FixKind::local_input_drop;
       if (w && !w->in_interface.empty()) f.dev = w->in_interface;
       return f;
     }

@@ -85,6 +85,19 @@ SeriesSummary summarize(const std::vector<TcpResult>& syns) {
   return s;
 }
 
+DfLoss df_loss_below(const std::vector<MtuProbe>& probes) {
+  std::uint32_t largest_ok = 0;
+  for (const auto& m : probes)
+    if (m.answered) largest_ok = std::max(largest_ok, m.size);
+  DfLoss d;
+  for (const auto& m : probes) {
+    if (m.size > largest_ok || m.interrupted) continue;
+    ++d.of;
+    d.lost += !m.answered && !(m.error && m.error->mtu);
+  }
+  return d;
+}
+
 std::optional<PathRtt> path_rtt(const PathResult& p) {
   std::vector<double> tcp, icmp;
   for (const auto& t : p.syns)

@@ -122,7 +122,8 @@ Result<bool> NetlinkClient::input_route_ok(const wire::IpAddr& dst, const wire::
   q.iif = iif;
   auto reply = transact(wire::encode_route_get(dst, static_cast<std::uint8_t>(Inet::of(dst.family()).af), 0, seq_++, q), false);
   if (!reply) return std::unexpected(reply.error());
-  // rp_filter says no: EXDEV for a forwarded packet, EINVAL (a martian source) for one to this host
+  // rp_filter says no: EXDEV, or EINVAL (a martian source) for a packet to this host on some kernels;
+  // the caller compares with the same lookup on another interface, which tells the two EINVALs apart
   if (reply->kernel_errno == EXDEV || reply->kernel_errno == EINVAL) return false;
   if (reply->kernel_errno != 0)
     return fail(Errc::system, fmt::format("input route lookup: {}", std::strerror(reply->kernel_errno)), reply->kernel_errno);

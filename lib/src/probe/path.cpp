@@ -106,11 +106,14 @@ void read_after_probes(net::NetlinkClient& nl, model::PathResult& p) {
   // Probes the witness did not see leave went, as far as the kernel's route says, out of its interface.
   w.out_interface = w.out_ifindex ? name(w.out_ifindex) : p.link ? p.link->name : std::string();
   w.in_interface = name(w.in_ifindex);
-  if (!w.in_interface.empty()) {
-    w.rp_filter = sys::rp_filter(w.in_interface);
-    // The answer's way in: from the target to our source address, arriving where it arrived.
-    if (p.route && p.route->prefsrc)
-      if (auto ok = nl.input_route_ok(*p.route->prefsrc, p.target->addr, w.in_ifindex)) w.reverse_path_refused = !*ok;
+  if (!w.in_interface.empty()) w.rp_filter = sys::rp_filter(w.in_interface);
+  // An answer that came back another way: would the kernel take it there (from the target to our
+  // source address, arriving where it arrived)? Asked against the same lookup arriving on the way
+  // out, so that only reverse-path filtering can make the difference.
+  if (w.asymmetric() && w.out_ifindex > 0 && p.route && p.route->prefsrc) {
+    auto there = nl.input_route_ok(*p.route->prefsrc, p.target->addr, w.in_ifindex);
+    auto back = nl.input_route_ok(*p.route->prefsrc, p.target->addr, w.out_ifindex);
+    if (there && back && *back) w.reverse_path_refused = !*there;
   }
 }
 

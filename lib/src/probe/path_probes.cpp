@@ -73,7 +73,9 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
 
   // The witness first, so it sees the first probe leave. It stops when everything else is done.
   std::shared_ptr<Witness> witness;
-  if (s.witness && s.icmp_method == model::ProbeMethod::raw) {
+  if (!s.witness || s.icmp_method != model::ProbeMethod::raw) {
+    p.witness_not_run = model::NotRun{model::Cause::no_privilege, "CAP_NET_RAW"};
+  } else {
     WitnessSpec ws{ip, s.icmp_id, seq_base, static_cast<std::uint16_t>(kDfSeqOffset), sports, p.port.value_or(0)};
     witness = std::make_shared<Witness>(*s.witness, ws);
     witness->start();
@@ -86,8 +88,14 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
       w.echo_in = c.echo_in;
       w.tcp_out = c.tcp_out;
       w.tcp_in = c.tcp_in;
-      w.out_ifindex = c.out_ifindex;
-      w.in_ifindex = c.in_ifindex;
+      // Of the devices a packet passed (a bond and its slave, a bridge and its port), the route's
+      // own output device when it is one of them.
+      auto pick = [oif = p.route ? p.route->oif : 0](const std::vector<int>& seen) {
+        if (seen.empty()) return 0;
+        return std::find(seen.begin(), seen.end(), oif) != seen.end() ? oif : seen.front();
+      };
+      w.out_ifindex = pick(c.out_ifindexes);
+      w.in_ifindex = pick(c.in_ifindexes);
       p.witness = w;
       witness->cancel();
       then();

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -32,8 +33,18 @@ void Witness::cancel() {
   channel_.unsubscribe(listener_);
 }
 
-bool Witness::ours_out_tcp(std::uint16_t sport) const {
-  return std::find(spec_.tcp_sports.begin(), spec_.tcp_sports.end(), sport) != spec_.tcp_sports.end();
+Witness::Witness(net::Channel& channel, WitnessSpec spec)
+    : channel_(channel),
+      spec_(std::move(spec)),
+      echo_seen_out_(spec_.echo_seq_count, false),
+      echo_seen_in_(spec_.echo_seq_count, false),
+      tcp_seen_out_(spec_.tcp_sports.size(), false),
+      tcp_seen_in_(spec_.tcp_sports.size(), false) {}
+
+std::optional<std::size_t> Witness::sport_index(std::uint16_t sport) const {
+  auto it = std::find(spec_.tcp_sports.begin(), spec_.tcp_sports.end(), sport);
+  if (it == spec_.tcp_sports.end()) return std::nullopt;
+  return static_cast<std::size_t>(it - spec_.tcp_sports.begin());
 }
 
 bool Witness::on_packet(const net::Received& rx) {
@@ -44,10 +55,14 @@ bool Witness::on_packet(const net::Received& rx) {
   const bool out = rx.outgoing && dst == spec_.target;
   const bool in = !rx.outgoing && src == spec_.target;
   if (!out && !in) return false;
-  auto note = [&](int& count) {
-    ++count;
-    int& where = out ? counts_.out_ifindex : counts_.in_ifindex;
-    if (where == 0) where = rx.ifindex;
+  // Counted once per probe; every device it passed is remembered.
+  auto note = [&](std::vector<bool>& seen, std::size_t index, int& count) {
+    if (!seen[index]) {
+      seen[index] = true;
+      ++count;
+    }
+    auto& where = out ? counts_.out_ifindexes : counts_.in_ifindexes;
+    if (std::find(where.begin(), where.end(), rx.ifindex) == where.end() && where.size() < 8) where.push_back(rx.ifindex);
     return true;
   };
   if (ip->header.protocol == wire::kProtoIcmp) {
@@ -55,19 +70,17 @@ bool Witness::on_packet(const net::Received& rx) {
     if (!icmp || icmp->echo_id() != spec_.echo_id) return false;
     const auto offset = static_cast<std::uint16_t>(icmp->echo_seq() - spec_.echo_seq_first);
     if (offset >= spec_.echo_seq_count) return false;
-    if (out && icmp->type == wire::icmp_type::echo_request) return note(counts_.echo_out);
-    if (in && icmp->type == wire::icmp_type::echo_reply) return note(counts_.echo_in);
+    if (out && icmp->type == wire::icmp_type::echo_request) return note(echo_seen_out_, offset, counts_.echo_out);
+    if (in && icmp->type == wire::icmp_type::echo_reply) return note(echo_seen_in_, offset, counts_.echo_in);
     return false;
   }
   if (ip->header.protocol == wire::kProtoTcp) {
     auto seg = wire::decode_tcp(ip->payload);
     if (!seg) return false;
-    if (out && seg->has(wire::tcp_flag::syn) && !seg->has(wire::tcp_flag::ack) && seg->dport == spec_.tcp_dport &&
-        ours_out_tcp(seg->sport))
-      return note(counts_.tcp_out);
-    if (in && seg->sport == spec_.tcp_dport && ours_out_tcp(seg->dport) &&
-        (seg->has(wire::tcp_flag::syn | wire::tcp_flag::ack) || seg->has(wire::tcp_flag::rst)))
-      return note(counts_.tcp_in);
+    if (out && seg->has(wire::tcp_flag::syn) && !seg->has(wire::tcp_flag::ack) && seg->dport == spec_.tcp_dport)
+      if (auto i = sport_index(seg->sport)) return note(tcp_seen_out_, *i, counts_.tcp_out);
+    if (in && seg->sport == spec_.tcp_dport && (seg->has(wire::tcp_flag::syn | wire::tcp_flag::ack) || seg->has(wire::tcp_flag::rst)))
+      if (auto i = sport_index(seg->dport)) return note(tcp_seen_in_, *i, counts_.tcp_in);
   }
   return false;
 }

@@ -135,7 +135,8 @@ std::string check_prometheus(const model::CheckReport& r) {
   Family layer_success{"vpcprobe_layer_success",
                        "Per path and layer: 1 passed (or only warned), 0 failed; absent when not tested or not applicable.", ""};
   Family layer_tested{"vpcprobe_layer_tested", "Per path and layer: 1 when the check ran, 0 when it could not (missing privilege).", ""};
-  Family rtt{"vpcprobe_rtt_seconds", "Round-trip time of the path's answering probe (TCP SYN, else ICMP echo).", ""};
+  Family rtt{"vpcprobe_rtt_seconds", "Round-trip time of the path's answering probe (TCP SYN, else ICMP echo): the series' median.", ""};
+  Family loss{"vpcprobe_loss_ratio", "Share of the path's probe series (ICMP echoes, TCP SYNs) that got no answer, 0 to 1.", ""};
   Family neigh_entries{"vpcprobe_neigh_entries", "Neighbor table entries by interface and kernel state.", ""};
   Family neigh_findings{"vpcprobe_neigh_findings",
                         "Neighbor entries by what the wire said: ok, stale, silent, conflict, not_verifiable, unchecked.", ""};
@@ -164,6 +165,8 @@ std::string check_prometheus(const model::CheckReport& r) {
         if (l.check != Check::not_tested) layer_success.add(tpl, l.check == Check::fail ? "0" : "1");
       }
       if (auto probe_rtt = answer_rtt(p)) rtt.add(fmt::format("{},probe=\"{}\"", tp, probe_rtt->first), num(probe_rtt->second / 1000));
+      for (const auto& [probe, series] : {std::pair{"icmp", model::summarize(p.echoes)}, std::pair{"tcp", model::summarize(p.syns)}})
+        if (series.sent > 0) loss.add(fmt::format("{},probe=\"{}\"", tp, probe), num(series.loss_percent() / 100));
     };
     add_path(d.private_path, d.private_layers, d.verdict.private_judgement);
     if (d.public_path) add_path(*d.public_path, d.public_layers, d.verdict.public_judgement);
@@ -184,7 +187,7 @@ std::string check_prometheus(const model::CheckReport& r) {
   check_status.add("", std::to_string(model::exit_code(r.status)));
 
   std::string out;
-  for (const auto* f : {&build, &success, &duration, &status, &verdict, &path_success, &layer_success, &layer_tested, &rtt,
+  for (const auto* f : {&build, &success, &duration, &status, &verdict, &path_success, &layer_success, &layer_tested, &rtt, &loss,
                         &neigh_entries, &neigh_findings, &check_duration, &deadline, &check_status})
     if (!f->samples.empty()) out += f->text();
   return out;

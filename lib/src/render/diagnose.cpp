@@ -163,7 +163,7 @@ json path_json(const model::PathResult& p, const std::vector<model::LayerResult>
                {"out_interface", w.out_interface.empty() ? json(nullptr) : json(w.out_interface)},
                {"in_interface", w.in_interface.empty() ? json(nullptr) : json(w.in_interface)},
                {"rp_filter", w.rp_filter ? json(*w.rp_filter) : json(nullptr)},
-               {"reverse_path_refused", w.reverse_path_refused}};
+               {"reverse_path_refused", w.reverse_path_refused ? json(*w.reverse_path_refused) : json(nullptr)}};
   }
   json mtu = json::array();
   for (auto& m : p.mtu_probes)

@@ -28,23 +28,27 @@ const char* local_rule_words() {
 std::string dropped_here_words(const model::WireWitness& w, const char* what, int n) {
   std::string s = fmt::format("{} {} reached {} but never vpcprobe: this host dropped {} after {} arrived", n, what,
                               w.in_interface.empty() ? "this host" : w.in_interface, n == 1 ? "it" : "them", n == 1 ? "it" : "they");
-  if (!w.in_interface.empty() && w.in_interface != w.out_interface) {
-    s += fmt::format(". They came back through {} although the probes left through {}: an asymmetric return path", w.in_interface,
-                     w.out_interface.empty() ? "another interface" : w.out_interface);
-    if (w.reverse_path_refused || w.rp_filter.value_or(0) > 0)
-      s += fmt::format(", which reverse-path filtering refuses (rp_filter={} on {})", w.rp_filter.value_or(1), w.in_interface);
-    return s + ".";
-  }
-  return s + ": a local INPUT rule (nftables/iptables), or reverse-path filtering.";
+  if (!w.asymmetric()) return s + ": a local INPUT rule (nftables/iptables).";
+  s += fmt::format(". They came back through {} although the probes left through {}: an asymmetric return path", w.in_interface,
+                   w.out_interface);
+  const std::string mode = w.rp_filter ? fmt::format("rp_filter={} on {}", *w.rp_filter, w.in_interface) : std::string("rp_filter");
+  if (w.return_refused()) return s + fmt::format(", which reverse-path filtering refuses ({}).", mode);
+  return s + fmt::format("; reverse-path filtering lets it in ({}), so a local INPUT rule dropped them.", mode);
 }
 
-// Where silence came from, when the witness watched: it left (and nothing came back on any
-// interface), or it never left this host.
-std::string where_lost(const std::optional<model::WireWitness>& w, int out) {
-  if (!w)
-    return " Without CAP_NET_RAW vpcprobe cannot see whether it left this host: a local firewall rule (`nft list ruleset`, "
-           "`iptables-save`) may drop it as well.";
-  if (out == 0) return " None of the probes appeared on the wire: they were dropped on this host after vpcprobe sent them.";
+// Where silence came from: it was not seen leaving (dropped on this host, or rewritten on the way
+// out), or it left and nothing came back on any interface; or nothing watched.
+std::string where_lost(const PathResult& p, int out) {
+  const auto& w = p.witness;
+  if (!w) {
+    if (p.witness_not_run && p.witness_not_run->cause == model::Cause::no_privilege)
+      return " Without CAP_NET_RAW vpcprobe cannot see whether it left this host: a local firewall rule (`nft list ruleset`, "
+             "`iptables-save`) may drop it as well.";
+    return "";
+  }
+  if (out == 0)
+    return " None of the probes was seen leaving an interface towards it: dropped on this host after vpcprobe sent them (or "
+           "rewritten on the way out: DNAT, IPsec).";
   return fmt::format(" They left through {}; nothing came back on any interface: lost on the way or at the target.",
                      w->out_interface.empty() ? "this host" : w->out_interface);
 }
@@ -99,11 +103,13 @@ LayerWords route_words(const PathResult& p, const model::LayerResult& l) {
     case Finding::route_ok:
       return words(how, {fmt::format("The kernel routes {} {}{}.", ip, how, r.prefsrc ? " from " + r.prefsrc->to_string() : "")});
     case Finding::route_via_default:
-      return words(fmt::format("default route, dev {}", dev), {fmt::format("{} is a private address, but the kernel sends it by the default route ({}): "
-                                                          "there is no route to it through the VPC.", ip, how)});
+      return words(fmt::format("default route, dev {}", dev),
+                   {fmt::format("{} is a private address, but the kernel sends it by the default route ({}) from the public "
+                                "address {}: there is no route to it through the VPC.", ip, how, src_of(p))});
     case Finding::route_public_side:
-      return words(fmt::format("public side, dev {}", dev), {fmt::format("{} is a private address, but it leaves {}, the same way as the public path: "
-                                                        "not through the VPC.", ip, how)});
+      return words(fmt::format("public side, dev {}", dev),
+                   {fmt::format("{} is a private address, but it leaves {} from the public address {}: by the public side, "
+                                "not through the VPC.", ip, how, src_of(p))});
     case Finding::route_detour:
       return words(how + " (detour)", {fmt::format("The kernel routes {} {} because {} is down.", ip, how,
                                                    p.down_links_for_target.front().first.name)});
@@ -221,10 +227,13 @@ LayerWords network_words(const PathResult& p, const model::LayerResult& l) {
       return words("not probed", {fmt::format("ICMP echo was not sent: {}.", describe(*l.not_run))});
     case Finding::echo_reply: return words(fmt::format("echo {:.2f} ms", rtt ? rtt->median_ms : 0.0));
     case Finding::echo_loss: {
-      std::string why = fmt::format("{} answered {} of {} echo requests: intermittent loss", ip, s.answered, s.sent);
+      const auto df = model::df_loss_below(p.mtu_probes);
+      std::string why = fmt::format("{} answered {} of {} echo requests", ip, s.answered, s.sent);
       if (s.errors) why += fmt::format(" ({} answered by an ICMP error)", s.errors);
-      return words(fmt::format("intermittent: {} of {} lost", s.sent - s.answered, s.sent),
-                   {fmt::format("{}, {}.", why, rtt_words(s))});
+      if (df.lost)
+        why += fmt::format(", and {} of {} DF echo requests no larger than a size that passed were lost", df.lost, df.of);
+      return words(fmt::format("intermittent: {} of {} lost", s.sent - s.answered + df.lost, s.sent + df.of),
+                   {fmt::format("{}: intermittent loss, {}.", why, rtt_words(s))});
     }
     case Finding::echo_icmp_error: {
       const auto& e = *first(model::EchoOutcome::icmp_error)->error;
@@ -236,12 +245,18 @@ LayerWords network_words(const PathResult& p, const model::LayerResult& l) {
                    {fmt::format("{} does not answer ICMP echo, but it answers TCP: ICMP is filtered, which is not a fault.", ip)});
     case Finding::echo_silent:
       return words("no echo reply", {fmt::format("{} did not answer ICMP echo ({} requests).{}", ip, s.sent,
-                                                 where_lost(p.witness, p.witness ? p.witness->echo_out : 0))});
+                                                 where_lost(p, p.witness ? p.witness->echo_out : 0))});
     case Finding::echo_silent_arp_ok:
       return words("no echo reply",
                    {fmt::format("{} answers ARP, so it is up on the segment, but neither ICMP echo nor TCP: its host firewall drops "
                                 "us, its replies go back another way (an asymmetric return path), or it has no route back to {}.{}",
-                                ip, src_of(p), where_lost(p.witness, p.witness ? p.witness->echo_out : 0))});
+                                ip, src_of(p), where_lost(p, p.witness ? p.witness->echo_out : 0))});
+    case Finding::echo_lost_in_loss: {
+      const auto t = model::summarize(p.syns);
+      return words("no echo reply (loss?)",
+                   {fmt::format("None of the {} echo requests to {} was answered, but {} of {} SYNs were lost too: heavy loss alone "
+                                "may explain it (or ICMP is filtered as well).", s.sent, ip, t.lost, t.sent)});
+    }
     case Finding::echo_dropped_here:
       return words("replies dropped here", {dropped_here_words(*p.witness, "echo replies", p.witness->echo_in)});
     case Finding::echo_local_drop: {
@@ -306,7 +321,13 @@ LayerWords transport_words(const PathResult& p, const model::LayerResult& l) {
     case Finding::tcp_filtered:
       return words(fmt::format("{} no answer", port),
                    {fmt::format("Nothing answered the SYN to {}: it was dropped on the way or at the host.{}", where,
-                                where_lost(p.witness, p.witness ? p.witness->tcp_out : 0))});
+                                where_lost(p, p.witness ? p.witness->tcp_out : 0))});
+    case Finding::tcp_lost_in_loss: {
+      const auto e = model::summarize(p.echoes);
+      return words(fmt::format("{} no answer (loss?)", port),
+                   {fmt::format("None of the {} SYNs to {} was answered, but {} of {} echo requests were lost too: heavy loss alone "
+                                "may explain it (or the port is filtered as well).", s.sent, where, e.lost, e.sent)});
+    }
     case Finding::tcp_dropped_here:
       return words("answers dropped here", {dropped_here_words(*p.witness, "answers to the SYNs", p.witness->tcp_in)});
     case Finding::tcp_local_drop: {

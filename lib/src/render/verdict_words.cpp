@@ -243,8 +243,8 @@ std::optional<std::string> fix_text(const model::Diagnosis& d) {
                          what, ip, ip, syn_refused ? fmt::format(" -e 'dport {}'", port) : "", ip);
     }
     case FixKind::local_input_drop:
-      return fmt::format("answers from {} reach {} and are dropped here: check the INPUT rules (nft -a list ruleset; iptables-save) "
-                         "and reverse-path filtering (sysctl net.ipv4.conf.{}.rp_filter)", ip, f.dev, f.dev);
+      return fmt::format("answers from {} reach {} and are dropped here: find the INPUT rule (nft -a list ruleset | grep -n {}; "
+                         "iptables-save | grep {}) and remove or narrow it", ip, f.dev, ip, ip);
     case FixKind::asymmetric_return:
       return fmt::format("answers from {} come back through {}, not the way the probes left: fix the return route (at {} or its "
                          "router), or make reverse-path filtering loose: sysctl -w net.ipv4.conf.{}.rp_filter=2", ip, f.dev, ip, f.dev);
@@ -252,6 +252,8 @@ std::optional<std::string> fix_text(const model::Diagnosis& d) {
       return fmt::format("{} is up (it answers ARP) but answers nothing else: check its host firewall, and that it routes its replies "
                          "to {} back the way they came", ip, src_of(p));
     case FixKind::private_name:
+      if (!p.target || !p.target->was_name)
+        return fmt::format("{} is a public address: give --private the service's private (VPC) address", ip);
       return fmt::format("{} resolves to the public address {}: check the private DNS zone and the resolver this host uses "
                          "(getent hosts {}; cat /etc/resolv.conf)", p.input, ip, p.input);
     case FixKind::route_through_vpc:

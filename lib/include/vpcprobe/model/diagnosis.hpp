@@ -78,11 +78,13 @@ enum class Finding {
   echo_local_drop,        // the echo could not leave: this host's firewall refused it (EPERM/EACCES)
   echo_dropped_here,      // the reply reached an interface of this host but not vpcprobe (INPUT rule, rp_filter)
   echo_silent_arp_ok,     // the target answers ARP but not echo, and not TCP either
+  echo_lost_in_loss,      // no echo answered, but the SYNs lose so much that chance may explain it
   // transport
   tcp_open, tcp_closed, tcp_rejected, tcp_filtered, tcp_send_failed, tcp_no_port,
   tcp_loss,               // some SYNs answered, some not (or answered differently): intermittent
   tcp_local_drop,         // the SYN could not leave: this host's firewall refused it
   tcp_dropped_here,       // the SYN-ACK or RST reached an interface of this host but not vpcprobe
+  tcp_lost_in_loss,       // no SYN answered, but the echoes lose so much that chance may explain it
   // mtu
   mtu_all_pass, mtu_pmtud_works, mtu_black_hole, mtu_irregular, mtu_needs_echo,
   mtu_loss,               // sizes lost at random, not above a threshold: loss, not an MTU limit
@@ -127,8 +129,14 @@ struct WireWitness {
   int out_ifindex = 0, in_ifindex = 0;
   std::string out_interface;      // where the probes left
   std::string in_interface;       // where the answers arrived (another one: an asymmetric return path)
-  std::optional<int> rp_filter;   // of the arrival interface, when known
-  bool reverse_path_refused = false;  // the kernel's own rp check (ip route get SRC from DST iif IN) says no
+  std::optional<int> rp_filter;   // effective (max of all and the device) on the arrival interface
+  // The kernel's own reverse-path check of an answer that came back another way (`ip route get
+  // SRC from TARGET iif IN`, against the same lookup on the way out): unset when not asked.
+  std::optional<bool> reverse_path_refused;
+  bool asymmetric() const { return !in_interface.empty() && !out_interface.empty() && in_interface != out_interface; }
+  // Does reverse-path filtering drop what came back through in_interface? The kernel's answer when
+  // it was asked, else what strict mode (1) would do.
+  bool return_refused() const { return asymmetric() && reverse_path_refused.value_or(rp_filter == 1); }
 };
 
 struct MtuProbe {
@@ -137,6 +145,13 @@ struct MtuProbe {
   std::optional<IcmpErrorInfo> error;  // frag-needed says where and what MTU
   bool interrupted = false;  // cut short before its answer or its timeout: says nothing
 };
+// DF echoes that got nothing back (no reply, no "fragmentation needed") at a size no larger than
+// one that passed: lost, whatever the path MTU. `of`: the DF echoes at such sizes.
+struct DfLoss {
+  int lost = 0, of = 0;
+};
+DfLoss df_loss_below(const std::vector<MtuProbe>& probes);
+
 
 // Why a name did not resolve.
 struct DnsFailure {
@@ -178,6 +193,7 @@ struct PathResult {
   std::optional<NotRun> tcp_not_run;
   // what the wire showed of the probes above, when a witness could watch (CAP_NET_RAW)
   std::optional<WireWitness> witness;
+  std::optional<NotRun> witness_not_run;  // why nothing watched the wire (no CAP_NET_RAW, ...)
   // mtu: DF echoes of several sizes sent at once
   std::vector<MtuProbe> mtu_probes;
   std::optional<NotRun> mtu_not_run;

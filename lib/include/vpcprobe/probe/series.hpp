@@ -1,12 +1,13 @@
 #pragma once
 // A paced series of probes of one kind (echoes, SYNs), so that a layer's evidence is sent /
 // answered / lost, not one shot. Probe i+1 goes out as soon as probe i is answered, or `gap` after
-// probe i, whichever comes first: a healthy path is done in a few round trips. Every probe waits
-// until the series' deadline, so the series ends within its timeout. When a probe is overdue
-// (unanswered for longer than `gap`, or than three times the slowest answer) or the answers
-// disagree, up to `extra` more go out, twice as fast, while there is time for them to be answered:
-// a silent path costs no more time (it waits for the deadline anyway), and loss gets a sample
-// large enough to tell it from "nothing answers". cancel() ends it at once with what it has.
+// probe i, whichever comes first: a healthy path is done in a few round trips (at most `gap`
+// apart, so a slow one does not take `count` round trips). Every probe waits until the series'
+// deadline, so the series ends within its timeout. When a probe is overdue (unanswered for three
+// times the slowest answer, or for a quarter of the timeout while nothing has answered yet) or the
+// answers disagree, up to `extra` more go out, twice as fast, while there is time for them to be
+// answered: a silent path costs no more time (it waits for the deadline anyway), and loss gets a
+// sample large enough to tell it from "nothing answers". cancel() ends it at once with what it has.
 #include <algorithm>
 #include <chrono>
 #include <functional>
@@ -23,11 +24,15 @@ struct SeriesPlan {
   int count = 5;                                     // probes, at least
   int extra = 5;                                     // more when the first ones disagree
   std::chrono::milliseconds timeout{1000};           // the whole series' deadline, from its start
-  std::chrono::milliseconds gap{80};                 // at most this long between two probes
-  // Spacing for `count` probes over the first part of `timeout`, between 5 and 100 ms.
+  std::chrono::milliseconds gap{20};                 // at most this long between two probes
+  // Spacing for `count` probes over the first part of `timeout`, between 5 and 20 ms.
   static std::chrono::milliseconds spacing(std::chrono::milliseconds timeout, int count) {
     const auto g = timeout * 2 / (5 * std::max(count, 1));
-    return std::clamp<std::chrono::milliseconds>(g, std::chrono::milliseconds(5), std::chrono::milliseconds(100));
+    return std::clamp<std::chrono::milliseconds>(g, std::chrono::milliseconds(5), std::chrono::milliseconds(20));
+  }
+  // How long a probe may go unanswered, while nothing has answered yet, before it counts as lost.
+  std::chrono::milliseconds first_answer_wait() const {
+    return std::max(gap, std::min(timeout / 4, std::chrono::milliseconds(250)));
   }
 };
 
@@ -66,8 +71,8 @@ class ProbeSeries : public Operation, public std::enable_shared_from_this<ProbeS
 
   // Some probe has waited longer than an answer would take: lost, most likely.
   bool overdue(Clock::time_point now) const {
-    const auto limit = answers_ ? std::max<std::chrono::duration<double, std::milli>>(plan_.gap, std::chrono::duration<double, std::milli>(3 * slowest_ms_))
-                                : std::chrono::duration<double, std::milli>(plan_.gap);
+    using Ms = std::chrono::duration<double, std::milli>;
+    const Ms limit = answers_ ? std::max<Ms>(plan_.gap, Ms(3 * slowest_ms_)) : Ms(plan_.first_answer_wait());
     for (std::size_t i = 0; i < results_.size(); ++i)
       if (!results_[i] && now - sent_at_[i] >= limit) return true;
     return false;
@@ -112,8 +117,9 @@ class ProbeSeries : public Operation, public std::enable_shared_from_this<ProbeS
   }
 
   void on_tick() {
-    // The newest probe is still unanswered after a gap: the next one goes now.
-    if (!results_.empty() && !results_.back()) launch_next();
+    // The newest probe is still unanswered after a gap, or the sample has to grow: the next one
+    // goes now.
+    if ((!results_.empty() && !results_.back()) || launched_ < wanted(Clock::now())) launch_next();
     else arm_tick();
   }
 
@@ -133,7 +139,12 @@ class ProbeSeries : public Operation, public std::enable_shared_from_this<ProbeS
 
   void maybe_done() {
     if (finished_ || completed_ < launched_) return;
-    if (!stopped_ && !capped_ && launched_ < wanted(Clock::now())) return;
+    if (!stopped_ && !capped_ && launched_ < wanted(Clock::now())) {
+      // Everything sent came back, but the sample has to grow (the last ones disagreed): nothing
+      // else would send the next one.
+      launch_next();
+      return;
+    }
     finished_ = true;
     gap_timer_.cancel();
     std::vector<R> out;

@@ -5,6 +5,7 @@
 // socket was dropped here too (a local INPUT rule, reverse-path filtering). Needs CAP_NET_RAW.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "vpcprobe/model/result.hpp"
@@ -24,25 +25,29 @@ struct WitnessSpec {
   std::uint16_t tcp_dport = 0;
 };
 
+// Distinct probes, not packets: on a bond, a bridge or a VLAN the same packet passes two devices,
+// and a SYN-ACK may be retransmitted.
 struct WitnessCounts {
   int echo_out = 0, echo_in = 0, tcp_out = 0, tcp_in = 0;
-  int out_ifindex = 0, in_ifindex = 0;       // where the first probe left, where the first answer arrived
+  std::vector<int> out_ifindexes, in_ifindexes;  // every device they were seen on, in order
 };
 
 class Witness : public Operation, public std::enable_shared_from_this<Witness> {
  public:
-  Witness(net::Channel& channel, WitnessSpec spec) : channel_(channel), spec_(std::move(spec)) {}
+  Witness(net::Channel& channel, WitnessSpec spec);
   void start();
   void cancel() override;  // stops watching (idempotent)
   const WitnessCounts& counts() const { return counts_; }
 
  private:
   bool on_packet(const net::Received& rx);
-  bool ours_out_tcp(std::uint16_t sport) const;
+  std::optional<std::size_t> sport_index(std::uint16_t sport) const;
 
   net::Channel& channel_;
   WitnessSpec spec_;
   WitnessCounts counts_;
+  // which probes were seen: echo by sequence offset, SYN by source-port index
+  std::vector<bool> echo_seen_out_, echo_seen_in_, tcp_seen_out_, tcp_seen_in_;
   int listener_ = 0;
   bool watching_ = false;
 };
