@@ -4,6 +4,11 @@
 # namespaces (tests/lab/lab.sh) that this script brings up and always tears down.
 #
 #   bench/diagnose.sh [PATH_TO_VPCPROBE]     (as root, from the repo root)
+#   BASELINE=PATH_TO_OLDER_VPCPROBE [BASELINE_LIB=DIR_OF_ITS_LIBVPCPROBE] bench/diagnose.sh
+#     adds the older build to the same round robin: before/after in one run, on one machine state
+#
+# A third scenario, loss-private (70 % of what enters db's VPC NIC dropped at random), shows what
+# a lossy path costs: vpcprobe uses its timeout to gather a sample, by design.
 #
 # Two scenarios: the healthy lab, and the dead-pair fault (neither 10.124.0.5 nor 198.51.100.10
 # answers anything). For each, the median wall time over REPS_OK / REPS_DEAD round-robin runs,
@@ -38,6 +43,11 @@ declare -A CMD=(
   [script]="bash $BYHAND $PRIVATE $PUBLIC"
 )
 TOOLS=(vpcprobe script)
+if [ -n "${BASELINE:-}" ]; then
+  BASELINE=$(realpath "$BASELINE")
+  CMD[baseline]="env LD_LIBRARY_PATH=${BASELINE_LIB:-} $BASELINE diagnose --private $PRIVATE --public $PUBLIC --timeout 1"
+  TOOLS+=(baseline)
+fi
 if [ "$ARPING_FLAVOR" = habets ]; then
   # Habets arping -c 1 waits out its 1 s interval even after the reply; -C 1 returns at the reply
   CMD[script-C1]="bash $BYHAND -C $PRIVATE $PUBLIC"
@@ -72,23 +82,30 @@ verdicts() {  # one run of each, untimed: what each concluded
 
 # --- run -------------------------------------------------------------------------------------------
 declare -A WALL
-SCENARIOS=(healthy dead-pair)
+SCENARIOS=(healthy dead-pair loss-private)
 echo "diagnose: vpcprobe=$VPCPROBE arping=$ARPING_FLAVOR reps=$REPS_OK/$REPS_DEAD lab=$VPCLAB_PREFIX" >&2
 for sc in "${SCENARIOS[@]}"; do
-  if [ "$sc" = healthy ]; then reps=$REPS_OK; else reps=$REPS_DEAD; "$LAB" fault dead-pair >/dev/null; fi
+  if [ "$sc" = healthy ]; then reps=$REPS_OK; else reps=$REPS_DEAD; "$LAB" heal >/dev/null; "$LAB" fault "$sc" >/dev/null; fi
   echo "diagnose: $sc: $reps rounds" >&2
+  all_tools=("${TOOLS[@]}")
+  if [ "$sc" = loss-private ]; then  # the script's own timeouts say nothing new here
+    TOOLS=(vpcprobe)
+    [ -n "${BASELINE:-}" ] && TOOLS+=(baseline)
+  fi
   while read -r tool ms; do WALL[$sc,$tool]=$ms; done < <(wall_medians "$reps")
+  TOOLS=("${all_tools[@]}")
   echo "$sc:" >&2
   verdicts >&2
 done
 
 # --- report ----------------------------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b == 0) print "-"; else printf "%.2f", a / b }'; }
-printf '\n%-10s %-10s %6s %13s %18s\n' scenario tool runs "wall ms(med)" "ratio tool/vpcprobe"
+printf '\n%-12s %-10s %6s %13s %18s\n' scenario tool runs "wall ms(med)" "ratio tool/vpcprobe"
 for sc in "${SCENARIOS[@]}"; do
   [ "$sc" = healthy ] && reps=$REPS_OK || reps=$REPS_DEAD
   for tool in "${TOOLS[@]}"; do
-    printf '%-10s %-10s %6s %13s %18s\n' "$sc" "$tool" "$reps" "${WALL[$sc,$tool]:-n/a}" \
+    [ "$sc" = loss-private ] && [ "${tool#script}" != "$tool" ] && continue  # the script's own timeouts say nothing here
+    printf '%-12s %-10s %6s %13s %18s\n' "$sc" "$tool" "$reps" "${WALL[$sc,$tool]:-n/a}" \
       "$(ratio "${WALL[$sc,$tool]:-n/a}" "${WALL[$sc,vpcprobe]:-n/a}")"
   done
 done
@@ -106,3 +123,10 @@ if [ -n "${WALL[dead-pair,script-C1]:-}" ]; then
 fi
 m=${WALL[healthy,vpcprobe]:-n/a}
 echo "expectation: healthy pair, vpcprobe under 100 ms: $m ms -> $(held "$(awk -v m="$m" 'BEGIN { print (m != "n/a" && m < 100) }')")"
+if [ -n "${WALL[healthy,baseline]:-}" ]; then
+  d=$(awk -v a="$m" -v b="${WALL[healthy,baseline]}" 'BEGIN { printf "%+.2f", a - b }')
+  echo "expectation: healthy pair, at most ~5 ms slower than the baseline: ${d} ms -> $(held "$(awk -v d="$d" 'BEGIN { print (d <= 5) }')")"
+fi
+l=${WALL[loss-private,vpcprobe]:-n/a}
+echo "expectation: any diagnosis within --timeout + 0.3 s: dead ${WALL[dead-pair,vpcprobe]:-n/a} ms, lossy $l ms -> $(held "$(awk \
+  -v a="${WALL[dead-pair,vpcprobe]:-n/a}" -v b="$l" 'BEGIN { print (a != "n/a" && b != "n/a" && a < 1300 && b < 1300) }')")"
