@@ -35,6 +35,9 @@ ok() {
     failed=$((failed + 1))
     echo "FAIL - $name"
     echo "  rc=$rc"
+    # a diagnosis: its verdict and every layer's cell first, the raw output (cut) after
+    jq -c '{verdict: (.verdict | {status, layer, path, summary}), private: (.paths.private.layers | map_values(.summary)),
+            public: ((.paths.public.layers // {}) | map_values(.summary))}' <<<"$out" 2>/dev/null | sed 's/^/  report: /'
     echo "  stdout: ${out:0:3000}"
     echo "  stderr: ${err:0:2000}"
   fi

@@ -379,6 +379,11 @@ LayerWords mtu_words(const PathResult& p, const model::LayerResult& l) {
                                          smallest_silent)});
     }
     case Finding::mtu_loss:
+      if (model::df_loss_below(p.mtu_probes).lost == 0)  // only sizes above those that passed were lost
+        return words("inconclusive (loss)",
+                     {fmt::format("Every DF echo request above {} bytes went unanswered, but the path loses probes of every kind, so "
+                                  "chance could explain that many: loss is certain, a size limit is not (try `vpcprobe ping --df -s "
+                                  "{} -c 20 {}`).", largest_ok, smallest_silent - (p.target && p.target->addr.is_v6() ? 48 : 28), ip_of(p))});
       return words("inconclusive (loss)", {"DF echo requests were lost at sizes of every kind, as the plain echoes were: that is loss, "
                                            "not a size limit."});
     case Finding::mtu_irregular:
