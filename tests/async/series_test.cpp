@@ -174,6 +174,77 @@ TEST_CASE("series: cancel() ends it at once with what it has, exactly once") {
   CHECK(o.results.size() == static_cast<std::size_t>(o.launched));
 }
 
+namespace {
+// Two series of one path in one SeriesGroup, each with its own behaviour.
+std::pair<Outcome, Outcome> run_pair(probe::SeriesPlan plan, std::function<std::optional<std::chrono::milliseconds>(int)> first,
+                                     std::function<std::optional<std::chrono::milliseconds>(int)> second) {
+  asio::io_context io;
+  auto group = std::make_shared<probe::SeriesGroup>(io);
+  std::pair<Outcome, Outcome> out;
+  const auto start = Clock::now();
+  std::vector<std::shared_ptr<probe::ProbeSeries<Answer>>> keep;
+  for (auto [o, behaviour] : {std::pair{&out.first, first}, std::pair{&out.second, second}}) {
+    keep.push_back(probe::start_series<Answer>(
+        io, plan,
+        [&io, o, behaviour](int i, std::chrono::milliseconds wait, std::function<void(Answer)> done) {
+          ++o->launched;
+          auto op = std::make_shared<Scripted>(io, i, behaviour(i), wait, std::move(done));
+          op->start();
+          return op;
+        },
+        [](const Answer& a) { return a.answered; },
+        [o, start](std::vector<Answer> r) {
+          ++o->done_calls;
+          o->results = std::move(r);
+          o->took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+        },
+        group));
+  }
+  io.run();
+  return out;
+}
+}  // namespace
+
+TEST_CASE("group: two healthy series of a path get `count` probes each and finish together") {
+  auto [a, b] = run_pair(plan(5, 11, 1000ms), [](int) { return std::optional(1ms); }, [](int) { return std::optional(3ms); });
+  CHECK(a.done_calls == 1);
+  CHECK(b.done_calls == 1);
+  CHECK(a.launched == 5);
+  CHECK(b.launched == 5);
+  CHECK(a.took >= b.took - 1ms);  // the quick one waited for the other
+  CHECK(b.took < 500ms);
+}
+
+TEST_CASE("group: loss in one series grows the other, whose first answers were all lucky") {
+  auto [echoes, syns] = run_pair(plan(5, 11, 1000ms), [](int) { return std::optional(1ms); },
+                                 [](int i) { return i % 2 ? std::optional(1ms) : std::nullopt; });
+  CHECK(echoes.done_calls == 1);
+  CHECK(syns.done_calls == 1);
+  CHECK(echoes.launched == 16);
+  CHECK(answered(echoes) == 16);
+  CHECK(syns.launched == 16);
+}
+
+TEST_CASE("group: a dead series next to a healthy one: both end by the deadline, the healthy one with a full sample") {
+  auto [dead, alive] = run_pair(plan(5, 11, 600ms), [](int) { return std::nullopt; }, [](int) { return std::optional(1ms); });
+  CHECK(dead.done_calls == 1);
+  CHECK(alive.done_calls == 1);
+  CHECK(answered(dead) == 0);
+  CHECK(alive.launched == 16);
+  CHECK(dead.took < 1000ms);
+  CHECK(alive.took < 1000ms);
+}
+
+TEST_CASE("group: a silent series next to a lossy one gets a longer run of silence, within `most`") {
+  auto [lossy, silent] = run_pair(plan(5, 11, 1000ms), [](int i) { return i % 2 ? std::optional(1ms) : std::nullopt; },
+                                  [](int) { return std::nullopt; });
+  CHECK(lossy.done_calls == 1);
+  CHECK(silent.done_calls == 1);
+  CHECK(silent.launched > 16);
+  CHECK(silent.launched <= 32);
+  CHECK(lossy.launched == 16);  // it has answers: no longer run for it
+}
+
 TEST_CASE("series: a count of one still works") {
   auto o = run_series(plan(1, 1, 500ms), [](int) { return std::optional(1ms); });
   CHECK(o.launched == 1);

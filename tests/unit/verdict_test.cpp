@@ -437,6 +437,12 @@ const Case kCases[] = {
     {"light loss does not explain a silent port: filtered", [](PathResult& p) {
        lose_echo(p.echoes[0]);
        for (auto& t : p.syns) lose_syn(t); }, healthy, Status::failing, Layer::transport, "private", "drops TCP port 5432"},
+    {"loss + a black hole seen through it: the loss is the verdict, the black hole a likely warning", [](PathResult& p) {
+       lose_echo(p.echoes[0]);
+       p.mtu_probes.clear();
+       for (std::uint32_t size : {1500u, 1492u, 1480u, 1460u, 1450u, 1420u, 1400u, 1380u, 1280u, 1024u, 576u})
+         p.mtu_probes.push_back({size, size <= 1400, std::nullopt});
+     }, healthy, Status::degraded, Layer::network, "private", "answered 4 of 5 echo requests"},
     {"local: SYNs refused by this host", syn_refused_here, healthy, Status::failing, Layer::transport, "private",
      "find the local rule that refuses TCP port 5432 to 10.124.0.5"},
     {"local: echoes refused by this host, TCP works", echo_refused_here, healthy, Status::ok, Layer::none, "none", "works (5432 open"},
@@ -596,6 +602,15 @@ TEST_CASE("verdict evidence names the router, the gateway and what was not teste
   auto lossy_mixed = run([](PathResult& p) { lossy(p); p.mtu_probes[0].answered = p.mtu_probes[2].answered = false; }, kNoPublic);
   CHECK(has(lossy_mixed, "private (warning): DF echo requests were lost at sizes of every kind"));
   CHECK(lossy_mtu.private_layers[6].check == Check::warn);
+  auto hole_in_loss = run([](PathResult& p) {
+    lose_echo(p.echoes[0]);
+    p.mtu_probes.clear();
+    for (std::uint32_t size : {1500u, 1492u, 1480u, 1460u, 1450u, 1420u, 1400u, 1380u, 1280u, 1024u, 576u})
+      p.mtu_probes.push_back({size, size <= 1400, std::nullopt});
+  }, kNoPublic);
+  CHECK(hole_in_loss.private_layers[6].check == Check::warn);
+  CHECK(has(hole_in_loss, "private (warning): Echo requests of 1400 bytes with DF set pass, 1420 bytes and more vanish without a "
+                          "'fragmentation needed' error: most likely a path-MTU black hole, but the path also loses probes"));
   auto elsewhere = run(replies_come_back_elsewhere, healthy);
   CHECK(has(elsewhere, "They came back through pub0 although the probes left through vpc0: an asymmetric return path, which "
                        "reverse-path filtering refuses (rp_filter=1 on pub0)."));

@@ -248,12 +248,16 @@ LayerResult eval_mtu(const PathResult& p, const PathResult*) {
   // The loss the path shows elsewhere: the plain echoes', or the SYNs' when the echoes were lucky,
   // estimated on the high side ((lost + 1) / (sent + 1)): a small sample must not make chance look
   // like a size limit. With no loss at all, silent sizes above those that pass are a black hole;
-  // with loss, only when that many in a row would happen by chance less than 1 % of the time.
+  // with loss, a likely one (a warning) when that many in a row would happen by chance less than
+  // 1 % of the time.
   const auto syns = model::summarize(p.syns);
   auto high_side = [](const model::SeriesSummary& x) { return x.lost ? (x.lost + 1.0) / (x.sent + 1.0) : 0.0; };
   const double loss = std::max(high_side(echoes), high_side(syns));
   if (!silent_below) {
-    if (loss == 0 || std::pow(loss, silent_above) < 0.01) return result(Layer::mtu, Check::fail, Finding::mtu_black_hole);
+    if (loss == 0) return result(Layer::mtu, Check::fail, Finding::mtu_black_hole);
+    // Under loss it stays a warning even when chance is unlikely: the verdict names the loss, which
+    // is certain, and the evidence the black hole, which is not.
+    if (std::pow(loss, silent_above) < 0.01) return result(Layer::mtu, Check::warn, Finding::mtu_black_hole);
     return result(Layer::mtu, Check::warn, Finding::mtu_loss);
   }
   return result(Layer::mtu, Check::warn, loss > 0 ? Finding::mtu_loss : Finding::mtu_irregular);

@@ -37,6 +37,7 @@ SeriesPlan series_plan(const PathPlan& plan, int count, int extra) {
   SeriesPlan s;
   s.count = std::clamp(count, 1, PathPlan::kMaxCount);
   s.extra = extra;
+  s.most = kSeqPerPath - kDfSeqOffset;  // the plain echoes' sequence numbers, and the SYNs' source ports
   s.timeout = plan.timeout;
   s.gap = SeriesPlan::spacing(plan.timeout, s.count);
   return s;
@@ -127,6 +128,9 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
     }
   }
 
+  // The echo and SYN series share what they see: loss in one grows both.
+  auto group = std::make_shared<SeriesGroup>(io);
+
   // network: a series of echoes
   if (!s.icmp) {
     p.echo_not_run = s.icmp_missing;
@@ -150,7 +154,8 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
         [&p, pending](std::vector<model::EchoResult> r) {
           p.echoes = std::move(r);
           pending->complete();
-        }));
+        },
+        group));
     // mtu: DF echoes of every candidate size at once
     if (s.icmp_df && p.link) {
       auto sizes = mtu_probe_sizes(p.link->mtu);
@@ -206,7 +211,7 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
             spec.timeout = wait;
             return async_tcp_syn(io, *s.tcp_raw, icmp, fam, spec, std::move(reply));
           },
-          answered, finished));
+          answered, finished, group));
     } else {
       // Each connect() is a whole connection the service sees: fewer of them.
       p.tcp_method = model::ProbeMethod::connect;
@@ -215,7 +220,7 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
           [&io, ip, port](int i, std::chrono::milliseconds wait, std::function<void(model::TcpResult)> reply) {
             return async_tcp_connect(io, ConnectSpec{ip, port, i + 1, wait, {}}, std::move(reply));
           },
-          answered, finished));
+          answered, finished, group));
     }
   }
   pending->complete();

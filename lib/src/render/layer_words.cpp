@@ -374,6 +374,11 @@ LayerWords mtu_words(const PathResult& p, const model::LayerResult& l) {
     case Finding::mtu_black_hole: {
       std::string passes = largest_ok ? fmt::format("Echo requests of {} bytes with DF set pass, ", largest_ok)
                                       : std::string("No DF echo request of the sizes tried passes; ");
+      if (l.check == Check::warn)  // seen through loss
+        return words(fmt::format("black hole above {}? (loss)", largest_ok),
+                     {passes + fmt::format("{} bytes and more vanish without a 'fragmentation needed' error: most likely a path-MTU "
+                                           "black hole, but the path also loses probes; confirm with `vpcprobe ping --df -s {} -c 20 {}`.",
+                                           smallest_silent, smallest_silent - (p.target && p.target->addr.is_v6() ? 48 : 28), ip_of(p))});
       return words(largest_ok ? fmt::format("black hole above {}", largest_ok) : "black hole",
                    {passes + fmt::format("{} bytes and more vanish without a 'fragmentation needed' error: a path-MTU black hole.",
                                          smallest_silent)});
