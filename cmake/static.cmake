@@ -8,8 +8,11 @@
 #    other sources in /etc/nsswitch.conf (myhostname, resolve, mdns, ldap, ...) are skipped.
 #    tests/integration/static.sh resolves a name from /etc/hosts and one through DNS inside an
 #    empty root directory to prove it.
-#  - libpcap.a pulls in libdbus-1.a (its D-Bus capture module), which calls two libsystemd
-#    functions; Debian has no libsystemd.a: packaging/static/sd_stubs.cpp defines them.
+#  - libpcap is linked in (the shared build loads it with dlopen when --pcap asks for it; a static
+#    glibc binary should not dlopen), and lib/src/sys/pcap_api.cpp fills the same function table
+#    with the linked-in functions. libpcap.a pulls in libdbus-1.a (its D-Bus capture module),
+#    which calls two libsystemd functions; Debian has no libsystemd.a:
+#    packaging/static/sd_stubs.cpp defines them.
 #  - Debian has no libmnl.a: packaging/static/mnl_compat.cpp implements the libmnl calls
 #    libvpcprobe makes (lib/CMakeLists.txt compiles it into the static library).
 #  - Debian has no libfmt.a: fmt is used header-only (fmt::fmt-header-only).
@@ -18,8 +21,6 @@
 # shared build.
 get_target_property(_vpcprobe_cli_libs vpcprobe-cli LINK_LIBRARIES)
 list(TRANSFORM _vpcprobe_cli_libs REPLACE "^fmt::fmt$" "fmt::fmt-header-only")
-list(REMOVE_ITEM _vpcprobe_cli_libs PkgConfig::PCAP)  # libvpcprobe brings -lpcap -ldbus-1 -lcap
 set_property(TARGET vpcprobe-cli PROPERTY LINK_LIBRARIES ${_vpcprobe_cli_libs})
-target_include_directories(vpcprobe-cli PRIVATE ${PCAP_INCLUDE_DIRS})
 target_sources(vpcprobe-cli PRIVATE ${PROJECT_SOURCE_DIR}/packaging/static/sd_stubs.cpp)
 target_link_options(vpcprobe-cli PRIVATE -static)

@@ -10,7 +10,7 @@ PACKAGES=(
   # libclang-rt-16-dev holds the libFuzzer runtime that -fsanitize=fuzzer links, and the sanitizers
   clang-16 libclang-rt-16-dev
   # lab and tests
-  iproute2 nftables socat iputils-ping jq util-linux libcap2-bin procps python3 time
+  iproute2 nftables socat iputils-ping jq util-linux libcap2-bin procps python3 time strace
   # standard tools the benchmarks compare against
   arping tcpdump netcat-openbsd
   # promtool, to check the Prometheus output

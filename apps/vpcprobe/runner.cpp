@@ -1,6 +1,5 @@
 #include "runner.hpp"
 
-#include <pcap/pcap.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "vpcprobe/net/pcap_evidence.hpp"
+#include "vpcprobe/sys/pcap_api.hpp"
 #include "vpcprobe/sys/random.hpp"
 
 namespace vpcprobe::app {
@@ -41,7 +41,7 @@ RuntimeCore::RuntimeCore(std::string pcap_path) : identity_(sys::random_secret()
 }
 
 RuntimeCore::~RuntimeCore() {
-  if (capture_) pcap_close(capture_);
+  sys::close_capture(capture_);
 }
 
 void RuntimeCore::arm_signals() {

@@ -186,8 +186,9 @@ int run_command(const typename Cmd::Options& o) {
   if (auto ok = sys::drop_privileges(Cmd::keep(o)); !ok) return report_error(ok.error(), &rt.renderer());
   auto status = Cmd::run(o, *sockets, rt);
   rt.finish_capture();
-  if (!status) return report_error(status.error(), &rt.renderer());
-  return model::exit_code(*status);
+  const int code = status ? model::exit_code(*status) : report_error(status.error(), &rt.renderer());
+  sys::close_deferred();  // the report is out: packet sockets go to a helper to close
+  return code;
 }
 
 }  // namespace vpcprobe::app

@@ -31,6 +31,22 @@ expect vpc-down $PRIV 2 failing link private '.verdict.fix == "ip link set dev v
 expect router-unreachable app.vpc.internal:5432 2 failing network private '.paths.private.details.echo.icmp_error.from == "10.124.0.1"'
 expect public-down $PRIV 1 degraded network public '.paths.private.layers.transport.check == "pass"'
 expect mtu-blackhole app.vpc.internal:5432 2 failing mtu private '[.paths.private.details.mtu[] | select(.answered) | .size] | max == 1400'
+expect ip-conflict $PRIV 2 failing neighbor private '.paths.private.details.neighbor.arp.answering_macs | length == 2'
+# its neighbour: the conflict is on the gateway of the private path (the VPC router)
+lab heal
+lab fault ip-conflict 10.124.0.1
+run vp diagnose --private app.vpc.internal:5432 --public $PUB --json
+ok "ip-conflict on the gateway: failing / neighbor / private, exit 2" \
+  bash -c '[ "$0" = 2 ] && [ "$1" = "failing neighbor private" ]' "$rc" "$(jq -r '.verdict | "\(.status) \(.layer) \(.path)"' <<<"$out")"
+ok "ip-conflict on the gateway: two MACs answer for 10.124.0.1" \
+  jq_is '.paths.private.details.neighbor | "\(.next_hop) \(.arp.answering_macs | length)"' "10.124.0.1 2"
+# healthy: the conflict check says how long it listened for a second MAC
+lab heal
+run vp diagnose --private $PRIV --public $PUB --json
+ok "healthy: the neighbor evidence names the window listened for a second MAC" \
+  jq_is '[.paths[].layers.neighbor.evidence[] | select(test("No second MAC answered in the [0-9.]+ ms"))] | length == 2' true
+ok "healthy: that window is at least diagnose's 4 ms floor on both paths" \
+  jq_is '[.paths[].details.neighbor.arp.listened_after_answer_ms | . >= 4] | all' true
 
 lab heal
 run vp diagnose --private nosuch.vpc.internal:5432 --public $PUB --json

@@ -34,7 +34,7 @@ in_ns() { local role=$1; shift; ip netns exec "$(ns "$role")" "$@"; }
 FAULTS="stale-neighbor stale-neighbor-extern stale-kernel stale-gateway dead-host icmp-blocked port-closed port-dropped port-rejected
 router-unreachable blackhole-route vpc-down public-down mtu-blackhole dead-pair loss-private loss-public loss-router
 local-drop local-drop-icmp local-drop-all input-drop asymmetric-return silent-host private-is-public private-via-default
-private-via-public public-is-private"
+private-via-public public-is-private ip-conflict"
 
 die() { echo "lab: $*" >&2; exit 3; }
 
@@ -162,6 +162,19 @@ crowd() {
   echo "crowd MAC $cmac, dup MAC $dmac"
 }
 
+ip_conflict() {  # ip_conflict IP: a `dup` host on the VPC segment also claims IP (db's 10.124.0.5
+  # by default; 10.124.0.1 for the VPC router, the gateway of app's path); node's entry keeps
+  # pointing at the rightful owner
+  local ip=$1
+  ip netns add "$(ns dup)"
+  in_ns dup ip link set lo up
+  in_ns dup sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  veth eth0 dup p-dup sw
+  sw_port p-dup
+  in_ns dup ip addr add "$ip/20" dev eth0
+  in_ns dup ip link set eth0 up
+}
+
 stale_gateway() {  # the VPC router's NIC is replaced; node keeps a PERMANENT entry for the old MAC
   local old; old=$(mac_of vrt eth0)
   in_ns vrt ip link del eth0
@@ -236,7 +249,8 @@ fault() {
       in_ns db ip route add 10.124.0.2/32 via 198.51.100.1
       in_ns rtr ip route add 10.124.0.2/32 via 192.0.2.2
       in_ns node sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.pub0.rp_filter=1 ;;
-    silent-host) db_vpc_filter drop ;;  # db's host firewall drops all IP on its VPC NIC; ARP still answers
+    silent-host) db_vpc_filter drop ;;
+    ip-conflict) ip_conflict "${2:-10.124.0.5}" ;;  # db's host firewall drops all IP on its VPC NIC; ARP still answers
     private-is-public)  # the private name resolves to db's public address (split-horizon DNS gone wrong)
       sed -i 's/^10.124.0.5 db.vpc.internal$/198.51.100.10 db.vpc.internal/' "/etc/netns/$(ns node)/hosts" ;;
     private-via-default)  # node lost its VPC subnet route: 10.124.0.5 goes out the default route,

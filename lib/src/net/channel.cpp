@@ -64,6 +64,8 @@ Channel::~Channel() {
   boost::system::error_code ec;
   desc_.cancel(ec);
   desc_.close(ec);
+  // A packet socket's last close waits for an RCU grace period: off the critical path.
+  if (sys::is_packet_socket(fd_.get())) sys::defer_close(std::move(fd_));
 }
 
 int Channel::subscribe(Listener listener) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "vpcprobe/wire/arp.hpp"
@@ -111,9 +112,11 @@ class ArpOperation : public ProbeOperation<model::ArpProbeResult>, public std::e
     grace_armed_ = true;
     double slowest = 0;
     for (auto& r : result_.replies) slowest = std::max(slowest, r.rtt_ms);
-    auto grace = milliseconds(std::clamp(static_cast<long>(slowest * 4), 20L, 200L));
-    auto left = duration_cast<milliseconds>(timer_.expiry() - steady_clock::now());
+    const auto scaled = microseconds(static_cast<long>(slowest * spec_.grace_rtt_factor * 1000.0));
+    const auto grace = std::clamp(scaled, spec_.grace_min, std::max(spec_.grace_min, spec_.grace_max));
+    const auto left = duration_cast<microseconds>(timer_.expiry() - steady_clock::now());
     if (grace >= left) return;
+    grace_from_ = steady_clock::now();
     timer_.expires_after(grace);
     auto self = shared_from_this();
     timer_.async_wait([self](boost::system::error_code ec) {
@@ -122,7 +125,11 @@ class ArpOperation : public ProbeOperation<model::ArpProbeResult>, public std::e
   }
 
   void finish() {
-    if (!finished_) result_.elapsed_ms = duration<double, std::milli>(steady_clock::now() - started_).count();
+    if (!finished_) {
+      const auto now = steady_clock::now();
+      result_.elapsed_ms = duration<double, std::milli>(now - started_).count();
+      if (grace_from_) result_.listened_after_answer_ms = duration<double, std::milli>(now - *grace_from_).count();
+    }
     complete();
   }
   void release() override { channel_.unsubscribe(listener_); }
@@ -138,6 +145,7 @@ class ArpOperation : public ProbeOperation<model::ArpProbeResult>, public std::e
   steady_clock::time_point started_;
   int listener_ = 0;
   bool grace_armed_ = false;
+  std::optional<steady_clock::time_point> grace_from_;
 };
 
 }  // namespace

@@ -115,10 +115,9 @@ Result<std::unique_ptr<DiagnosisChannels>> DiagnosisChannels::create(asio::io_co
 }
 
 DiagnosisChannels::~DiagnosisChannels() {
-  std::vector<sys::UniqueFd> packet_sockets;
+  // Packet sockets: closed off the critical path, once the report is out (sys::close_deferred).
   for (auto* ch : {&arp_, &witness_})
-    if (*ch) packet_sockets.push_back((*ch)->take());
-  sys::close_together(std::move(packet_sockets));
+    if (*ch) sys::defer_close((*ch)->take());
 }
 
 Result<void> DiagnosisChannels::watch_hosts(const std::vector<wire::IpAddr>& hosts) {

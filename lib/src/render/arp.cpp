@@ -124,6 +124,7 @@ std::string arp_json(const model::ArpReport& r) {
                   {"rejected", p.rejected},
                   {"send_errors", send_errors},
                   {"elapsed_ms", round3(p.elapsed_ms)},
+                  {"listened_after_answer_ms", round3(p.listened_after_answer_ms)},
                   {"interrupted", r.interrupted}};
   j["verdict"] = {{"status", model::status_name(r.verdict.status)},
                   {"finding", finding_schema_name(r.verdict.finding)},

@@ -81,6 +81,9 @@ std::vector<std::string> arp_details(const ArpFacts& f, const model::ArpVerdict&
         d.push_back(fmt::format("{} answers from {}; the kernel had no entry for it.", ip, answering.to_string()));
       const int lost = probe.rounds - probe.answered_rounds();
       if (lost > 0) d.push_back(fmt::format("{} of {} rounds got no answer.", lost, probe.rounds));
+      if (probe.listened_after_answer_ms > 0)
+        d.push_back(fmt::format("No second MAC answered in the {:.1f} ms listened after that (an IP conflict shows as two).",
+                                probe.listened_after_answer_ms));
       break;
     }
   }

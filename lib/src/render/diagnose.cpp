@@ -115,7 +115,8 @@ json path_json(const model::PathResult& p, const std::vector<model::LayerResult>
     json macs = json::array();
     for (auto& m : p.arp->answering_macs()) macs.push_back(m.to_string());
     arp = {{"broadcast_sent", p.arp->broadcast_sent}, {"unicast_sent", p.arp->unicast_sent},
-           {"replies", p.arp->replies.size()}, {"answering_macs", macs}};
+           {"replies", p.arp->replies.size()}, {"answering_macs", macs},
+           {"listened_after_answer_ms", round3(p.arp->listened_after_answer_ms)}};
   }
   std::string dev = p.link ? p.link->name : "";
   // The series, and one representative probe (the first answered one, else the first) in the

@@ -5,7 +5,6 @@
 #include <linux/if_ether.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
-#include <pcap/pcap.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -16,6 +15,8 @@
 #include <fstream>
 
 #include <fmt/format.h>
+
+#include "vpcprobe/sys/pcap_api.hpp"
 
 namespace vpcprobe::sys {
 
@@ -55,24 +56,27 @@ int icmp_protocol(wire::Family f) { return f == wire::Family::v4 ? int{IPPROTO_I
 }  // namespace
 
 Result<pcap*> open_capture_any() {
+  auto api = pcap_api();
+  if (!api) return std::unexpected(api.error());
+  const PcapApi& pc = **api;
   char errbuf[PCAP_ERRBUF_SIZE] = {};
-  pcap_t* p = pcap_create("any", errbuf);
+  pcap_t* p = pc.pcap_create("any", errbuf);
   if (!p) return fail(Errc::system, fmt::format("--pcap: {}", errbuf));
   // In immediate mode every ring slot is snaplen bytes: a 256 KiB default would leave room for a
   // handful of packets. Jumbo-sized slots in an 8 MiB ring hold a whole diagnosis.
-  if (pcap_set_snaplen(p, 9216) != 0 || pcap_set_buffer_size(p, 8 << 20) != 0 || pcap_set_immediate_mode(p, 1) != 0 ||
-      pcap_set_timeout(p, 10) != 0) {
-    pcap_close(p);
+  if (pc.pcap_set_snaplen(p, 9216) != 0 || pc.pcap_set_buffer_size(p, 8 << 20) != 0 || pc.pcap_set_immediate_mode(p, 1) != 0 ||
+      pc.pcap_set_timeout(p, 10) != 0) {
+    pc.pcap_close(p);
     return fail(Errc::system, "--pcap: cannot configure the capture");
   }
-  int rc = pcap_activate(p);
+  int rc = pc.pcap_activate(p);
   if (rc == PCAP_ERROR_PERM_DENIED) {
-    pcap_close(p);
+    pc.pcap_close(p);
     return fail(Errc::permission, fmt::format("--pcap needs CAP_NET_RAW to capture: {}", how_to_get(Cap::net_raw)));
   }
   if (rc < 0) {
-    std::string msg = pcap_geterr(p);
-    pcap_close(p);
+    std::string msg = pc.pcap_geterr(p);
+    pc.pcap_close(p);
     return fail(Errc::system, fmt::format("--pcap: cannot capture: {}", msg));
   }
   return p;

@@ -1,6 +1,5 @@
 #include "vpcprobe/sys/self_check.hpp"
 
-#include <pcap/pcap.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -8,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "vpcprobe/sys/pcap_api.hpp"
 #include "vpcprobe/sys/privileged.hpp"
 
 namespace vpcprobe::sys {
@@ -61,7 +61,9 @@ model::SelfCheckReport self_check(const model::ProcessPrivileges& p) {
     r.lines.push_back({area, method, full, available, full ? std::nullopt : why});
   };
 
-  const bool raw = static_cast<bool>(open_arp_socket());
+  auto arp = open_arp_socket();
+  const bool raw = static_cast<bool>(arp);
+  if (arp) defer_close(std::move(*arp));  // closed off the critical path (fd.hpp)
   line(Area::neighbor, raw ? Method::packet_socket : Method::none, raw, raw, missing(p, "CAP_NET_RAW", kNetRaw));
 
   auto icmp = open_icmp_socket(wire::Family::v4, {});
@@ -77,7 +79,7 @@ model::SelfCheckReport self_check(const model::ProcessPrivileges& p) {
 
   auto cap = open_capture_any();
   const bool pcap_ok = static_cast<bool>(cap);
-  if (cap) pcap_close(*cap);
+  if (cap) close_capture(*cap);
   line(Area::evidence, pcap_ok ? Method::pcap_any : Method::none, pcap_ok, pcap_ok, missing(p, "CAP_NET_RAW", kNetRaw));
   line(Area::kernel_view, Method::netlink, true, true, std::nullopt);
   return r;

@@ -32,6 +32,9 @@ struct ArpProbeResult {
   std::vector<SendError> send_errors;
   double elapsed_ms = 0;
   bool interrupted = false;    // cut short (a signal, a deadline) before its last round's wait ended
+  // How long it listened for another MAC after the awaited answers were in (the grace; 0 when it
+  // listened until its full wait ended instead).
+  double listened_after_answer_ms = 0;
 
   std::vector<wire::Mac> answering_macs() const;  // distinct, in order of first reply
   int answered_rounds() const;

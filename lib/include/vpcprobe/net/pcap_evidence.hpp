@@ -11,6 +11,10 @@
 
 struct pcap;
 
+namespace vpcprobe::sys {
+struct PcapApi;
+}
+
 namespace vpcprobe::net {
 
 class PcapEvidence {
@@ -25,10 +29,11 @@ class PcapEvidence {
   std::size_t finish();
 
  private:
-  PcapEvidence(asio::io_context& io, pcap* capture);
+  PcapEvidence(asio::io_context& io, pcap* capture, const sys::PcapApi* api);
   void arm();
   void dispatch();
 
+  const sys::PcapApi* pc_;
   pcap* capture_;
   void* dumper_ = nullptr;
   asio::posix::stream_descriptor desc_;

@@ -25,6 +25,11 @@ struct ArpSpec {
   std::chrono::milliseconds interval{200};
   std::chrono::milliseconds wait{1000};
   bool finish_when_answered = false;  // stop after the first answered round (plus a short grace)
+  // The grace: how long to keep listening for a second MAC (an IP conflict) once the awaited
+  // answers are in: grace_rtt_factor times the slowest reply, within [grace_min, grace_max].
+  std::chrono::microseconds grace_min{20000};
+  std::chrono::microseconds grace_max{200000};
+  double grace_rtt_factor = 4;
 };
 
 // cancel() ends it at once with what it has so far.

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <utility>
 #include <vector>
 
@@ -33,5 +34,20 @@ class UniqueFd {
 // Closes them all at once. Closing a packet socket waits for an RCU grace period (about 10 ms);
 // closed side by side, the waits overlap instead of adding up.
 void close_together(std::vector<UniqueFd> fds);
+
+// The last close of an AF_PACKET socket waits for an RCU grace period (the kernel's
+// packet_release() calls synchronize_net(): 10-16 ms), and so does the exit of a process that
+// still holds one. defer_close() keeps such a socket open; close_deferred(), called once the
+// report is out, hands the kept sockets to a short-lived helper process that holds the last
+// references, closes its own copies (quick: not the last), and returns. The helper closes every
+// other descriptor first (so no pipe or terminal waits on it), waits until this process has let
+// go, then exits and pays the grace period off the critical path. Without fork (EAGAIN under a
+// pids limit), they are closed here, side by side. More than kDeferredMax kept sockets are
+// handed over at once (a --watch run does not pile them up).
+inline constexpr std::size_t kDeferredMax = 8;
+void defer_close(UniqueFd fd);
+void close_deferred();
+// Whether fd is an AF_PACKET socket (whose last close is slow).
+bool is_packet_socket(int fd);
 
 }  // namespace vpcprobe::sys
