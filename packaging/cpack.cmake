@@ -1,6 +1,8 @@
 # Packages, split the way Debian splits a library and its tools (CPack components):
 #   vpcprobe         component cli: /usr/bin/vpcprobe, the man pages, bash completion;
-#                    postinst grants CAP_NET_RAW with setcap (packaging/debian/vpcprobe/postinst)
+#                    postinst grants CAP_NET_RAW with setcap (packaging/debian/vpcprobe/postinst).
+#                    The CLI carries the library's objects (and libstdc++) itself, for a cheap
+#                    start (bench/README.md, footprint): it does not need libvpcprobe0.
 #   libvpcprobe0     component lib: libvpcprobe.so.0 (named after its SONAME); ldconfig trigger
 #   libvpcprobe-dev  component dev: headers, the libvpcprobe.so link, vpcprobe.pc, CMake config
 # RPMs (configured; built where rpmbuild exists) are split the Fedora way: vpcprobe,
@@ -72,7 +74,6 @@ if(VPCPROBE_STATIC)
 endif()
 
 set(CPACK_COMPONENTS_ALL cli lib dev)
-set(CPACK_COMPONENT_CLI_DEPENDS lib)
 set(CPACK_COMPONENT_DEV_DEPENDS lib)
 
 # --- DEB
@@ -80,8 +81,8 @@ set(CPACK_GENERATOR "DEB")
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
-set(CPACK_DEBIAN_ENABLE_COMPONENT_DEPENDS ON)      # vpcprobe and -dev: Depends libvpcprobe0 (= VERSION)
-set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)             # Depends on libc6, libpcap0.8, libmnl0, ...
+set(CPACK_DEBIAN_ENABLE_COMPONENT_DEPENDS ON)      # -dev: Depends libvpcprobe0 (= VERSION)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)             # Depends on libc6, libmnl0, libcap2, ...
 # dpkg-shlibdeps must find libvpcprobe.so.0 for the CLI; the dependency on it comes from above.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${PROJECT_BINARY_DIR}/lib)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)       # DEBIAN/shlibs of libvpcprobe0
@@ -91,6 +92,11 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_CLI_PACKAGE_NAME "vpcprobe")
 set(CPACK_DEBIAN_CLI_PACKAGE_SECTION "net")
 set(CPACK_DEBIAN_CLI_PACKAGE_RECOMMENDS "libcap2-bin")  # setcap, used by postinst
+# libpcap is dlopen()ed for --pcap (lib/src/sys/pcap_api.cpp), so dpkg-shlibdeps cannot see it:
+# named here (1.5: pcap_set_immediate_mode), and merged with what shlibdeps finds.
+set(VPCPROBE_DEB_PCAP "libpcap0.8 (>= 1.5)")
+set(CPACK_DEBIAN_CLI_PACKAGE_DEPENDS "${VPCPROBE_DEB_PCAP}")
+set(CPACK_DEBIAN_LIB_PACKAGE_DEPENDS "${VPCPROBE_DEB_PCAP}")
 set(CPACK_DEBIAN_CLI_PACKAGE_CONTROL_EXTRA ${VPCPROBE_PACKAGING_DIR}/debian/vpcprobe/postinst)
 
 set(CPACK_DEBIAN_LIB_PACKAGE_NAME "libvpcprobe0")
@@ -122,7 +128,8 @@ set(CPACK_RPM_DEV_PACKAGE_NAME "vpcprobe-devel")
 set(CPACK_RPM_CLI_PACKAGE_SUMMARY "find which network layer breaks the private VPC path")
 set(CPACK_RPM_LIB_PACKAGE_SUMMARY "network layer diagnosis library (runtime)")
 set(CPACK_RPM_DEV_PACKAGE_SUMMARY "network layer diagnosis library (development files)")
-set(CPACK_RPM_CLI_PACKAGE_REQUIRES "vpcprobe-libs = ${PROJECT_VERSION}")
+set(CPACK_RPM_CLI_PACKAGE_REQUIRES "libpcap >= 1.5")   # dlopen()ed: not found by autoreq
+set(CPACK_RPM_LIB_PACKAGE_REQUIRES "libpcap >= 1.5")
 set(CPACK_RPM_DEV_PACKAGE_REQUIRES "vpcprobe-libs = ${PROJECT_VERSION}, boost-devel >= 1.74, fmt-devel")
 set(CPACK_RPM_CLI_POST_INSTALL_SCRIPT_FILE ${VPCPROBE_PACKAGING_DIR}/rpm/vpcprobe.post)
 set(CPACK_RPM_LIB_POST_INSTALL_SCRIPT_FILE ${VPCPROBE_PACKAGING_DIR}/rpm/ldconfig.sh)

@@ -23,11 +23,13 @@ for p in vpcprobe libvpcprobe0 libvpcprobe-dev; do
   ok "$p .deb built" test -f "$(deb $p)"
 done
 field() { dpkg-deb -f "$(deb "$1")" "$2" 2>/dev/null; }
-ok "vpcprobe: Depends libvpcprobe0 (= 0.1.0) and, by shlibdeps, libc6 and libpcap0.8" \
-  bash -c '[[ $0 == *"libvpcprobe0 (= 0.1.0)"* && $0 == *libc6* && $0 == *libpcap0.8* ]]' "$(field vpcprobe Depends)"
+ok "vpcprobe: Depends libc6 (shlibdeps) and libpcap0.8 (>= 1.5) (loaded for --pcap), not libvpcprobe0" \
+  bash -c '[[ $0 == *libc6* && $0 == *"libpcap0.8 (>= 1.5)"* && $0 != *libvpcprobe0* ]]' "$(field vpcprobe Depends)"
+ok "vpcprobe: no libstdc++6 (linked in) and no libfmt (header-only)" \
+  bash -c '[[ $0 != *libstdc++* && $0 != *libfmt* ]]' "$(field vpcprobe Depends)"
 ok "vpcprobe: Recommends libcap2-bin (setcap)" test "$(field vpcprobe Recommends)" = libcap2-bin
-ok "libvpcprobe0: Depends from shlibdeps (libmnl0, libcap2, libpcap0.8)" \
-  bash -c '[[ $0 == *libmnl0* && $0 == *libcap2* && $0 == *libpcap0.8* ]]' "$(field libvpcprobe0 Depends)"
+ok "libvpcprobe0: Depends from shlibdeps (libmnl0, libcap2) and libpcap0.8 (>= 1.5)" \
+  bash -c '[[ $0 == *libmnl0* && $0 == *libcap2* && $0 == *"libpcap0.8 (>= 1.5)"* ]]' "$(field libvpcprobe0 Depends)"
 ok "libvpcprobe-dev: Depends libvpcprobe0 (= 0.1.0), libboost-dev, libfmt-dev" \
   bash -c '[[ $0 == *"libvpcprobe0 (= 0.1.0)"* && $0 == *libboost-dev* && $0 == *libfmt-dev* ]]' "$(field libvpcprobe-dev Depends)"
 ok "sections net, libs, libdevel" test "$(field vpcprobe Section) $(field libvpcprobe0 Section) $(field libvpcprobe-dev Section)" = "net libs libdevel"
@@ -57,7 +59,8 @@ if command -v rpmbuild >/dev/null; then
   ok "cpack -G RPM (rc $rc)" test "$rc" = 0 || cat "$OUT/cpack-rpm.log"
   rpm_of() { ls "$OUT"/rpm/"$1"-0.1.0-*.rpm 2>/dev/null | head -1; }
   for p in vpcprobe vpcprobe-libs vpcprobe-devel; do ok "$p .rpm built" test -n "$(rpm_of $p)"; done
-  ok "vpcprobe.rpm: Requires vpcprobe-libs = 0.1.0" bash -c 'rpm -qpR "$0" 2>/dev/null | grep -q "^vpcprobe-libs = 0.1.0"' "$(rpm_of vpcprobe)"
+  ok "vpcprobe.rpm: Requires libpcap >= 1.5, not vpcprobe-libs" \
+    bash -c 'r=$(rpm -qpR "$0" 2>/dev/null); grep -q "^libpcap >= 1.5" <<<"$r" && ! grep -q "^vpcprobe-libs" <<<"$r"' "$(rpm_of vpcprobe)"
   ok "vpcprobe.rpm: %post runs setcap" bash -c 'rpm -qp --scripts "$0" 2>/dev/null | grep -q "setcap cap_net_raw+ep /usr/bin/vpcprobe"' "$(rpm_of vpcprobe)"
   ok "vpcprobe-libs.rpm: provides libvpcprobe.so.0" bash -c 'rpm -qp --provides "$0" 2>/dev/null | grep -q "^libvpcprobe.so.0()"' "$(rpm_of vpcprobe-libs)"
 else

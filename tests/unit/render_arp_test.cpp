@@ -72,3 +72,20 @@ TEST_CASE("JSON with no cache entry and no replies has nulls, not missing keys")
   CHECK(j["summary"]["loss_percent"] == 100.0);
   CHECK(j["verdict"]["finding"] == "silent");
 }
+
+TEST_CASE("a consistent answer says how long it listened for a second MAC, and only when it did") {
+  auto r = stale_report();
+  r.before->mac = wire::Mac::parse("02:00:00:00:00:bb");  // the cached MAC answers: consistent
+  r.after = r.before;
+  r.verdict = diag::arp_verdict(r);
+  REQUIRE(r.verdict.finding == model::NeighFinding::consistent);
+  auto j = nlohmann::json::parse(render::arp_json(r));
+  CHECK(j["summary"]["listened_after_answer_ms"] == 0.0);
+  auto details = j["verdict"]["details"].dump();
+  CHECK(details.find("No second MAC") == std::string::npos);  // it listened its whole wait instead
+  r.probe.listened_after_answer_ms = 4.0321;
+  j = nlohmann::json::parse(render::arp_json(r));
+  CHECK(j["summary"]["listened_after_answer_ms"] == 4.032);
+  details = j["verdict"]["details"].dump();
+  CHECK(details.find("No second MAC answered in the 4.0 ms listened after that (an IP conflict shows as two).") != std::string::npos);
+}
