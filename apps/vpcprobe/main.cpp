@@ -34,6 +34,15 @@ int main(int argc, char** argv) {
   CLI::App app{"vpcprobe: find which layer breaks the private-VPC path (and not the public one)", "vpcprobe"};
   app.set_version_flag("--version", std::string("vpcprobe ") + VPCPROBE_VERSION);
   app.require_subcommand(1);
+  // Global options, before the subcommand: where the run is made.
+  std::string netns, pid;
+  app.add_option("--netns", netns,
+                 "run in this network namespace: a name under /run/netns or a path (e.g. /proc/PID/ns/net); "
+                 "names resolve through /etc/netns/NAME as with `ip netns exec` (needs CAP_SYS_ADMIN)");
+  app.add_option("--pid", pid,
+                 "run in the network namespace of this process (a pod's container process, as crictl inspect shows it); "
+                 "names resolve through its own /etc/hosts and /etc/resolv.conf (needs CAP_SYS_ADMIN)")
+      ->excludes(app.get_option("--netns"));
   std::vector<Entry> entries;
   add<Arp>(app, entries);
   add<Ping>(app, entries);
@@ -50,6 +59,10 @@ int main(int argc, char** argv) {
     say(std::string(e.what()) + " (see --help)");
     return kExitUnknown;
   }
+  if (!netns.empty() || app.get_option("--netns")->count() > 0)
+    set_namespace_target({vpcprobe::model::NamespaceTarget::Kind::netns, netns});
+  else if (app.get_option("--pid")->count() > 0)
+    set_namespace_target({vpcprobe::model::NamespaceTarget::Kind::pid, pid});
   try {
     for (const auto& e : entries)
       if (e.command->parsed()) return e.run();

@@ -29,6 +29,16 @@ void say(const std::string& message) {
   std::fprintf(stderr, "vpcprobe: %s\n", line.c_str());
 }
 
+namespace {
+model::NamespaceTarget& global_namespace_target() {
+  static model::NamespaceTarget t;
+  return t;
+}
+}  // namespace
+
+const model::NamespaceTarget& namespace_target() { return global_namespace_target(); }
+void set_namespace_target(model::NamespaceTarget t) { global_namespace_target() = std::move(t); }
+
 int exit_code_of(const Error& e) { return e.code == Errc::unreachable ? kExitFailing : kExitUnknown; }
 
 struct RuntimeCore::Evidence {

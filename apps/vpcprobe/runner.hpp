@@ -27,6 +27,7 @@
 #include "vpcprobe/net/asio.hpp"
 #include "vpcprobe/net/netlink_client.hpp"
 #include "vpcprobe/wire/identity.hpp"
+#include "vpcprobe/render/context.hpp"
 #include "vpcprobe/render/renderer.hpp"
 #include "vpcprobe/sys/privileged.hpp"
 #include "vpcprobe/wire/addr.hpp"
@@ -50,6 +51,9 @@ class Output {
 
 // "vpcprobe: <message>" as one line on stderr.
 void say(const std::string& message);
+// The global --netns/--pid (given before the subcommand), set once by main().
+const model::NamespaceTarget& namespace_target();
+void set_namespace_target(model::NamespaceTarget t);
 // The exit code of an error: 2 when the target cannot be tried at all, else 3.
 int exit_code_of(const Error& e);
 
@@ -112,16 +116,28 @@ class RuntimeCore {
 template <class Report>
 class Runtime : public RuntimeCore {
  public:
-  Runtime(std::string pcap_path, render::RendererPtr<Report> renderer)
-      : RuntimeCore(std::move(pcap_path)), renderer_(std::move(renderer)) {}
-  void header(const Report& r) { out().print(renderer_->header(r)); }
-  void progress(const Report& r, std::size_t index) { out().print(renderer_->progress(r, index)); }
+  Runtime(std::string pcap_path, render::RendererPtr<Report> renderer, render::Format format)
+      : RuntimeCore(std::move(pcap_path)), renderer_(std::move(renderer)), format_(format) {}
+  void header(const Report& r) { print(renderer_->header(r)); }
+  void progress(const Report& r, std::size_t index) { print(renderer_->progress(r, index)); }
   // The report (with --watch: once per round).
-  void emit(const Report& r) { out().print(renderer_->report(r)); }
+  void emit(const Report& r) { print(renderer_->report(r)); }
   const render::Renderer<Report>& renderer() const { return *renderer_; }
+  // --netns/--pid: every output says where it was made (render/context.hpp).
+  void set_context(model::RunContext c) { context_ = std::move(c); }
+  const model::RunContext& context() const { return context_; }
+  void print_error(const std::string& message) { print(renderer_->error(message)); }
 
  private:
+  void print(const std::string& text) {
+    if (text.empty()) return;
+    out().print(render::add_context(text, context_, format_, !printed_));
+    printed_ = true;
+  }
   render::RendererPtr<Report> renderer_;
+  render::Format format_;
+  model::RunContext context_;
+  bool printed_ = false;
 };
 
 // A series of probes (ping's echoes, tcp's SYNs): each result goes into the report and to the
@@ -178,8 +194,12 @@ int run_command(const typename Cmd::Options& o) {
   auto renderer = render::make_renderer<Report>(Cmd::format(o), style);
   if (!renderer) return report_error<Report>(renderer.error(), nullptr);
   // Signals are caught from here on, before anything slow or privileged happens.
-  Runtime<Report> rt(Cmd::pcap_path(o), std::move(*renderer));
+  Runtime<Report> rt(Cmd::pcap_path(o), std::move(*renderer), Cmd::format(o));
   if (auto ok = Cmd::validate(o); !ok) return report_error(ok.error(), &rt.renderer());
+  // --netns/--pid: into the target's network namespace before any socket is opened.
+  auto context = sys::enter_namespace(namespace_target());
+  if (!context) return report_error(context.error(), &rt.renderer());
+  rt.set_context(std::move(*context));
   auto sockets = Cmd::open(o);
   if (!sockets) return report_error(sockets.error(), &rt.renderer());
   if (auto ok = rt.open_capture(); !ok) return report_error(ok.error(), &rt.renderer());

@@ -1,6 +1,13 @@
 #include "vpcprobe/sys/privileged.hpp"
 
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <netinet/in.h>
@@ -13,6 +20,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iterator>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -80,6 +89,134 @@ Result<pcap*> open_capture_any() {
     return fail(Errc::system, fmt::format("--pcap: cannot capture: {}", msg));
   }
   return p;
+}
+
+namespace {
+
+bool is_file(const std::string& p) {
+  struct stat st{};
+  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// A copy of a file that lives in another mount namespace (a process's root through /proc/PID/root
+// cannot be the source of a bind mount here): written to an unlinked-after-use temporary file.
+Result<std::string> copy_to_temp(const std::string& from) {
+  std::ifstream in(from, std::ios::binary);
+  if (!in) return fail(Errc::system, fmt::format("cannot read {}: {}", from, std::strerror(errno)));
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (content.size() > (1u << 20)) return fail(Errc::system, fmt::format("{} is larger than 1 MiB", from));
+  for (const char* dir : {"/dev/shm", "/tmp", "/run"}) {
+    std::string path = std::string(dir) + "/vpcprobe-etc-XXXXXX";
+    const int fd = ::mkstemp(path.data());
+    if (fd < 0) continue;
+    UniqueFd owned(fd);
+    if (::write(fd, content.data(), content.size()) != static_cast<ssize_t>(content.size()) || ::fchmod(fd, 0644) != 0) {
+      ::unlink(path.c_str());
+      continue;
+    }
+    return path;
+  }
+  return fail(Errc::system, fmt::format("no writable /dev/shm, /tmp or /run for a copy of {}", from));
+}
+
+// Bind-mounts each FROM over its TO in a mount namespace of our own (made once; mounts do not
+// propagate back to the host). copy: FROM is in another mount namespace; bind a copy of it.
+Result<void> bind_over_etc(const std::vector<std::pair<std::string, std::string>>& binds, bool copy) {
+  if (binds.empty()) return {};
+  if (::unshare(CLONE_NEWNS) != 0)
+    return fail(errno == EPERM ? Errc::permission : Errc::system,
+                fmt::format("cannot make a mount namespace for the target's name resolution: {}", std::strerror(errno)));
+  if (::mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) != 0)
+    return fail(Errc::system, fmt::format("mount --make-rslave /: {}", std::strerror(errno)));
+  for (const auto& [from, to] : binds) {
+    std::string source = from;
+    if (copy) {
+      auto tmp = copy_to_temp(from);
+      if (!tmp) return std::unexpected(tmp.error());
+      source = *tmp;
+    }
+    const int rc = ::mount(source.c_str(), to.c_str(), nullptr, MS_BIND, nullptr);
+    const int err = errno;
+    if (copy) ::unlink(source.c_str());  // the bind mount keeps the file
+    if (rc != 0) return fail(Errc::system, fmt::format("bind {} over {}: {}", from, to, std::strerror(err)));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<model::RunContext> enter_namespace(const model::NamespaceTarget& target) {
+  using Kind = model::NamespaceTarget::Kind;
+  model::RunContext c;
+  if (target.kind == Kind::none) return c;
+  const std::string& v = target.value;
+  std::string etc;  // where the target's /etc files are
+  bool all_files = false;
+  if (target.kind == Kind::netns) {
+    if (v.empty() || v == "." || v == "..") return fail(Errc::invalid_argument, fmt::format("--netns: '{}' is not a namespace name or path", v));
+    if (v.find('/') != std::string::npos) {
+      c.netns_path = v;
+    } else {
+      c.netns_path = "/run/netns/" + v;
+      etc = "/etc/netns/" + v;
+      all_files = true;  // as `ip netns exec` does
+    }
+    c.netns = v;
+  } else {
+    if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos || v == "0")
+      return fail(Errc::invalid_argument, fmt::format("--pid: '{}' is not a process id", v));
+    c.netns_path = "/proc/" + v + "/ns/net";
+    etc = "/proc/" + v + "/root/etc";
+    c.netns = "pid " + v;
+  }
+  const int fd = ::open(c.netns_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT || err == ENOTDIR || err == ESRCH)
+      return fail(Errc::invalid_argument,
+                  target.kind == Kind::pid ? fmt::format("--pid {}: no such process", v)
+                                           : fmt::format("--netns {}: no such network namespace ({} does not exist; `ip netns list` shows them)",
+                                                         v, c.netns_path));
+    if (err == EACCES || err == EPERM)
+      return fail(Errc::permission, fmt::format("{}: cannot open {}: {}; run as root", target.kind == Kind::pid ? "--pid" : "--netns",
+                                                c.netns_path, std::strerror(err)));
+    return fail(Errc::system, fmt::format("cannot open {}: {}", c.netns_path, std::strerror(err)));
+  }
+  UniqueFd ns(fd);
+  const int type = ::ioctl(fd, NS_GET_NSTYPE);
+  if (type >= 0 && type != CLONE_NEWNET)
+    return fail(Errc::invalid_argument, fmt::format("{} is a namespace, but not a network namespace", c.netns_path));
+  if (type < 0 && errno == ENOTTY)
+    return fail(Errc::invalid_argument, fmt::format("{} is not a namespace (a file under /run/netns or /proc/PID/ns/net is)", c.netns_path));
+  if (::setns(fd, CLONE_NEWNET) != 0) {
+    const int err = errno;
+    if (err == EPERM)
+      return fail(Errc::permission, "entering another network namespace needs CAP_SYS_ADMIN: run as root (e.g. `kubectl debug node/NAME "
+                                    "--profile=sysadmin`); vpcprobe drops it right after");
+    return fail(err == EINVAL ? Errc::invalid_argument : Errc::system,
+                fmt::format("cannot enter {}: {}", c.netns_path, std::strerror(err)));
+  }
+  // Name resolution as inside: the target's hosts and resolv.conf (for a named namespace, every
+  // file of /etc/netns/NAME) over ours.
+  std::vector<std::pair<std::string, std::string>> binds;
+  if (!etc.empty()) {
+    if (all_files) {
+      if (DIR* d = ::opendir(etc.c_str())) {
+        while (const dirent* e = ::readdir(d)) {
+          const std::string name = e->d_name;
+          if (name == "." || name == "..") continue;
+          if (::access(("/etc/" + name).c_str(), F_OK) == 0) binds.emplace_back(etc + "/" + name, "/etc/" + name);
+        }
+        ::closedir(d);
+      }
+    } else {
+      for (const char* name : {"hosts", "resolv.conf"})
+        if (is_file(etc + "/" + name) && is_file(std::string("/etc/") + name)) binds.emplace_back(etc + "/" + name, std::string("/etc/") + name);
+    }
+  }
+  if (auto ok = bind_over_etc(binds, target.kind == Kind::pid); !ok) return std::unexpected(ok.error());
+  if (!binds.empty()) c.resolver = etc;
+  return c;
 }
 
 std::string ping_group_range() {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "vpcprobe/model/probe.hpp"
+#include "vpcprobe/model/run_context.hpp"
 #include "vpcprobe/model/result.hpp"
 #include "vpcprobe/sys/fd.hpp"
 #include "vpcprobe/sys/socket_options.hpp"
@@ -34,6 +35,15 @@ Result<UniqueFd> open_tcp_raw_socket(wire::Family family, SocketOptions opts);
 struct pcap;
 namespace vpcprobe::sys {
 Result<pcap*> open_capture_any();
+
+// --netns NAME|PATH, --pid PID: moves this (still single-threaded) process into that network
+// namespace before any socket is opened (setns, needs CAP_SYS_ADMIN, dropped with the rest
+// afterwards), and makes names resolve as they would there: for a name under /run/netns, the files
+// of /etc/netns/NAME are bind-mounted over /etc (as `ip netns exec` does); for a process, its own
+// /etc/hosts and /etc/resolv.conf (through /proc/PID/root), in a mount namespace of our own.
+// Nothing to do for Kind::none. Errors: invalid_argument (no such namespace or process, not a
+// network namespace) and permission (no CAP_SYS_ADMIN), each one line.
+Result<model::RunContext> enter_namespace(const model::NamespaceTarget& target);
 
 // The range of groups allowed to open ping sockets, as the sysctl shows it ("1 0" = nobody).
 std::string ping_group_range();
