@@ -13,8 +13,10 @@ PACKAGES=(
   iproute2 nftables socat iputils-ping jq util-linux libcap2-bin procps python3 time strace
   # standard tools the benchmarks compare against
   arping tcpdump netcat-openbsd
-  # promtool, to check the Prometheus output
+  # promtool, to check the Prometheus output and test the shipped rules
   prometheus
+  # Node.js, to validate the Kubernetes manifests against the API schemas (tests/k8s; npm below)
+  nodejs
   # packaging and documentation checks: lintian on the .debs, the RPM generator (rpmbuild), man
   # page lint, the Kubernetes manifests (YAML), bash completion, readelf/objdump and file
   lintian rpm mandoc python3-yaml bash-completion binutils file
@@ -23,6 +25,8 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Debian's nodejs comes without npm (NodeSource's nodejs includes it): Debian's npm only then.
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"
   exit 0

@@ -134,7 +134,9 @@ struct Check : CommandDefaults {
   using Report = model::CheckReport;
   struct Options {
     std::string file, output = "text", textfile_dir, warn, crit;
-    double deadline = 10, rate = 1000;
+    double deadline = 10, rate = 1000, watch = 0;
+    long rounds = 0;
+    bool watch_given = false;
   };
   using Sockets = probe::DiagnosisSockets;
   static CLI::App* setup(CLI::App& parent, Options& o);

@@ -81,10 +81,35 @@ ok "bad file, prometheus: valid exposition saying so, exit 3" bash -c '[ "$0" = 
 run vp check -f "$work/bad.toml" -o nagios
 ok "bad file, nagios: UNKNOWN line, exit 3" bash -c '[ "$0" = 3 ] && grep -q "^VPCPROBE UNKNOWN - .*unknown key" <<<"$1"' "$rc" "$out"
 for args in "-f /dev/zero" "-f /nonexistent.toml" "-f $work/targets.toml -o xml" "-f $work/targets.toml --deadline 0" "-f $work/targets.toml --rate nan" \
-            "-f $work/targets.toml -o nagios -w 20:10" "-f $work/targets.toml --textfile-dir /nonexistent-dir"; do
+            "-f $work/targets.toml -o nagios -w 20:10" "-f $work/targets.toml --textfile-dir /nonexistent-dir" \
+            "-f $work/targets.toml --rounds 2" "-f $work/targets.toml --watch 0"; do
   # shellcheck disable=SC2086
   run vp check $args
   ok "bad input 'check ${args:0:50}': exit 3, one stderr line" bash -c '[ "$0" = 3 ] && [ "$(wc -l <<<"$1")" = 1 ]' "$rc" "$err"
 done
+
+# --watch: a node agent. Rounds on the same sockets, each reported and written to the textfile.
+lab heal
+tw=$(mktemp -d)
+chmod 777 "$tw"
+run vp check -f "$work/targets.toml" -o jsonl --watch 0.2 --rounds 3 --textfile-dir "$tw"
+summaries=$(jq -c 'select(.schema == "vpcprobe.check.summary/1")' <<<"$out" 2>/dev/null)
+ok "--watch 0.2 --rounds 3: three rounds (summary lines), every one ok, exit 0" \
+  bash -c '[ "$0" = 0 ] && [ "$(grep -c . <<<"$1")" = 3 ] && [ "$(jq -r .status <<<"$1" | sort -u)" = ok ]' "$rc" "$summaries"
+ok "--watch: the textfile holds the last round" bash -c 'promtool check metrics < "$0/vpcprobe.prom" && grep -qx "vpcprobe_check_status 0" "$0/vpcprobe.prom"' "$tw"
+# The fleet view: a stale entry is a series of its own, with the cached and the answering MAC
+lab fault stale-neighbor
+run vp check -f "$work/targets.toml" -o prometheus --textfile-dir "$tw"
+ok "stale entry: vpcprobe_neigh_problem names the address, class and both MACs" \
+  bash -c 'grep -qE "^vpcprobe_neigh_problem\{interface=\"vpc0\",ip=\"10.124.0.5\",class=\"stale\",cached_mac=\"[0-9a-f:]{17}\",answering_mac=\"[0-9a-f:]{17}\"\} 1$" "$0/vpcprobe.prom"' "$tw"
+ok "stale entry: healthy entries are counted, not listed (one problem series)" \
+  bash -c '[ "$(grep -c "^vpcprobe_neigh_problem{" "$0/vpcprobe.prom")" = 1 ]' "$tw"
+# SIGINT during a watch: the round in progress is reported, and the exit code is its status
+lab heal
+in_node timeout --preserve-status -s INT 1.5 "$VPCPROBE" check -f "$work/targets.toml" -o jsonl --watch 0.5 >"$tw/out" 2>/dev/null
+rc=$?
+ok "--watch then SIGINT: exit 0 and at least one complete round" \
+  bash -c '[ "$0" = 0 ] && [ "$(jq -r "select(.schema == \"vpcprobe.check.summary/1\") | .status" < "$1" | head -1)" = ok ]' "$rc" "$tw/out"
+rm -rf "$tw"
 
 finish

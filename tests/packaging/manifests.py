@@ -99,9 +99,21 @@ for ds in dss:
     ok("DaemonSet: dnsPolicy ClusterFirstWithHostNet", pod.get("dnsPolicy") == "ClusterFirstWithHostNet")
     ok("DaemonSet: tolerates every taint", {"operator": "Exists"} in (pod.get("tolerations") or []))
     cs = pod.get("containers") or []
-    ok("DaemonSet: one container", len(cs) == 1)
+    ok("DaemonSet: two containers, neigh and check", sorted(c.get("name") for c in cs) == ["check", "neigh"], f"{[c.get('name') for c in cs]}")
     vols = {v["name"]: v for v in pod.get("volumes") or []}
-    for c in cs:
+    for c in [c for c in cs if c.get("name") == "check"]:
+        cmd = check_container("DaemonSet check", c, ["NET_RAW"])
+        ok("DaemonSet check: vpcprobe check -f /etc/vpcprobe/targets.toml --watch 60 --textfile-dir",
+           cmd[1:2] == ["check"] and cmd[cmd.index("-f") + 1:][:1] == ["/etc/vpcprobe/targets.toml"]
+           and cmd[cmd.index("--watch") + 1:][:1] == ["60"] and "--textfile-dir" in cmd, f"{cmd}")
+        mounts = {m["name"]: m for m in c.get("volumeMounts") or []}
+        cm = [v for v in vols.values() if (v.get("configMap") or {}).get("name") == "vpcprobe-targets"]
+        ok("DaemonSet check: the targets ConfigMap mounted read-only at /etc/vpcprobe",
+           len(cm) == 1 and cm[0]["name"] in mounts and mounts[cm[0]["name"]].get("mountPath") == "/etc/vpcprobe"
+           and mounts[cm[0]["name"]].get("readOnly") is True)
+        cms = [d for d in by_kind.get("ConfigMap", []) if d["metadata"]["name"] == "vpcprobe-targets"]
+        ok("ConfigMap vpcprobe-targets exists with a targets.toml", len(cms) == 1 and "targets.toml" in (cms[0].get("data") or {}))
+    for c in [c for c in cs if c.get("name") == "neigh"]:
         cmd = check_container("DaemonSet", c, ["NET_RAW", "NET_ADMIN"])
         ok("DaemonSet: vpcprobe neigh --verify --watch 60 --json",
            cmd[1:2] == ["neigh"] and "--verify" in cmd and "--json" in cmd

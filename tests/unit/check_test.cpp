@@ -216,3 +216,35 @@ TEST_CASE("machine formats carry errors as data") {
   REQUIRE(r);
   CHECK(nlohmann::json::parse((*r)->error("bad file"))["error"] == "bad file");
 }
+
+TEST_CASE("Prometheus fleet view: one series per problem entry (stale, conflict, silent), healthy ones only counted, bounded") {
+  auto r = report();
+  auto& entries = r.audits.front().report.entries;
+  entries.front().before.mac = wire::Mac::parse("02:de:ad:00:00:09");
+  entries.front().answering = {*wire::Mac::parse("02:00:00:00:00:09")};
+  model::NeighAudit healthy = entries.front();
+  healthy.before.ip = *wire::IpAddr::parse("10.124.0.10");
+  healthy.before.mac = wire::Mac::parse("02:00:00:00:00:10");
+  healthy.answering = {*healthy.before.mac};
+  healthy.finding = model::NeighFinding::consistent;
+  entries.push_back(healthy);
+  auto text = render::check_prometheus(r);
+  CHECK(text.find("vpcprobe_neigh_problem{interface=\"vpc0\",ip=\"10.124.0.9\",class=\"stale\",cached_mac=\"02:de:ad:00:00:09\","
+                  "answering_mac=\"02:00:00:00:00:09\"} 1\n") != std::string::npos);
+  CHECK(text.find("ip=\"10.124.0.10\"") == std::string::npos);  // healthy: counted, not listed
+  CHECK(text.find("vpcprobe_neigh_problems_omitted 0\n") != std::string::npos);
+  // 250 stale entries: 200 listed, 50 counted as omitted
+  entries.clear();
+  for (int i = 0; i < 250; ++i) {
+    model::NeighAudit e = healthy;
+    e.before.ip = *wire::IpAddr::parse("10.124.1." + std::to_string(i % 250));
+    e.finding = model::NeighFinding::stale;
+    e.answering = {*wire::Mac::parse("02:00:00:00:00:99")};
+    entries.push_back(e);
+  }
+  text = render::check_prometheus(r);
+  std::size_t series = 0;
+  for (std::size_t pos = 0; (pos = text.find("\nvpcprobe_neigh_problem{", pos)) != std::string::npos; ++pos) ++series;
+  CHECK(series == 200);
+  CHECK(text.find("vpcprobe_neigh_problems_omitted 50\n") != std::string::npos);
+}

@@ -140,6 +140,11 @@ std::string check_prometheus(const model::CheckReport& r) {
   Family neigh_entries{"vpcprobe_neigh_entries", "Neighbor table entries by interface and kernel state.", ""};
   Family neigh_findings{"vpcprobe_neigh_findings",
                         "Neighbor entries by what the wire said: ok, stale, silent, conflict, not_verifiable, unchecked.", ""};
+  Family neigh_problem{"vpcprobe_neigh_problem",
+                       "1 for each neighbor entry the wire contradicts (stale, conflict, silent): its interface, IP, cached and "
+                       "answering MACs. Healthy entries are only counted (vpcprobe_neigh_findings).",
+                       ""};
+  Family neigh_omitted{"vpcprobe_neigh_problems_omitted", "Problem entries beyond the first 200, counted but not listed.", ""};
   Family check_duration{"vpcprobe_check_duration_seconds", "How long the whole check took.", ""};
   Family deadline{"vpcprobe_check_deadline_exceeded", "1 when the global deadline cut the check short.", ""};
   Family check_status{"vpcprobe_check_status", "The whole check as an exit code: 0 ok, 1 degraded, 2 failing, 3 unknown.", ""};
@@ -182,13 +187,34 @@ std::string check_prometheus(const model::CheckReport& r) {
     for (const auto& [k, n] : by_class)
       neigh_findings.add(fmt::format("interface=\"{}\",class=\"{}\"", label(k.first), k.second), std::to_string(n));
   }
+  // The fleet view: one series per problem entry, so that Prometheus can tell which nodes still
+  // hold the old MAC of an address; bounded, so that a broken segment cannot flood it.
+  constexpr int kMaxProblemSeries = 200;
+  int listed = 0, omitted = 0;
+  for (const auto& a : r.audits)
+    for (const auto& e : a.report.entries) {
+      const auto c = model::neigh_class(e);
+      if (c != model::NeighClass::stale && c != model::NeighClass::conflict && c != model::NeighClass::silent) continue;
+      if (listed == kMaxProblemSeries) {
+        ++omitted;
+        continue;
+      }
+      ++listed;
+      std::string answering;
+      for (const auto& m : e.answering) answering += (answering.empty() ? "" : " ") + m.to_string();
+      neigh_problem.add(fmt::format("interface=\"{}\",ip=\"{}\",class=\"{}\",cached_mac=\"{}\",answering_mac=\"{}\"", label(e.dev),
+                                    e.before.ip.to_string(), model::neigh_class_name(c),
+                                    e.before.mac ? e.before.mac->to_string() : std::string(), answering),
+                        "1");
+    }
+  if (!r.audits.empty()) neigh_omitted.add("", std::to_string(omitted));
   check_duration.add("", num(r.duration_ms / 1000));
   deadline.add("", r.deadline_hit ? "1" : "0");
   check_status.add("", std::to_string(model::exit_code(r.status)));
 
   std::string out;
   for (const auto* f : {&build, &success, &duration, &status, &verdict, &path_success, &layer_success, &layer_tested, &rtt, &loss,
-                        &neigh_entries, &neigh_findings, &check_duration, &deadline, &check_status})
+                        &neigh_entries, &neigh_findings, &neigh_problem, &neigh_omitted, &check_duration, &deadline, &check_status})
     if (!f->samples.empty()) out += f->text();
   return out;
 }
