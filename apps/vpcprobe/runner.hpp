@@ -131,7 +131,7 @@ class Runtime : public RuntimeCore {
  private:
   void print(const std::string& text) {
     if (text.empty()) return;
-    out().print(render::add_context(text, context_, format_, !printed_));
+    out().print(context_.entered() ? render::add_context(text, context_, format_, !printed_) : text);
     printed_ = true;
   }
   render::RendererPtr<Report> renderer_;

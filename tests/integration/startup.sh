@@ -30,6 +30,10 @@ if [ "$dynamic" = yes ]; then
   ok "no libpcap, --pcap: one line naming the package" bash -c '[ "$(wc -l <<<"$0")" = 1 ] && grep -q "needs libpcap (Debian: apt-get install libpcap0.8)" <<<"$0"' "$err"
   run nopcap ping -c 1 10.124.0.5
   ok "no libpcap, no --pcap: ping works (exit 0)" rc_is 0
+  run nopcap self-check --json
+  ok "no libpcap: self-check says the capture needs libpcap (not a capability it holds)" \
+    jq_is '.layers[] | select(.area | startswith("evidence")) | "\(.available) \(.how | test("libpcap0.8")) \(.how | test("CAP_NET_RAW"))"' \
+    "false true false"
   run nopcap diagnose --private db.vpc.internal:5432 --public db.public.example:5432 --json
   ok "no libpcap, no --pcap: diagnose works (ok)" jq_is '.verdict.status' ok
 fi

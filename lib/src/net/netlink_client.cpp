@@ -81,39 +81,31 @@ Result<NetlinkClient::Reply> NetlinkClient::transact(const std::vector<std::uint
   return fail(Errc::system, "netlink: reply did not end");
 }
 
-Result<model::RouteInfo> NetlinkClient::route_get(const wire::IpAddr& dst, int oif) {
-  auto reply = transact(wire::encode_route_get(dst, static_cast<std::uint8_t>(Inet::of(dst.family()).af), oif, seq_++), false);
+Result<model::RouteInfo> NetlinkClient::route_query(const wire::IpAddr& dst, int oif, const wire::RouteQuery& q, const char* what) {
+  auto reply = transact(wire::encode_route_get(dst, static_cast<std::uint8_t>(Inet::of(dst.family()).af), oif, seq_++, q), false);
   if (!reply) return std::unexpected(reply.error());
   if (int err = reply->kernel_errno; err != 0) {
-    if (auto type = wire::route_type_from_errno(err)) {
+    if (auto type = wire::route_type_from_errno(err)) {  // unreachable, prohibit, blackhole: an answer
       model::RouteInfo r;
       r.type = *type;
       return r;
     }
-    if (err == ENODEV) return fail(Errc::not_found, "route lookup: no such interface");
-    return fail(Errc::system, fmt::format("route lookup for {}: {}", dst.to_string(), std::strerror(err)));
+    if (err == ENODEV) return fail(Errc::not_found, fmt::format("{}: no such interface", what));
+    return fail(Errc::system, fmt::format("{} for {}: {}", what, dst.to_string(), std::strerror(err)), err);
   }
-  if (reply->messages.empty()) return fail(Errc::system, "route lookup: empty answer");
+  if (reply->messages.empty()) return fail(Errc::system, fmt::format("{}: empty answer", what));
   auto& m = reply->messages.front();
   return wire::decode_route(wire::ByteView(m.data(), m.size()));
+}
+
+Result<model::RouteInfo> NetlinkClient::route_get(const wire::IpAddr& dst, int oif) {
+  return route_query(dst, oif, {}, "route lookup");
 }
 
 Result<model::RouteInfo> NetlinkClient::route_match(const wire::IpAddr& dst) {
   wire::RouteQuery q;
   q.fib_match = true;
-  auto reply = transact(wire::encode_route_get(dst, static_cast<std::uint8_t>(Inet::of(dst.family()).af), 0, seq_++, q), false);
-  if (!reply) return std::unexpected(reply.error());
-  if (int err = reply->kernel_errno; err != 0) {
-    if (auto type = wire::route_type_from_errno(err)) {
-      model::RouteInfo r;
-      r.type = *type;
-      return r;
-    }
-    return fail(Errc::system, fmt::format("route lookup (fibmatch) for {}: {}", dst.to_string(), std::strerror(err)), err);
-  }
-  if (reply->messages.empty()) return fail(Errc::system, "route lookup: empty answer");
-  auto& m = reply->messages.front();
-  return wire::decode_route(wire::ByteView(m.data(), m.size()));
+  return route_query(dst, 0, q, "route lookup (fibmatch)");
 }
 
 Result<bool> NetlinkClient::input_route_ok(const wire::IpAddr& dst, const wire::IpAddr& src, int iif) {

@@ -42,6 +42,7 @@ std::string how_to_get(const std::string& cap) {
 }
 
 std::string why_not(const model::ProcessPrivileges& p, const model::Missing& m) {
+  if (!m.library.empty()) return m.library;
   std::string s = fmt::format("needs {} (not in CapEff={})", m.capability, p.cap_eff);
   if (!m.in_bounding_set)
     s += fmt::format("; it is not even in the bounding set (CapBnd={}): the container or service manager took it away", p.cap_bnd);

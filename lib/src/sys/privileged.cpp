@@ -20,11 +20,11 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "vpcprobe/sys/limits.hpp"
 #include "vpcprobe/sys/pcap_api.hpp"
 
 namespace vpcprobe::sys {
@@ -101,10 +101,9 @@ bool is_file(const std::string& p) {
 // A copy of a file that lives in another mount namespace (a process's root through /proc/PID/root
 // cannot be the source of a bind mount here): written to an unlinked-after-use temporary file.
 Result<std::string> copy_to_temp(const std::string& from) {
-  std::ifstream in(from, std::ios::binary);
-  if (!in) return fail(Errc::system, fmt::format("cannot read {}: {}", from, std::strerror(errno)));
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (content.size() > (1u << 20)) return fail(Errc::system, fmt::format("{} is larger than 1 MiB", from));
+  auto read = read_file_capped(from, 1 << 20);  // the process's files are not ours: bounded
+  if (!read) return fail(Errc::system, fmt::format("cannot copy {}: {}", from, read.error().message));
+  const std::string& content = *read;
   for (const char* dir : {"/dev/shm", "/tmp", "/run"}) {
     std::string path = std::string(dir) + "/vpcprobe-etc-XXXXXX";
     const int fd = ::mkstemp(path.data());

@@ -80,7 +80,9 @@ model::SelfCheckReport self_check(const model::ProcessPrivileges& p) {
   auto cap = open_capture_any();
   const bool pcap_ok = static_cast<bool>(cap);
   if (cap) close_capture(*cap);
-  line(Area::evidence, pcap_ok ? Method::pcap_any : Method::none, pcap_ok, pcap_ok, missing(p, "CAP_NET_RAW", kNetRaw));
+  auto why_no_capture = missing(p, "CAP_NET_RAW", kNetRaw);
+  if (auto lib = pcap_api(); !lib) why_no_capture.library = lib.error().message;  // not a privilege: libpcap is not there
+  line(Area::evidence, pcap_ok ? Method::pcap_any : Method::none, pcap_ok, pcap_ok, why_no_capture);
   line(Area::kernel_view, Method::netlink, true, true, std::nullopt);
   return r;
 }

@@ -22,6 +22,7 @@ struct Missing {
   std::string capability;     // "CAP_NET_RAW", "CAP_NET_ADMIN"
   bool in_bounding_set = true;
   bool no_new_privs = false;  // NoNewPrivs=1: file capabilities cannot grant it
+  std::string library;        // instead of a capability: a library that could not be loaded (its error)
 };
 
 struct CapabilityLine {

@@ -12,6 +12,7 @@
 #include "vpcprobe/model/result.hpp"
 #include "vpcprobe/sys/fd.hpp"
 #include "vpcprobe/wire/addr.hpp"
+#include "vpcprobe/wire/netlink.hpp"
 
 namespace vpcprobe::net {
 
@@ -48,6 +49,8 @@ class NetlinkClient {
   // Sends one request and collects the messages that answer it (until NLMSG_DONE for dumps).
   // Messages, DONE and ERROR of other requests (a late answer to one that timed out) are skipped.
   Result<Reply> transact(const std::vector<std::uint8_t>& request, bool dump);
+  // RTM_GETROUTE for dst with the query's options; unreachable/prohibit/blackhole answers are routes.
+  Result<model::RouteInfo> route_query(const wire::IpAddr& dst, int oif, const wire::RouteQuery& q, const char* what);
   sys::UniqueFd fd_;
   std::uint32_t seq_ = 1;
 };
