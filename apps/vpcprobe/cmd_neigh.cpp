@@ -15,9 +15,16 @@
 namespace vpcprobe::app {
 
 CLI::App* Neigh::setup(CLI::App& parent, Options& o) {
-  auto* cmd = parent.add_subcommand("neigh", "audit the IPv4 neighbor (ARP) table against the wire; repair stale entries");
+  auto* cmd = parent.add_subcommand("neigh",
+                                    "audit the IPv4 neighbor (ARP) table against the wire and the neighbor subsystem's health; "
+                                    "repair stale entries");
   cmd->add_option("-I,--interface", o.interface, "only entries of this interface");
-  cmd->add_flag("--verify", o.verify, "check every entry on the wire: broadcast ARP and unicast ARP to the cached MAC");
+  cmd->add_flag("--verify", o.verify,
+                "check every entry on the wire: broadcast ARP, and unicast ARP to the cached MAC where the broadcast went "
+                "unanswered (includes --health)");
+  cmd->add_flag("--health", o.health,
+                "judge the neighbor subsystem: the table against gc_thresh1/2/3, its counters, and each interface's ARP "
+                "settings (arp_ignore, arp_announce, rp_filter, ...)");
   auto* fix = cmd->add_option("--fix", o.fix, "repair stale entries: replace (default) the MAC with the one that answers, or delete")
                   ->expected(0, 1);
   cmd->add_flag("--force", o.force, "also repair PERMANENT, extern_learn and managed entries (owned by someone else)");
@@ -84,6 +91,9 @@ Result<model::Status> Neigh::run(const Options& o, Sockets& s, Runtime<Report>& 
     spec.ifindex = link->ifindex;
   }
   spec.verify = verifying(o);
+  spec.health = o.health || verifying(o);
+  spec.watch = o.watch > 0;
+  std::optional<model::NeighHealth> baseline;  // --watch: the first round's counters
   spec.rate_pps = o.rate;
   spec.timeout = millis(o.timeout);
   if (fixing(o)) spec.fix = o.fix == "delete" ? model::FixMode::remove : model::FixMode::replace;
@@ -106,6 +116,10 @@ Result<model::Status> Neigh::run(const Options& o, Sockets& s, Runtime<Report>& 
   rt.repeat(millis(o.watch), o.watch > 0 ? o.rounds : 1, [&](std::function<void()> round_done) {
     round = run::AuditRound::start(rt.io(), **nl, arp->get(), spec, [&, round_done](Result<model::NeighReport> r) {
       if (r) {
+        if (r->health && !baseline) {
+          baseline = *r->health;
+          spec.baseline = &*baseline;
+        }
         r->round = o.watch > 0 ? summary.rounds + 1 : 0;
         summary.add(*r);
         rt.emit(*r);

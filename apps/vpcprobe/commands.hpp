@@ -113,7 +113,7 @@ struct Neigh : CommandDefaults {
   using Report = model::NeighReport;
   struct Options {
     std::string interface, fix, textfile_dir;  // fix: "", "replace" or "delete" (a bare --fix means replace)
-    bool verify = false, fix_given = false, force = false, dry_run = false, watch_given = false, json = false;
+    bool verify = false, health = false, fix_given = false, force = false, dry_run = false, watch_given = false, json = false;
     double rate = 1000, timeout = 1.0, watch = 0;
     long rounds = 0;
   };

@@ -14,7 +14,7 @@
 
 namespace vpcprobe::app {
 
-void Output::print(const std::string& text) {
+void Output::print(std::string_view text) {
   if (closed_ || text.empty()) return;
   if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
     // The reader went away (| head -1): nothing more to say to anybody, but the run's status stands.

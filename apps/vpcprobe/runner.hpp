@@ -42,7 +42,7 @@ inline constexpr int kExitOk = 0, kExitDegraded = 1, kExitFailing = 2, kExitUnkn
 // away (`| head -1`) ends the writing, not the run, and not its exit code.
 class Output {
  public:
-  void print(const std::string& text);
+  void print(std::string_view text);
   bool closed() const { return closed_; }
 
  private:
@@ -121,7 +121,11 @@ class Runtime : public RuntimeCore {
   void header(const Report& r) { print(renderer_->header(r)); }
   void progress(const Report& r, std::size_t index) { print(renderer_->progress(r, index)); }
   // The report (with --watch: once per round).
-  void emit(const Report& r) { print(renderer_->report(r)); }
+  void emit(const Report& r) {
+    if (context_.entered()) return print(renderer_->report(r));  // the context goes into the whole text
+    renderer_->report_to(r, [this](std::string_view piece) { out().print(piece); });
+    printed_ = true;
+  }
   const render::Renderer<Report>& renderer() const { return *renderer_; }
   // --netns/--pid: every output says where it was made (render/context.hpp).
   void set_context(model::RunContext c) { context_ = std::move(c); }

@@ -33,6 +33,10 @@ ok "verify: not verifiable = the NOARP entry, with its reason" jq_is '[.entries[
 ok "verify: everything else ok" jq_is '.summary.ok == (.summary.entries - 8)' true
 ok "verify: stale entries name the MAC that answers" jq_is --arg m "$cmac" '[.entries[] | select(.class == "stale") | .answering_macs[0] == $m] | all' true
 ok "verify: the 208-entry table took well under 3 s" jq_is '.duration_ms < 3000' true
+# The broadcast alone shows stale and conflicting entries; only the unanswered ones are asked again,
+# by broadcast and by unicast to the cached MAC.
+ok "verify: a unicast only for each silent entry, a second broadcast only for them" \
+  jq_is '.sweep.unicast_sent == .summary.silent and .sweep.broadcast_sent == (.summary.entries - .summary.not_verifiable + .summary.silent)' true
 
 # --- dry run: the commands, no change by us
 replant

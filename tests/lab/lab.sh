@@ -21,12 +21,20 @@
 #   10.124.1.250 held by crowd AND by a `dup` host -> conflict
 #   10.124.3.1   NOARP entry                 -> not verifiable
 #
-# Usage: lab.sh up | down | heal | crowd | fault NAME | exec ROLE CMD... | ns ROLE | faults
+# `lab.sh big N` (after up) builds a large neighbor table for the scale audit: a `big` host on the
+# VPC segment answers ARP for all of 10.128.0.0/14 by proxy ARP (proxy_arp on its eth0, the range
+# routed to another interface, proxy_delay 0 so every answer is immediate), and node gets an
+# on-link route for that range on vpc0 plus N PERMANENT entries 10.128.0.1, 10.128.0.2, ... (N at
+# most 262142), all with big's eth0 MAC: every entry verifies ok. PERMANENT entries are exempt
+# from the neighbor garbage collector (gc_thresh1-3 count only the others), so no sysctl of the
+# host changes. Prints "big: N entries FIRST-LAST mac MAC".
+#
+# Usage: lab.sh up | down | heal | crowd | big N | fault NAME | exec ROLE CMD... | ns ROLE | faults
 # Namespaces are named "$VPCLAB_PREFIX-ROLE" (default prefix "vpclab"): give each run its own prefix.
 set -euo pipefail
 
 P=${VPCLAB_PREFIX:-vpclab}
-ROLES=(node sw db rtr vrt app crowd dup)
+ROLES=(node sw db rtr vrt app crowd dup big)
 CORE_ROLES=(node sw db rtr vrt app)
 ns() { echo "$P-$1"; }
 in_ns() { local role=$1; shift; ip netns exec "$(ns "$role")" "$@"; }
@@ -162,6 +170,41 @@ crowd() {
   echo "crowd MAC $cmac, dup MAC $dmac"
 }
 
+BIG_NET=10.128.0.0/14  # clear of every other lab address (10.124-10.125, 192.0.2, 198.51.100)
+BIG_MAX=262142         # host addresses in BIG_NET after the first one, 10.128.0.1 .. 10.131.255.254
+
+big() {  # big N: a proxy-ARP host answering for BIG_NET, and N PERMANENT entries for it in node
+  local n=${1:-}
+  if ! [[ $n =~ ^[1-9][0-9]{0,5}$ ]] || [ "$n" -gt "$BIG_MAX" ]; then die "big: N must be 1-$BIG_MAX (got '$n')"; fi
+  ip netns add "$(ns big)"
+  in_ns big ip link set lo up
+  in_ns big sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  veth eth0 big p-big sw
+  sw_port p-big
+  # Proxy ARP answers a request for an address whose route leaves by another device than the one
+  # the request came in on: the range goes to dum0, one end of a veth pair inside big (a stand-in
+  # for a dummy interface, which not every kernel builds; what is forwarded there goes nowhere,
+  # only ARP matters). Forwarding must be on, and the request's source (node, 10.124.0.2) must pass
+  # the reverse-path check: rp_filter off, and a route back to the VPC subnet anyway.
+  ip link add dum0 netns "$(ns big)" type veth peer name dum1 netns "$(ns big)"
+  in_ns big ip link set dum1 up
+  in_ns big ip link set dum0 up
+  in_ns big ip link set eth0 up
+  in_ns big sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+    net.ipv4.conf.eth0.rp_filter=0 net.ipv4.conf.eth0.forwarding=1 net.ipv4.conf.eth0.proxy_arp=1 \
+    net.ipv4.neigh.eth0.proxy_delay=0
+  in_ns big ip route add "$BIG_NET" dev dum0
+  in_ns big ip route add 10.124.0.0/20 dev eth0
+  local mac; mac=$(mac_of big eth0)
+  in_ns node ip route add "$BIG_NET" dev vpc0
+  # N PERMANENT entries, 10.128.0.0 + 1 .. + N, in one netlink batch
+  awk -v n="$n" -v mac="$mac" 'BEGIN {
+    for (i = 1; i <= n; i++) printf "neigh replace 10.%d.%d.%d lladdr %s dev vpc0 nud permanent\n", 128 + int(i / 65536), int(i / 256) % 256, i % 256, mac
+  }' | in_ns node ip -batch -
+  echo "big: $n entries $(big_ip 1)-$(big_ip "$n") mac $mac"
+}
+big_ip() { awk -v i="$1" 'BEGIN { printf "10.%d.%d.%d\n", 128 + int(i / 65536), int(i / 256) % 256, i % 256 }'; }
+
 ip_conflict() {  # ip_conflict IP: a `dup` host on the VPC segment also claims IP (db's 10.124.0.5
   # by default; 10.124.0.1 for the VPC router, the gateway of app's path); node's entry keeps
   # pointing at the rightful owner
@@ -271,9 +314,10 @@ case "${1:-}" in
   down) down ;;
   heal) down; up ;;
   crowd) crowd ;;
+  big) big "${2:-}" ;;
   fault) shift; fault "$@" ;;
   exec) shift; role=$1; shift; in_ns "$role" "$@" ;;
   ns) ns "$2" ;;
   faults) echo "$FAULTS" ;;
-  *) echo "usage: $0 up|down|heal|fault NAME|exec ROLE CMD...|ns ROLE|faults" >&2; exit 3 ;;
+  *) echo "usage: $0 up|down|heal|crowd|big N|fault NAME|exec ROLE CMD...|ns ROLE|faults" >&2; exit 3 ;;
 esac

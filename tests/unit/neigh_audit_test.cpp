@@ -24,7 +24,7 @@ model::LinkInfo ethernet(int ifindex = 3, std::uint32_t flags = kUp) {
 model::NeighAudit audit(const char* ip, std::optional<wire::Mac> mac, std::uint16_t state, std::uint8_t flags = 0) {
   model::NeighAudit a;
   a.dev = "vpc0";
-  a.before = model::NeighEntry{3, *wire::IpAddr::parse(ip), mac, state, flags, 0};
+  a.before = model::NeighEntry{3, *wire::IpAddr::parse(ip), mac, state, flags, 0, {}, {}};
   return a;
 }
 

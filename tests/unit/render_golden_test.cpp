@@ -54,7 +54,7 @@ model::Diagnosis incident() {
   d.duration_ms = 1001;
   auto& priv = d.private_path = path(model::Path::private_, "db.vpc.internal", "10.124.0.5", nullptr, 3, "vpc0");
   priv.neigh_before = priv.neigh_after =
-      model::NeighEntry{3, ip("10.124.0.5"), mac("6a:19:d6:c3:1c:01"), model::nud::permanent, 0, 0};
+      model::NeighEntry{3, ip("10.124.0.5"), mac("6a:19:d6:c3:1c:01"), model::nud::permanent, 0, 0, {}, {}};
   model::ArpProbeResult arp;
   arp.rounds = arp.broadcast_sent = arp.unicast_sent = 2;
   arp.replies = {{mac("5e:4a:a0:4a:fc:90"), mac("5e:4a:a0:4a:fc:90"), 0.03, 0, false, std::nullopt},
@@ -70,7 +70,7 @@ model::Diagnosis incident() {
 
   auto& pub = d.public_path.emplace(path(model::Path::public_, "db.public.example", "198.51.100.10", "192.0.2.1", 4, "pub0"));
   pub.target->resolve_ms = 0.04;
-  pub.neigh_before = pub.neigh_after = model::NeighEntry{4, ip("192.0.2.1"), mac("9e:7e:62:8f:8c:a9"), model::nud::reachable, 0, 0};
+  pub.neigh_before = pub.neigh_after = model::NeighEntry{4, ip("192.0.2.1"), mac("9e:7e:62:8f:8c:a9"), model::nud::reachable, 0, 0, {}, {}};
   model::ArpProbeResult gw;
   gw.rounds = gw.broadcast_sent = gw.unicast_sent = 1;
   gw.replies = {{mac("9e:7e:62:8f:8c:a9"), mac("9e:7e:62:8f:8c:a9"), 0.01, 0, true, std::nullopt}};
@@ -92,7 +92,7 @@ model::NeighReport audited() {
   auto entry = [](const char* a, const char* m, std::uint16_t state, std::uint8_t flags = 0) {
     model::NeighAudit au;
     au.dev = "vpc0";
-    au.before = model::NeighEntry{3, ip(a), m ? std::optional(mac(m)) : std::nullopt, state, flags, 0};
+    au.before = model::NeighEntry{3, ip(a), m ? std::optional(mac(m)) : std::nullopt, state, flags, 0, {}, {}};
     return au;
   };
   auto answers = [](std::vector<wire::Mac> macs) {

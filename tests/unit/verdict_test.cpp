@@ -40,7 +40,7 @@ model::LinkInfo link(int ifindex, const char* name, std::uint32_t flags = kUp) {
 }
 
 model::NeighEntry neigh(int ifindex, wire::IpAddr addr, std::optional<wire::Mac> m, std::uint16_t state) {
-  return model::NeighEntry{ifindex, addr, m, state, 0, 0};
+  return model::NeighEntry{ifindex, addr, m, state, 0, 0, {}, {}};
 }
 
 model::ArpProbeResult arp_answered_by(const std::vector<wire::Mac>& macs) {

@@ -110,8 +110,13 @@ Result<Targets> parse_targets(std::string_view text, std::string_view source) {
       std::string where = fmt::format("{}: neigh #{}", src, i + 1);
       auto* t = (*audits)[i].as_table();
       if (!t) return fail(Errc::invalid_argument, where + ": not a table");
-      if (auto ok = only_keys(*t, {"interface"}, where); !ok) return std::unexpected(ok.error());
+      if (auto ok = only_keys(*t, {"interface", "health"}, where); !ok) return std::unexpected(ok.error());
       NeighAuditSpec n;
+      if (t->contains("health")) {
+        auto h = (*t)["health"].value<bool>();
+        if (!h) return fail(Errc::invalid_argument, where + ": health must be true or false");
+        n.health = *h;
+      }
       if (t->contains("interface")) {
         auto iface = (*t)["interface"].value<std::string>();
         if (!iface || iface->empty() || iface->size() > 15)

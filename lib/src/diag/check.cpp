@@ -1,5 +1,7 @@
 #include "vpcprobe/diag/check.hpp"
 
+#include <algorithm>
+
 #include "vpcprobe/diag/neigh_audit.hpp"
 
 namespace vpcprobe::diag {
@@ -14,7 +16,9 @@ void conclude_check(model::CheckReport& r) {
   for (const auto& t : r.targets) parts.push_back(t.diagnosis.verdict.status);
   for (auto& a : r.audits) {
     a.report.counts = count(a.report);
-    a.report.status = a.finished ? neigh_status(a.report.counts) : model::Status::unknown;
+    a.report.status = a.finished ? std::max(neigh_status(a.report.counts),
+                                            a.report.health ? a.report.health->status : model::Status::ok)
+                                 : model::Status::unknown;
     parts.push_back(a.report.status);
   }
   r.rtt_checks.clear();

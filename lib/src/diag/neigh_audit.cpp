@@ -75,6 +75,7 @@ model::NeighCounts count(const model::NeighReport& r) {
     }
     if (a.fix && a.fix->error) ++c.fix_failed;
     if (a.fix && a.fix->skipped) ++c.fix_skipped;
+    if (a.kept_alive) ++c.kept_alive;
   }
   return c;
 }

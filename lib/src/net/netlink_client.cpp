@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -43,7 +44,8 @@ Result<NetlinkClient> NetlinkClient::open() {
   return NetlinkClient(std::move(owned));
 }
 
-Result<NetlinkClient::Reply> NetlinkClient::transact(const std::vector<std::uint8_t>& request, bool dump) {
+Result<NetlinkClient::Reply> NetlinkClient::transact(const std::vector<std::uint8_t>& request, bool dump,
+                                                     const std::function<void(wire::ByteView)>& each) {
   sockaddr_nl kernel{};
   kernel.nl_family = AF_NETLINK;
   if (::sendto(fd_.get(), request.data(), request.size(), 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0)
@@ -69,7 +71,8 @@ Result<NetlinkClient::Reply> NetlinkClient::transact(const std::vector<std::uint
     for (auto msg : batch->messages) {
       const auto* nlh = reinterpret_cast<const nlmsghdr*>(msg.data());
       if (nlh->nlmsg_seq != seq) continue;
-      reply.messages.emplace_back(msg.begin(), msg.end());
+      if (each) each(msg);
+      else reply.messages.emplace_back(msg.begin(), msg.end());
     }
     if (batch->error && batch->error_seq == seq) {
       reply.kernel_errno = *batch->error;
@@ -77,6 +80,7 @@ Result<NetlinkClient::Reply> NetlinkClient::transact(const std::vector<std::uint
       return reply;
     }
     if ((batch->done && batch->done_seq == seq) || (!dump && !reply.messages.empty())) return reply;
+    if (!dump && each && !batch->messages.empty()) return reply;
   }
   return fail(Errc::system, "netlink: reply did not end");
 }
@@ -123,16 +127,28 @@ Result<bool> NetlinkClient::input_route_ok(const wire::IpAddr& dst, const wire::
 }
 
 Result<std::vector<model::NeighEntry>> NetlinkClient::neigh_dump(wire::Family family, int ifindex) {
-  auto reply = transact(wire::encode_neigh_dump(static_cast<std::uint8_t>(Inet::of(family).af), ifindex, seq_++), true);
+  // Decoded as the datagrams arrive: a table of 100 000 entries is never held twice.
+  std::vector<model::NeighEntry> out;
+  auto reply = transact(wire::encode_neigh_dump(static_cast<std::uint8_t>(Inet::of(family).af), ifindex, seq_++), true,
+                        [&](wire::ByteView m) {
+                          auto e = wire::decode_neigh(m);
+                          if (!e || e->ip.family() != family) return;  // not an entry we understand
+                          if (ifindex > 0 && e->ifindex != ifindex) return;
+                          out.push_back(*e);
+                        });
   if (!reply) return std::unexpected(reply.error());
   if (reply->kernel_errno != 0) return fail(Errc::system, fmt::format("neighbor dump: {}", std::strerror(reply->kernel_errno)));
-  std::vector<model::NeighEntry> out;
-  for (auto& m : reply->messages) {
-    auto e = wire::decode_neigh(wire::ByteView(m.data(), m.size()));
-    if (!e || e->ip.family() != family) continue;  // not an entry we understand
-    if (ifindex > 0 && e->ifindex != ifindex) continue;
-    out.push_back(*e);
-  }
+  return out;
+}
+
+Result<std::vector<model::NeighTable>> NetlinkClient::neigh_tables() {
+  std::vector<model::NeighTable> out;
+  auto reply = transact(wire::encode_neightbl_dump(0, seq_++), true, [&](wire::ByteView m) {
+    if (auto t = wire::decode_neightbl(m); t && *t) out.push_back(std::move(**t));
+  });
+  if (!reply) return std::unexpected(reply.error());
+  if (reply->kernel_errno != 0)
+    return fail(Errc::system, fmt::format("neighbor table dump: {}", std::strerror(reply->kernel_errno)));
   return out;
 }
 

@@ -6,7 +6,7 @@
 #include <map>
 #include <memory>
 
-#include "vpcprobe/probe/arp.hpp"
+#include "vpcprobe/probe/arp_sweep.hpp"
 
 namespace vpcprobe::probe {
 
@@ -33,6 +33,7 @@ Result<AuditTable> read_audit_table(net::NetlinkClient& nl, int ifindex) {
   auto addrs = nl.addresses(wire::Family::v4);
   if (!addrs) return std::unexpected(addrs.error());
   t.interfaces.addrs = std::move(*addrs);
+  t.audits.reserve(entries->size());
   for (const auto& e : *entries) {
     if (!t.interfaces.link(e.ifindex)) {
       auto l = nl.link(e.ifindex);
@@ -49,14 +50,12 @@ Result<AuditTable> read_audit_table(net::NetlinkClient& nl, int ifindex) {
   return t;
 }
 
-std::shared_ptr<Schedule> async_verify(asio::io_context& io, net::Channel& arp, const InterfaceView& ifaces,
-                                       std::vector<model::NeighAudit>& audits, const VerifySpec& spec,
-                                       std::function<void()> done) {
-  struct Job {
-    std::size_t audit;
-    ArpSpec arp;
-  };
-  auto jobs = std::make_shared<std::vector<Job>>();
+OperationPtr async_verify(asio::io_context& io, net::Channel& arp, const InterfaceView& ifaces,
+                          std::vector<model::NeighAudit>& audits, const VerifySpec& spec,
+                          std::function<void(model::ArpSweepStats)> done) {
+  std::vector<SweepInterface> sweep_ifaces;
+  std::vector<SweepTarget> targets;
+  auto jobs = std::make_shared<std::vector<std::uint32_t>>();  // target -> audit
   for (std::size_t i = 0; i < audits.size(); ++i) {
     auto& a = audits[i];
     if (a.unverifiable || a.probe) continue;
@@ -70,40 +69,26 @@ std::shared_ptr<Schedule> async_verify(asio::io_context& io, net::Channel& arp, 
       a.unverifiable = model::Unverifiable::no_source_address;
       continue;
     }
-    ArpSpec s;
-    s.ifindex = link->ifindex;
-    s.our_mac = *link->mac;
-    s.our_ip = src->v4();
-    s.target = a.before.ip.v4();
-    s.unicast_to = a.before.mac;
-    s.count = 2;
-    s.interval = std::min(std::chrono::milliseconds(250), spec.timeout / 3);
-    s.wait = spec.timeout - s.interval;
-    s.finish_when_answered = true;
-    jobs->push_back({i, s});
+    // One sweep interface per (link, source address): usually one per link.
+    std::uint32_t slot = 0;
+    while (slot < sweep_ifaces.size() && !(sweep_ifaces[slot].ifindex == link->ifindex && sweep_ifaces[slot].ip == src->v4())) ++slot;
+    if (slot == sweep_ifaces.size()) sweep_ifaces.push_back({link->ifindex, *link->mac, src->v4()});
+    targets.push_back({slot, a.before.ip.v4(), a.before.mac});
+    jobs->push_back(static_cast<std::uint32_t>(i));
   }
-  // Two requests per round, two rounds at most: pace the starts so the first rounds stay under
-  // the rate; the second rounds only go to entries that did not answer.
-  std::vector<Schedule::Duration> offsets;
-  auto gap = std::chrono::duration_cast<Schedule::Duration>(std::chrono::duration<double>(2.0 / spec.rate_pps));
-  for (std::size_t j = 0; j < jobs->size(); ++j) offsets.push_back(gap * static_cast<long>(j));
-  auto schedule = std::make_shared<Schedule>(
-      io, offsets,
-      [&io, &arp, &audits, jobs, progress = spec.progress, finished = std::make_shared<std::size_t>(0)](
-          int index, std::function<void()> completed) -> OperationPtr {
-        const auto& job = (*jobs)[static_cast<std::size_t>(index)];
-        return async_arp(io, arp, job.arp,
-                         [&audits, idx = job.audit, completed, progress, finished, total = jobs->size()](model::ArpProbeResult r) {
-                           auto& a = audits[idx];
-                           a.answering = r.answering_macs();
-                           a.probe = std::move(r);
-                           if (progress) progress(++*finished, total);
-                           completed();
+  SweepSpec s;
+  s.rate_pps = spec.rate_pps;
+  s.wait = spec.timeout;
+  s.progress = spec.progress;
+  return ArpSweep::start(io, arp, std::move(sweep_ifaces), std::move(targets), s,
+                         [&audits, jobs, done = std::move(done)](std::vector<model::ArpProbeResult> results, SweepStats stats) {
+                           for (std::size_t t = 0; t < results.size() && t < jobs->size(); ++t) {
+                             auto& a = audits[(*jobs)[t]];
+                             a.answering = results[t].answering_macs();
+                             a.probe = std::move(results[t]);
+                           }
+                           done(stats);
                          });
-      },
-      std::move(done));
-  schedule->start();
-  return schedule;
 }
 
 void apply_fixes(net::NetlinkClient& nl, std::vector<model::NeighAudit>& audits,
@@ -122,11 +107,17 @@ void apply_fixes(net::NetlinkClient& nl, std::vector<model::NeighAudit>& audits,
 Result<void> read_after(net::NetlinkClient& nl, int ifindex, std::vector<model::NeighAudit>& audits) {
   auto now = nl.neigh_dump(wire::Family::v4, ifindex);
   if (!now) return std::unexpected(now.error());
-  std::map<std::pair<int, wire::IpAddr>, model::NeighEntry> by_key;
-  for (auto& e : *now) by_key[{e.ifindex, e.ip}] = e;
+  // Sorted once, searched per audit: no map nodes for a table of 100 000 entries.
+  auto before = [](const model::NeighEntry& x, const std::pair<int, wire::IpAddr>& k) {
+    return std::pair(x.ifindex, x.ip) < k;
+  };
+  std::sort(now->begin(), now->end(), [](const model::NeighEntry& x, const model::NeighEntry& y) {
+    return std::pair(x.ifindex, x.ip) < std::pair(y.ifindex, y.ip);
+  });
   for (auto& a : audits) {
-    auto it = by_key.find({a.before.ifindex, a.before.ip});
-    if (it != by_key.end()) a.after = it->second;
+    const std::pair key(a.before.ifindex, a.before.ip);
+    auto it = std::lower_bound(now->begin(), now->end(), key, before);
+    if (it != now->end() && it->ifindex == key.first && it->ip == key.second) a.after = *it;
   }
   return {};
 }

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "json_util.hpp"
 #include "vpcprobe/render/diagnose.hpp"
 #include "vpcprobe/render/neigh.hpp"
+#include "vpcprobe/render/neigh_health.hpp"
 
 namespace vpcprobe::render {
 
@@ -74,6 +76,11 @@ std::string check_text(const model::CheckReport& r) {
       if (auto cls = model::neigh_class(e); cls == model::NeighClass::stale || cls == model::NeighClass::conflict)
         out += fmt::format("{:<20} {} {} on {}: {}\n", "", model::neigh_class_name(cls), e.before.ip.to_string(), e.dev,
                            e.answering.empty() ? std::string("-") : e.answering.front().to_string());
+    if (a.report.health)
+      for (const auto& f : a.report.health->findings)
+        if (f.severity != model::HealthSeverity::info)
+          out += fmt::format("{:<20} {}: {}\n", "", f.severity == model::HealthSeverity::failure ? "FAILURE" : "WARNING",
+                             health_finding_text(f, *a.report.health));
   }
   out += fmt::format("check: {} targets, {} audits, {} in {:.0f} ms{}\n", r.targets.size(), r.audits.size(),
                      model::status_name(r.status), r.duration_ms, r.deadline_hit ? " (deadline reached)" : "");
@@ -117,10 +124,79 @@ namespace {
 // One metric family: its HELP and TYPE lines, then its samples, as the exposition format wants.
 struct Family {
   std::string name, help, samples;
+  std::string type = "gauge";
   void add(const std::string& labels, const std::string& value) {
     samples += labels.empty() ? fmt::format("{} {}\n", name, value) : fmt::format("{}{{{}}} {}\n", name, labels, value);
   }
-  std::string text() const { return fmt::format("# HELP {} {}\n# TYPE {} gauge\n{}", name, help, name, samples); }
+  std::string text() const { return fmt::format("# HELP {} {}\n# TYPE {} {}\n{}", name, help, name, type, samples); }
+};
+
+// The neighbor subsystem's health: one set per table (the tables are the host's, so several
+// audits in one check report them once).
+struct HealthFamilies {
+  Family table_entries{"vpcprobe_neigh_table_entries",
+                       "Neighbor entries by family: host = every namespace (the kernel's count), counted = this namespace's "
+                       "entries that count against gc_thresh3, exempt = PERMANENT or extern_learn.", ""};
+  Family by_state{"vpcprobe_neigh_table_entries_by_state", "This namespace's neighbor entries by family and kernel state.", ""};
+  Family thresh{"vpcprobe_neigh_gc_thresh", "The kernel's garbage-collection thresholds of the neighbor table (host-wide).", ""};
+  Family counters{"vpcprobe_neigh_table_events_total",
+                  "The neighbor table's counters since boot (host-wide): table_fulls, forced_gc_runs, res_failed, "
+                  "unresolved_discards, ...",
+                  "", "counter"};
+  Family setting{"vpcprobe_neigh_setting", "Per interface: the effective value of each ARP/NDP setting the health check reads.", ""};
+  Family findings{"vpcprobe_neigh_health_findings", "Neighbor-subsystem findings by severity and kind.", ""};
+  Family status{"vpcprobe_neigh_health_status", "The neighbor subsystem's health as an exit code: 0 ok, 1 degraded, 2 failing.", ""};
+  std::set<std::string> tables_seen, interfaces_seen;
+
+  void add(const model::NeighHealth& h) {
+    for (const auto& t : h.tables) {
+      const std::string fam = t.family == wire::Family::v4 ? "ipv4" : "ipv6";
+      if (!tables_seen.insert(fam).second) continue;
+      const std::string f = fmt::format("family=\"{}\"", fam);
+      table_entries.add(f + ",scope=\"host\"", std::to_string(t.entries_host));
+      if (const auto* c = h.counts_of(t.family)) {
+        table_entries.add(f + ",scope=\"counted\"", std::to_string(c->counted));
+        table_entries.add(f + ",scope=\"exempt\"", std::to_string(c->exempt));
+        for (const auto& [s, n] : c->by_state) by_state.add(fmt::format("{},state=\"{}\"", f, s), std::to_string(n));
+      }
+      thresh.add(f + ",threshold=\"gc_thresh1\"", std::to_string(t.gc_thresh1));
+      thresh.add(f + ",threshold=\"gc_thresh2\"", std::to_string(t.gc_thresh2));
+      thresh.add(f + ",threshold=\"gc_thresh3\"", std::to_string(t.gc_thresh3));
+      const auto& k = t.counters;
+      for (const auto& [name, v] : {std::pair{"allocs", k.allocs}, std::pair{"destroys", k.destroys},
+                                    std::pair{"hash_grows", k.hash_grows}, std::pair{"res_failed", k.res_failed},
+                                    std::pair{"lookups", k.lookups}, std::pair{"hits", k.hits},
+                                    std::pair{"rcv_probes_mcast", k.rcv_probes_mcast}, std::pair{"rcv_probes_ucast", k.rcv_probes_ucast},
+                                    std::pair{"periodic_gc_runs", k.periodic_gc_runs}, std::pair{"forced_gc_runs", k.forced_gc_runs},
+                                    std::pair{"table_fulls", k.table_fulls}})
+        counters.add(fmt::format("{},event=\"{}\"", f, name), std::to_string(v));
+      if (k.unresolved_discards) counters.add(f + ",event=\"unresolved_discards\"", std::to_string(*k.unresolved_discards));
+    }
+    for (const auto& i : h.interfaces) {
+      if (!interfaces_seen.insert(i.dev).second) continue;
+      for (const auto* list : {&i.v4, &i.v6})
+        for (const auto& v : *list)
+          setting.add(fmt::format("interface=\"{}\",family=\"{}\",setting=\"{}\"", label(i.dev), list == &i.v4 ? "ipv4" : "ipv6", v.name),
+                      std::to_string(v.effective));
+    }
+  }
+  void finish(const std::vector<const model::NeighHealth*>& all) {
+    if (all.empty()) return;
+    std::map<std::pair<std::string, std::string>, int> n;
+    auto worst = model::Status::ok;
+    for (const auto* h : all) {
+      worst = std::max(worst, h->status);
+      for (const auto& f : h->findings) ++n[{model::health_severity_name(f.severity), model::health_kind_name(f.kind)}];
+    }
+    for (const auto& [k, v] : n) findings.add(fmt::format("severity=\"{}\",kind=\"{}\"", k.first, k.second), std::to_string(v));
+    status.add("", std::to_string(model::exit_code(worst)));
+  }
+  std::string text() const {
+    std::string out;
+    for (const auto* f : {&table_entries, &by_state, &thresh, &counters, &setting, &findings, &status})
+      if (!f->samples.empty()) out += f->text();
+    return out;
+  }
 };
 
 }  // namespace
@@ -208,13 +284,24 @@ std::string check_prometheus(const model::CheckReport& r) {
                         "1");
     }
   if (!r.audits.empty()) neigh_omitted.add("", std::to_string(omitted));
+  HealthFamilies health;
+  std::vector<const model::NeighHealth*> healths;
+  for (const auto& a : r.audits)
+    if (a.report.health) {
+      health.add(*a.report.health);
+      healths.push_back(&*a.report.health);
+    }
+  health.finish(healths);
   check_duration.add("", num(r.duration_ms / 1000));
   deadline.add("", r.deadline_hit ? "1" : "0");
   check_status.add("", std::to_string(model::exit_code(r.status)));
 
   std::string out;
   for (const auto* f : {&build, &success, &duration, &status, &verdict, &path_success, &layer_success, &layer_tested, &rtt, &loss,
-                        &neigh_entries, &neigh_findings, &neigh_problem, &neigh_omitted, &check_duration, &deadline, &check_status})
+                        &neigh_entries, &neigh_findings, &neigh_problem, &neigh_omitted})
+    if (!f->samples.empty()) out += f->text();
+  out += health.text();
+  for (const auto* f : {&check_duration, &deadline, &check_status})
     if (!f->samples.empty()) out += f->text();
   return out;
 }
@@ -238,9 +325,12 @@ std::string check_nagios(const model::CheckReport& r) {
     const std::string name = a.interface.empty() ? "all" : a.interface;
     perf += fmt::format(" 'neigh_{}_stale'={};;;0; 'neigh_{}_conflict'={};;;0;", name, a.report.counts.stale, name,
                         a.report.counts.conflict);
-    if (a.report.status != model::Status::ok)
+    if (a.report.status != model::Status::ok) {
       problems += fmt::format("neigh {}: {} stale, {} conflict, {} silent; ", a.interface.empty() ? "(all)" : a.interface,
                               a.report.counts.stale, a.report.counts.conflict, a.report.counts.silent);
+      if (a.report.health && !a.report.health->findings.empty() && a.report.health->status != model::Status::ok)
+        problems += fmt::format("neigh health: {}; ", health_finding_text(a.report.health->findings.front(), *a.report.health));
+    }
   }
   perf += fmt::format(" 'duration'={:.3f}s;;;0;", r.duration_ms / 1000);
   static constexpr const char* kWords[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
@@ -271,7 +361,7 @@ std::string check_error(Format f, std::string_view message) {
 std::string neigh_prometheus(const model::NeighReport& r, const std::string& interface, const std::string& version) {
   model::CheckReport cr;
   cr.version = version;
-  cr.audits.push_back({interface, r, true});
+  cr.audits.push_back({interface, r.health.has_value(), r, true});
   cr.status = r.status;
   cr.duration_ms = r.duration_ms;
   return check_prometheus(cr);

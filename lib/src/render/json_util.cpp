@@ -21,6 +21,11 @@ nlohmann::json neigh_json(const model::NeighEntry& e, const std::string& ifname)
   j["state"] = model::neigh_state_name(e.state);
   j["flags"] = model::neigh_flag_names(e);
   j["kernel_heals"] = e.kernel_heals();
+  // The kernel's own ages of the entry (NDA_CACHEINFO), when it sent them.
+  if (e.cache)
+    j["cache"] = {{"confirmed_ms_ago", e.cache->confirmed_ms}, {"used_ms_ago", e.cache->used_ms},
+                  {"updated_ms_ago", e.cache->updated_ms}, {"refcnt", e.cache->refcnt}};
+  if (e.probes) j["probes"] = *e.probes;
   return j;
 }
 

@@ -11,6 +11,7 @@
 namespace vpcprobe::model {
 struct Diagnosis;
 struct NeighReport;
+struct NeighHealth;
 }  // namespace vpcprobe::model
 
 namespace vpcprobe::render::detail {
@@ -26,5 +27,6 @@ nlohmann::json icmp_json(const std::optional<model::IcmpErrorInfo>& e);
 double round3(double v);
 nlohmann::json diagnose_json_object(const model::Diagnosis& d);  // schema vpcprobe.diagnose/1
 nlohmann::json neigh_json_object(const model::NeighReport& r);   // schema vpcprobe.neigh/1
+nlohmann::json neigh_health_json(const model::NeighHealth& h);   // neigh/1's and check's `health`
 
 }  // namespace vpcprobe::render::detail

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "json_util.hpp"
+#include "vpcprobe/render/neigh_health.hpp"
 #include "vpcprobe/render/words.hpp"
 
 namespace vpcprobe::render {
@@ -66,7 +67,12 @@ std::string note_of(const model::NeighAudit& a, bool verified) {
     switch (model::neigh_class(a)) {
       case model::NeighClass::stale: note = "answered by " + macs(); break;
       case model::NeighClass::conflict: note = "answered by " + macs(); break;
-      case model::NeighClass::silent: note = "nobody answers"; break;
+      case model::NeighClass::silent:
+        note = "nobody answers";
+        if (a.kept_alive && a.after && a.after->cache)
+          note += fmt::format("; yet the kernel confirmed it {} ms ago, while we probed: traffic from the peer keeps it alive",
+                              a.after->cache->confirmed_ms);
+        break;
       case model::NeighClass::not_verifiable: note = unverifiable_words(a); break;
       default: break;
     }
@@ -115,6 +121,7 @@ json entry_json(const model::NeighAudit& a) {
           {"marker", model::neigh_marker_name(model::neigh_marker(a.before))},
           {"answering_macs", macs},
           {"relearned_by_kernel", a.relearned},
+          {"kept_alive", a.kept_alive},
           {"fix", fix}};
 }
 
@@ -123,6 +130,8 @@ json entry_json(const model::NeighAudit& a) {
 std::string neigh_text(const model::NeighReport& r) {
   std::string out;
   if (r.round > 0) out += fmt::format("--- round {} ---\n", r.round);
+  // --health alone: the subsystem, its entries only counted
+  if (r.health && !r.verified) return out + fmt::format("{} entries\n", r.entries.size()) + neigh_health_text(*r.health);
   out += fmt::format("{:<10} {:<15} {:<17} {:<11} {:<18}{}\n", "DEV", "IP", "MAC", "STATE", "FLAGS", r.verified ? " CHECK" : " NOTE");
   for (const auto& a : r.entries) {
     std::string mac = a.before.mac ? a.before.mac->to_string() : "-";
@@ -139,16 +148,65 @@ std::string neigh_text(const model::NeighReport& r) {
   }
   const auto& c = r.counts;
   if (r.verified)
-    out += fmt::format("{} entries: {} ok, {} stale, {} silent, {} conflict, {} not verifiable{}{} ({:.0f} ms)\n", r.entries.size(),
-                       c.ok, c.stale, c.silent, c.conflict, c.not_verifiable,
+    out += fmt::format("{} entries: {} ok, {} stale, {} silent{}, {} conflict, {} not verifiable{}{} ({:.0f} ms)\n", r.entries.size(),
+                       c.ok, c.stale, c.silent, c.kept_alive ? fmt::format(" ({} kept alive by traffic)", c.kept_alive) : "",
+                       c.conflict, c.not_verifiable,
                        c.fixed ? fmt::format(", {} fixed", c.fixed) : "",
                        c.fix_skipped ? fmt::format(", {} left to their owner (use --force)", c.fix_skipped) : "", r.duration_ms);
   else
     out += fmt::format("{} entries\n", r.entries.size());
+  if (r.sweep && (r.sweep->backoffs > 0 || r.sweep->send_failures > 0))
+    out += fmt::format("the kernel's buffers were full: paused {} times{}; lower --rate (asked {:.0f}/s, got {:.0f}/s)\n",
+                       r.sweep->backoffs,
+                       r.sweep->send_failures ? fmt::format(", {} requests could not be sent (their entries stay unchecked)",
+                                                            r.sweep->send_failures)
+                                              : "",
+                       r.sweep->rate_pps, r.sweep->achieved_pps);
+  if (r.health) out += neigh_health_text(*r.health);
   return out;
 }
 
-std::string neigh_json(const model::NeighReport& r, bool compact) { return detail::dump(detail::neigh_json_object(r), compact ? -1 : 2); }
+namespace {
+json report_json(const model::NeighReport& r, json entries);
+constexpr std::string_view kEntriesMark = "\"@@vpcprobe-entries@@\"";
+}  // namespace
+
+// The entries are serialised one by one into the text: a table of 100 000 entries never exists as
+// one JSON tree (that would take about 1.5 KB an entry), nor, through neigh_json_to, as one string.
+void neigh_json_to(const model::NeighReport& r, bool compact, const std::function<void(std::string_view)>& sink) {
+  std::string doc = detail::dump(report_json(r, json(std::string(kEntriesMark.substr(1, kEntriesMark.size() - 2)))), compact ? -1 : 2);
+  const auto at = doc.find(kEntriesMark);  // "dry_run" and "duration_ms" are the only keys before it
+  if (at == std::string::npos) return sink(doc);
+  sink(std::string_view(doc).substr(0, at));
+  std::string chunk = "[";
+  for (std::size_t i = 0; i < r.entries.size(); ++i) {
+    std::string item = detail::dump(entry_json(r.entries[i]), compact ? -1 : 2);
+    if (!item.empty() && item.back() == '\n') item.pop_back();
+    if (!compact) {
+      chunk += "\n    ";
+      for (char ch : item) {
+        chunk += ch;
+        if (ch == '\n') chunk += "    ";
+      }
+    } else {
+      chunk += item;
+    }
+    if (i + 1 < r.entries.size()) chunk += ",";
+    if (chunk.size() >= 1 << 16) {
+      sink(chunk);
+      chunk.clear();
+    }
+  }
+  chunk += !compact && !r.entries.empty() ? "\n  ]" : "]";
+  sink(chunk);
+  sink(std::string_view(doc).substr(at + kEntriesMark.size()));
+}
+
+std::string neigh_json(const model::NeighReport& r, bool compact) {
+  std::string out;
+  neigh_json_to(r, compact, [&](std::string_view piece) { out += piece; });
+  return out;
+}
 
 std::string neigh_watch_summary(const model::NeighWatchSummary& s) {
   return fmt::format("watch: {} round{}{}, {} stale, {} conflict, {} silent found, {} fixed in all\n", s.rounds, s.rounds == 1 ? "" : "s",
@@ -158,6 +216,11 @@ std::string neigh_watch_summary(const model::NeighWatchSummary& s) {
 nlohmann::json detail::neigh_json_object(const model::NeighReport& r) {
   json entries = json::array();
   for (const auto& a : r.entries) entries.push_back(entry_json(a));
+  return report_json(r, std::move(entries));
+}
+
+namespace {
+json report_json(const model::NeighReport& r, json entries) {
   const auto& c = r.counts;
   json j;
   j["schema"] = "vpcprobe.neigh/1";
@@ -167,11 +230,22 @@ nlohmann::json detail::neigh_json_object(const model::NeighReport& r) {
   j["entries"] = entries;
   j["summary"] = {{"entries", r.entries.size()}, {"ok", c.ok}, {"stale", c.stale}, {"silent", c.silent},
                   {"conflict", c.conflict}, {"not_verifiable", c.not_verifiable}, {"fixed", c.fixed},
-                  {"fix_failed", c.fix_failed}, {"fix_skipped", c.fix_skipped}};
+                  {"fix_failed", c.fix_failed}, {"fix_skipped", c.fix_skipped}, {"kept_alive", c.kept_alive}};
+  j["health"] = r.health ? detail::neigh_health_json(*r.health) : json(nullptr);
+  if (r.sweep) {
+    const auto& w = *r.sweep;
+    j["sweep"] = {{"broadcast_sent", w.broadcast_sent}, {"unicast_sent", w.unicast_sent}, {"replies", w.replies},
+                  {"rejected", w.rejected},           {"backoffs", w.backoffs},         {"send_failures", w.send_failures},
+                  {"rate_pps", detail::round3(w.rate_pps)}, {"achieved_pps", detail::round3(w.achieved_pps)},
+                  {"elapsed_ms", detail::round3(w.elapsed_ms)}, {"interrupted", w.interrupted}};
+  } else {
+    j["sweep"] = nullptr;
+  }
   j["status"] = model::status_name(r.status);
   j["duration_ms"] = detail::round3(r.duration_ms);
   return j;
 }
+}  // namespace
 
 namespace {
 struct NeighText final : Renderer<model::NeighReport> {
@@ -180,6 +254,9 @@ struct NeighText final : Renderer<model::NeighReport> {
 struct NeighJson final : Renderer<model::NeighReport> {
   explicit NeighJson(bool compact) : compact_(compact) {}
   std::string report(const model::NeighReport& r) const override { return neigh_json(r, compact_); }
+  void report_to(const model::NeighReport& r, const std::function<void(std::string_view)>& sink) const override {
+    neigh_json_to(r, compact_, sink);
+  }
   bool compact_;
 };
 }  // namespace

@@ -1,6 +1,10 @@
 #include "vpcprobe/run/audit.hpp"
 
+#include <algorithm>
+
 #include "vpcprobe/diag/neigh_audit.hpp"
+#include "vpcprobe/diag/neigh_health.hpp"
+#include "vpcprobe/probe/neigh_health.hpp"
 
 namespace vpcprobe::run {
 
@@ -37,21 +41,25 @@ void AuditRound::begin() {
   vs.rate_pps = spec_.rate_pps;
   vs.timeout = spec_.timeout;
   vs.progress = spec_.progress;
-  schedule_ = probe::async_verify(io_, *arp_, table_.interfaces, table_.audits, vs, [weak] {
-    if (auto self = weak.lock()) self->finish();
+  sweep_ = probe::async_verify(io_, *arp_, table_.interfaces, table_.audits, vs, [weak](model::ArpSweepStats stats) {
+    if (auto self = weak.lock()) {
+      self->sweep_stats_ = stats;
+      self->finish();
+    }
   });
 }
 
 void AuditRound::cancel() {
-  if (schedule_) schedule_->cancel();
+  if (sweep_) sweep_->cancel();
 }
 
 void AuditRound::finish() {
   if (finished_) return;
   finished_ = true;
-  schedule_.reset();
+  sweep_.reset();
   model::NeighReport r;
   r.verified = spec_.verify && arp_;
+  r.sweep = sweep_stats_;
   r.dry_run = spec_.dry_run;
   auto& audits = table_.audits;
   if (r.verified) {
@@ -67,10 +75,22 @@ void AuditRound::finish() {
       return;
     }
     diag::mark_relearned(audits);
+    const double probe_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+    for (auto& a : audits) a.kept_alive = diag::kept_alive_by_traffic(a, probe_ms);
+  }
+  if (spec_.health) {
+    auto h = probe::read_neigh_health(nl_, spec_.ifindex, spec_.baseline, spec_.watch);
+    if (!h) {
+      auto done = std::move(done_);
+      done(std::unexpected(h.error()));
+      return;
+    }
+    r.health = std::move(*h);
   }
   r.entries = std::move(audits);
   r.counts = diag::count(r);
   r.status = diag::neigh_status(r.counts);
+  if (r.health) r.status = std::max(r.status, r.health->status);
   r.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
   auto done = std::move(done_);
   done(std::move(r));

@@ -27,6 +27,7 @@ model::CheckReport plan_check(const config::Targets& targets, double timeout_s) 
   for (const auto& n : targets.neigh) {
     model::InterfaceAudit a;
     a.interface = n.interface;
+    a.health = n.health;
     report.audits.push_back(std::move(a));
   }
   return report;
@@ -52,6 +53,7 @@ Result<std::unique_ptr<CheckRun>> CheckRun::start(asio::io_context& io, net::Net
       as.ifindex = link->ifindex;
     }
     as.verify = channels.arp() != nullptr;
+    as.health = a.health;
     as.rate_pps = spec.rate_pps / 2;
     as.timeout = spec.timeout;
     ++run->pending_;

@@ -150,6 +150,17 @@ Bytes encode_neigh_dump(std::uint8_t af, int ifindex, std::uint32_t seq) {
   return finish(buf, nlh);
 }
 
+Bytes encode_neightbl_dump(std::uint8_t af, std::uint32_t seq) {
+  std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
+  nlh->nlmsg_type = RTM_GETNEIGHTBL;
+  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  nlh->nlmsg_seq = seq;
+  auto* ndt = static_cast<ndtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ndtmsg)));
+  ndt->ndtm_family = af;
+  return finish(buf, nlh);
+}
+
 Bytes encode_link_get(int ifindex, const std::string& name, std::uint32_t seq) {
   std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
   nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
@@ -252,11 +263,102 @@ Result<model::NeighEntry> decode_neigh(ByteView message) {
       e.mac = m;
     } else if (type == kNdaFlagsExt) {
       if (auto v = u32_attr(d, n)) e.ext_flags = *v;
+    } else if (type == NDA_CACHEINFO && n >= sizeof(nda_cacheinfo)) {
+      nda_cacheinfo ci;
+      std::memcpy(&ci, d, sizeof ci);
+      // clock_t ticks ago (USER_HZ, 100 per second on Linux): milliseconds, saturating.
+      auto ms = [](std::uint32_t ticks) { return static_cast<std::uint64_t>(ticks) * 10; };
+      e.cache = model::NeighCacheInfo{ms(ci.ndm_confirmed), ms(ci.ndm_used), ms(ci.ndm_updated), ci.ndm_refcnt};
+    } else if (type == NDA_PROBES) {
+      if (auto v = u32_attr(d, n)) e.probes = *v;
     }
   });
   if (!walked) return std::unexpected(walked.error());
   if (!have_dst) return fail(Errc::malformed, "neigh: entry without an IP destination");
   return e;
+}
+
+namespace {
+std::optional<std::uint64_t> u64_attr(const std::uint8_t* data, std::size_t len) {
+  if (len != 8) return std::nullopt;
+  std::uint64_t v;
+  std::memcpy(&v, data, 8);
+  return v;
+}
+}  // namespace
+
+Result<std::optional<model::NeighTable>> decode_neightbl(ByteView message) {
+  auto ndt = fixed_payload<ndtmsg>(message, RTM_NEWNEIGHTBL, "neighbor table");
+  if (!ndt) return std::unexpected(ndt.error());
+  model::NeighTable t;
+  switch ((*ndt)->ndtm_family) {
+    case AF_INET: t.family = Family::v4; break;
+    case AF_INET6: t.family = Family::v6; break;
+    default: return std::optional<model::NeighTable>();
+  }
+  bool have_config = false;
+  auto walked = for_each_attr(message, sizeof(ndtmsg), [&](int type, const std::uint8_t* d, std::size_t n) {
+    switch (type) {
+      case NDTA_NAME: {
+        const void* nul = std::memchr(d, 0, n);
+        const std::size_t len = nul ? static_cast<std::size_t>(static_cast<const std::uint8_t*>(nul) - d) : n;
+        t.name.assign(reinterpret_cast<const char*>(d), std::min<std::size_t>(len, 64));
+        break;
+      }
+      case NDTA_THRESH1: if (auto v = u32_attr(d, n)) t.gc_thresh1 = *v; break;
+      case NDTA_THRESH2: if (auto v = u32_attr(d, n)) t.gc_thresh2 = *v; break;
+      case NDTA_THRESH3: if (auto v = u32_attr(d, n)) t.gc_thresh3 = *v; break;
+      case NDTA_GC_INTERVAL: if (auto v = u64_attr(d, n)) t.gc_interval_ms = *v; break;
+      case NDTA_CONFIG:
+        if (n >= sizeof(ndt_config)) {
+          ndt_config c;
+          std::memcpy(&c, d, sizeof c);
+          t.entries_host = c.ndtc_entries;
+          have_config = true;
+        }
+        break;
+      case NDTA_STATS:
+        if (n >= sizeof(ndt_stats)) {
+          ndt_stats s;
+          std::memcpy(&s, d, sizeof s);
+          auto& k = t.counters;
+          k.allocs = s.ndts_allocs;
+          k.destroys = s.ndts_destroys;
+          k.hash_grows = s.ndts_hash_grows;
+          k.res_failed = s.ndts_res_failed;
+          k.lookups = s.ndts_lookups;
+          k.hits = s.ndts_hits;
+          k.rcv_probes_mcast = s.ndts_rcv_probes_mcast;
+          k.rcv_probes_ucast = s.ndts_rcv_probes_ucast;
+          k.periodic_gc_runs = s.ndts_periodic_gc_runs;
+          k.forced_gc_runs = s.ndts_forced_gc_runs;
+          k.table_fulls = s.ndts_table_fulls;
+        }
+        break;
+      case NDTA_PARMS: {
+        // Nested NDTPA_*: the table's default parameters.
+        std::size_t pos = 0;
+        while (pos + sizeof(nlattr) <= n) {
+          nlattr a;
+          std::memcpy(&a, d + pos, sizeof a);
+          if (a.nla_len < sizeof(nlattr) || pos + a.nla_len > n) break;
+          const auto* pd = d + pos + sizeof(nlattr);
+          const std::size_t pn = a.nla_len - sizeof(nlattr);
+          if ((a.nla_type & NLA_TYPE_MASK) == NDTPA_BASE_REACHABLE_TIME) {
+            if (auto v = u64_attr(pd, pn)) t.base_reachable_time_ms = *v;
+          } else if ((a.nla_type & NLA_TYPE_MASK) == NDTPA_GC_STALETIME) {
+            if (auto v = u64_attr(pd, pn)) t.gc_staletime_ms = *v;
+          }
+          pos += MNL_ALIGN(a.nla_len);
+        }
+        break;
+      }
+      default: break;
+    }
+  });
+  if (!walked) return std::unexpected(walked.error());
+  if (!have_config) return std::optional<model::NeighTable>();  // one interface's parameters
+  return std::optional<model::NeighTable>(std::move(t));
 }
 
 Result<model::RouteInfo> decode_route(ByteView message) {

@@ -32,6 +32,7 @@ struct Target {
 
 struct NeighAuditSpec {
   std::string interface;  // empty: every interface
+  bool health = true;     // judge the neighbor subsystem too (`health = false` turns it off)
 };
 
 struct Targets {

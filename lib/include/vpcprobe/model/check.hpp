@@ -17,6 +17,7 @@ struct NamedDiagnosis {
 
 struct InterfaceAudit {
   std::string interface;  // empty: every interface
+  bool health = true;     // the neighbor subsystem's health is judged too
   NeighReport report;
   bool finished = false;  // false when the deadline cut it short
 };

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "vpcprobe/model/arp.hpp"
+#include "vpcprobe/model/neigh_health.hpp"
 #include "vpcprobe/model/netinfo.hpp"
 #include "vpcprobe/model/status.hpp"
 
@@ -46,6 +47,7 @@ struct NeighAudit {
   std::vector<wire::Mac> answering;
   std::optional<NeighFix> fix;
   bool relearned = false;                   // the kernel took the answer to our probe (kernel-managed entry)
+  bool kept_alive = false;                  // silent, yet the kernel confirmed it while we probed (traffic keeps it)
 };
 
 // The audit's class of an entry as the neigh/1 schema names it: ok, stale, silent, conflict,
@@ -56,13 +58,25 @@ std::string neigh_class_name(NeighClass c);
 
 struct NeighCounts {
   int ok = 0, stale = 0, silent = 0, conflict = 0, not_verifiable = 0, unchecked = 0, fixed = 0, fix_failed = 0,
-      fix_skipped = 0;
+      fix_skipped = 0, kept_alive = 0;
+};
+
+// What the wire part of a verification did as a whole: the requests, the answers, and how often
+// the kernel's buffers made it pause.
+struct ArpSweepStats {
+  std::uint64_t broadcast_sent = 0, unicast_sent = 0, replies = 0, rejected = 0, backoffs = 0, send_failures = 0;
+  double elapsed_ms = 0;
+  double rate_pps = 0;      // asked
+  double achieved_pps = 0;  // requests sent over the time spent sending
+  bool interrupted = false;
 };
 
 struct NeighReport {
   std::vector<NeighAudit> entries;
   NeighCounts counts;
   bool verified = false;
+  std::optional<NeighHealth> health;  // --health (and --verify): the subsystem, not the entries
+  std::optional<ArpSweepStats> sweep; // set when entries were verified on the wire
   bool dry_run = false;
   int round = 0;  // --watch: 1, 2, ...
   double duration_ms = 0;

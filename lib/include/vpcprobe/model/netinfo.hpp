@@ -22,6 +22,12 @@ inline constexpr std::uint8_t use = 0x01, self = 0x02, master = 0x04, proxy = 0x
 inline constexpr std::uint32_t ext_managed = 0x01;
 }  // namespace ntf
 
+// NDA_CACHEINFO: how long ago the kernel last confirmed, used and updated an entry.
+struct NeighCacheInfo {
+  std::uint64_t confirmed_ms = 0, used_ms = 0, updated_ms = 0;
+  std::uint32_t refcnt = 0;
+};
+
 struct NeighEntry {
   int ifindex = 0;
   wire::IpAddr ip;
@@ -29,6 +35,8 @@ struct NeighEntry {
   std::uint16_t state = 0;
   std::uint8_t flags = 0;
   std::uint32_t ext_flags = 0;
+  std::optional<NeighCacheInfo> cache;  // ages, not identity: not compared
+  std::optional<std::uint32_t> probes;  // NDA_PROBES: probes sent without an answer
 
   bool is_permanent() const { return (state & nud::permanent) != 0; }
   bool is_noarp() const { return (state & nud::noarp) != 0; }
@@ -36,7 +44,10 @@ struct NeighEntry {
   bool is_managed() const { return (ext_flags & ntf::ext_managed) != 0; }
   // True when the kernel's own state machine will re-resolve this entry when it goes bad.
   bool kernel_heals() const { return !is_permanent() && !is_noarp() && !is_extern_learn(); }
-  bool operator==(const NeighEntry&) const = default;
+  // The same entry in the same state (the ages and probe counts move on by themselves).
+  bool operator==(const NeighEntry& o) const {
+    return ifindex == o.ifindex && ip == o.ip && mac == o.mac && state == o.state && flags == o.flags && ext_flags == o.ext_flags;
+  }
 };
 
 std::string neigh_state_name(std::uint16_t state);        // "REACHABLE", "PERMANENT", "STALE|..."

@@ -4,6 +4,7 @@
 // synchronously (with a receive timeout as a guard) before any probe is started; reads need no
 // privilege.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,8 @@ class NetlinkClient {
   // iif IF` says? false when reverse-path filtering refuses it (EXDEV).
   Result<bool> input_route_ok(const wire::IpAddr& dst, const wire::IpAddr& src, int iif);
   Result<std::vector<model::NeighEntry>> neigh_dump(wire::Family family, int ifindex = 0);
+  // The kernel's neighbor tables (IPv4 and IPv6): thresholds, host-wide entry count, statistics.
+  Result<std::vector<model::NeighTable>> neigh_tables();
   Result<std::optional<model::NeighEntry>> neigh_get(const wire::IpAddr& ip, int ifindex);
   Result<model::LinkInfo> link(int ifindex);
   Result<model::LinkInfo> link_by_name(const std::string& name);
@@ -48,7 +51,9 @@ class NetlinkClient {
   };
   // Sends one request and collects the messages that answer it (until NLMSG_DONE for dumps).
   // Messages, DONE and ERROR of other requests (a late answer to one that timed out) are skipped.
-  Result<Reply> transact(const std::vector<std::uint8_t>& request, bool dump);
+  // With `each`, every answering message goes to it (during the call) instead of into the Reply.
+  Result<Reply> transact(const std::vector<std::uint8_t>& request, bool dump,
+                         const std::function<void(wire::ByteView)>& each = {});
   // RTM_GETROUTE for dst with the query's options; unreachable/prohibit/blackhole answers are routes.
   Result<model::RouteInfo> route_query(const wire::IpAddr& dst, int oif, const wire::RouteQuery& q, const char* what);
   sys::UniqueFd fd_;

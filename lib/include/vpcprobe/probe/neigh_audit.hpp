@@ -39,13 +39,13 @@ struct VerifySpec {
 };
 
 // Probes every audit that is neither unverifiable (see diag::mark_unverifiable) nor already
-// probed: one ARP operation per entry (broadcast, and unicast to the cached MAC), started at a pace
-// that keeps the packet rate under rate_pps. Each audit gets its probe result and the MACs that
-// answered; `done` runs when all have finished. `audits` and `ifaces` must outlive the operation.
-// Returns the schedule so a signal or a deadline can cancel it.
-std::shared_ptr<Schedule> async_verify(asio::io_context& io, net::Channel& arp, const InterfaceView& ifaces,
-                                       std::vector<model::NeighAudit>& audits, const VerifySpec& spec,
-                                       std::function<void()> done);
+// probed, all in one ARP sweep (probe/arp_sweep: broadcast first, unicast to the cached MAC only
+// for the unanswered) that keeps the packet rate at rate_pps. Each audit gets its probe result and
+// the MACs that answered; `done` gets the sweep's figures. `audits` must outlive the operation.
+// Returns the sweep so a signal or a deadline can cancel it.
+OperationPtr async_verify(asio::io_context& io, net::Channel& arp, const InterfaceView& ifaces,
+                          std::vector<model::NeighAudit>& audits, const VerifySpec& spec,
+                          std::function<void(model::ArpSweepStats)> done);
 
 // Writes the planned fixes (audit.fix, not skipped) to the kernel; each records applied or the
 // kernel's error. `on_change` sees every attempt (for the log line).

@@ -1,7 +1,9 @@
 #pragma once
 // `vpcprobe neigh`: a row per entry like `ip neigh`, with the verdict of each check when verified,
 // the fixes, and a summary line (text); or schema vpcprobe.neigh/1, one line per round with --watch.
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "vpcprobe/model/neigh_audit.hpp"
 #include "vpcprobe/render/renderer.hpp"
@@ -10,6 +12,8 @@ namespace vpcprobe::render {
 
 std::string neigh_text(const model::NeighReport& r);
 std::string neigh_json(const model::NeighReport& r, bool compact);
+// The same, handed to `sink` in pieces of about 64 KB.
+void neigh_json_to(const model::NeighReport& r, bool compact, const std::function<void(std::string_view)>& sink);
 // --watch: the closing line over all rounds (text only).
 std::string neigh_watch_summary(const model::NeighWatchSummary& s);
 

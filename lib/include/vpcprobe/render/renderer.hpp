@@ -2,6 +2,7 @@
 // Renderers only format: one interface per report type, one implementation per output format,
 // chosen once by the command runner. A renderer returns strings; it never prints.
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,9 @@ class Renderer {
   virtual std::string progress(const Report&, std::size_t /*index*/) const { return {}; }
   // The report itself (with --watch: once per round).
   virtual std::string report(const Report&) const = 0;
+  // The same in pieces, for reports too large to hold twice as one string (a neighbor table of
+  // 100 000 entries); the pieces joined are report(). By default, report() whole.
+  virtual void report_to(const Report& r, const std::function<void(std::string_view)>& sink) const { sink(report(r)); }
   // A machine-readable error in formats that have one (a JSON error object, a Nagios UNKNOWN
   // line); empty where the one stderr line says it all.
   virtual std::string error(std::string_view /*message*/) const { return {}; }

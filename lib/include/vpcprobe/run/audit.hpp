@@ -23,6 +23,9 @@ struct AuditSpec {
   std::optional<model::FixMode> fix;        // repair stale entries (or, with dry_run, say how)
   bool force = false;
   bool dry_run = false;
+  bool health = false;                      // judge the neighbor subsystem too (tables, counters, settings)
+  bool watch = false;                       // counters as increases since the first round
+  const model::NeighHealth* baseline = nullptr;  // the first round's health, for those increases
   std::function<void(std::size_t, std::size_t)> progress;   // optional
   std::function<void(const model::NeighAudit&)> on_change;  // every write attempted (for the log)
 };
@@ -48,7 +51,8 @@ class AuditRound : public std::enable_shared_from_this<AuditRound> {
   AuditSpec spec_;
   Done done_;
   probe::AuditTable table_;
-  std::shared_ptr<probe::Schedule> schedule_;
+  probe::OperationPtr sweep_;
+  std::optional<model::ArpSweepStats> sweep_stats_;
   std::chrono::steady_clock::time_point started_;
   bool finished_ = false;
 };

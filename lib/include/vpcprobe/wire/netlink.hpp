@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "vpcprobe/model/neigh_health.hpp"
 #include "vpcprobe/model/netinfo.hpp"
 #include "vpcprobe/model/result.hpp"
 #include "vpcprobe/wire/addr.hpp"
@@ -31,6 +32,9 @@ struct RouteQuery {
 Bytes encode_route_get(const IpAddr& dst, std::uint8_t af, int oif, std::uint32_t seq, const RouteQuery& q);
 // RTM_GETNEIGH dump of one family's entries, optionally filtered by interface.
 Bytes encode_neigh_dump(std::uint8_t af, int ifindex, std::uint32_t seq);
+// RTM_GETNEIGHTBL dump (`ip -s ntable show`): every neighbor table with its thresholds, its
+// configuration and its statistics, then its per-interface parameters.
+Bytes encode_neightbl_dump(std::uint8_t af, std::uint32_t seq);
 // RTM_GETLINK for one interface by index, or (ifindex 0) by name.
 Bytes encode_link_get(int ifindex, const std::string& name, std::uint32_t seq);
 
@@ -60,7 +64,12 @@ struct NetlinkBatch {
 Result<NetlinkBatch> split_netlink(ByteView datagram);
 
 // Decoders take one message as returned by split_netlink.
+// decode_neigh also reads NDA_CACHEINFO (ages in ms) and NDA_PROBES when the kernel sends them.
 Result<model::NeighEntry> decode_neigh(ByteView message);
+// One RTM_NEWNEIGHTBL message: the table's own (with NDTA_CONFIG), or nullopt for a message that
+// carries only one interface's parameters. The family comes from ndtm_family (AF_INET, AF_INET6;
+// others are nullopt too).
+Result<std::optional<model::NeighTable>> decode_neightbl(ByteView message);
 Result<model::RouteInfo> decode_route(ByteView message);
 Result<model::LinkInfo> decode_link(ByteView message);
 Result<model::AddrInfo> decode_addr(ByteView message);

@@ -1,0 +1,104 @@
+#include "vpcprobe/probe/neigh_health.hpp"
+
+#include <net/if.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "vpcprobe/diag/neigh_health.hpp"
+#include "vpcprobe/sys/limits.hpp"
+#include "vpcprobe/wire/procfs.hpp"
+
+namespace vpcprobe::probe {
+
+namespace {
+
+std::optional<int> read_int(const std::string& path) {
+  auto text = sys::read_file_capped(path, 64);
+  if (!text) return std::nullopt;
+  return wire::parse_sysctl_int(*text);
+}
+
+std::vector<model::IfSetting> read_settings(const char* family_dir, const std::string& dev, const std::vector<diag::SettingSpec>& specs) {
+  std::vector<model::IfSetting> out;
+  for (const auto& s : specs) {
+    auto v = read_int(fmt::format("/proc/sys/net/{}/conf/{}/{}", family_dir, dev, s.name));
+    if (!v) continue;  // an older kernel without it, or no such family on the interface
+    model::IfSetting x;
+    x.name = s.name;
+    x.value = *v;
+    x.all = read_int(fmt::format("/proc/sys/net/{}/conf/all/{}", family_dir, s.name));
+    x.effective = diag::effective_setting(x.name, x.value, x.all);
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+// The interfaces of this namespace, as /proc/sys/net/ipv4/conf lists them.
+std::vector<std::string> interface_names() {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc/sys/net/ipv4/conf", ec), end; !ec && it != end; it.increment(ec)) {
+    auto n = it->path().filename().string();
+    if (n == "all" || n == "default" || n.empty() || n.size() >= IFNAMSIZ) continue;
+    names.push_back(std::move(n));
+    if (names.size() >= 4096) break;
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+Result<model::NeighHealth> read_neigh_health(net::NetlinkClient& nl, int ifindex, const model::NeighHealth* baseline, bool watch) {
+  model::NeighHealth h;
+  auto tables = nl.neigh_tables();
+  if (!tables) return std::unexpected(tables.error());
+  for (auto& t : *tables) {
+    if (t.family != wire::Family::v4 && t.family != wire::Family::v6) continue;
+    if (auto text = sys::read_file_capped(t.family == wire::Family::v4 ? "/proc/net/stat/arp_cache" : "/proc/net/stat/ndisc_cache", 1 << 20))
+      t.counters.unresolved_discards = wire::parse_neigh_stat_column(*text, "unresolved_discards");
+    h.tables.push_back(std::move(t));
+  }
+  for (auto family : {wire::Family::v4, wire::Family::v6}) {
+    auto entries = nl.neigh_dump(family, 0);
+    if (!entries) return std::unexpected(entries.error());
+    std::uint64_t staletime = 0;
+    for (const auto& t : h.tables)
+      if (t.family == family) staletime = t.gc_staletime_ms;
+    h.counts.push_back(diag::count_entries(*entries, family, staletime));
+  }
+  auto addrs = nl.addresses(wire::Family::v4);
+  if (!addrs) return std::unexpected(addrs.error());
+  for (const auto& name : interface_names()) {
+    auto link = nl.link_by_name(name);
+    if (!link) continue;  // gone since the listing
+    if (ifindex > 0 && link->ifindex != ifindex) continue;
+    // Only interfaces that speak ARP: settings elsewhere change nothing about neighbors.
+    if ((link->flags & (model::iff::loopback | model::iff::noarp | model::iff::pointopoint)) || !link->is_ethernet()) continue;
+    model::IfSettings s;
+    s.dev = name;
+    s.ifindex = link->ifindex;
+    for (const auto& a : *addrs)
+      if (a.ifindex == link->ifindex) s.prefixes_v4.push_back(a.prefix_len);
+    s.v4 = read_settings("ipv4", name, diag::v4_settings());
+    s.v6 = read_settings("ipv6", name, diag::v6_settings());
+    h.interfaces.push_back(std::move(s));
+  }
+  if (baseline || watch) {
+    if (!baseline) baseline = &h;
+    h.counters_are_deltas = true;
+    for (const auto& t : h.tables) {
+      const model::NeighTable* then = nullptr;
+      for (const auto& b : baseline->tables)
+        if (b.family == t.family) then = &b;
+      h.deltas.push_back(then ? t.counters.since(then->counters) : model::NeighTableCounters{});
+    }
+  }
+  h.findings = diag::health_findings(h);
+  h.status = diag::health_status(h.findings);
+  return h;
+}
+
+}  // namespace vpcprobe::probe

@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# vpcprobe neigh --health against the real kernel: ARP settings set in lab namespaces and reset
+# (on the VPC interface, on the public one, through conf.all), the neighbor table filled close to
+# and up to its limit from a namespace of our own, the overflow seen by --watch, an entry kept
+# alive by TCP traffic while its host answers no ARP, and the same in check's Prometheus output.
+# The table's limit (gc_thresh3) is one for the whole host: this test runs alone (RUN_SERIAL) and
+# changes no host sysctl; its entries go with its namespace, on any exit.
+source "$(dirname "$0")/lib.sh"
+FILL="$VPCLAB_PREFIX-fill"
+trap 'ip netns del "$FILL" 2>/dev/null; "$LAB" down' EXIT
+lab up
+in_fill() { ip netns exec "$FILL" "$@"; }
+finding() {  # finding SEVERITY KIND [SETTING [INTERFACE]]: how many findings match, from $out
+  jq -r --arg s "$1" --arg k "$2" --arg n "${3:-}" --arg i "${4:-}" \
+    '[.health.findings[] | select(.severity == $s and .kind == $k and ($n == "" or .setting == $n) and ($i == "" or .interface == $i))] | length' <<<"$out"
+}
+
+# --- the healthy lab
+run vp neigh --health --json
+ok "healthy: exit 0, health ok" bash -c '[ "$0" = 0 ] && [ "$(jq -r .health.status <<<"$1")" = ok ]' "$rc" "$out"
+read -r t1 t2 t3 < <(in_node ip ntable show name arp_cache | awk '$1 == "thresh1" {print $2, $4, $6; exit}')
+ok "healthy: gc_thresh1/2/3 as ip ntable shows them ($t1 $t2 $t3)" \
+  jq_is '.health.tables[] | select(.family == "ipv4") | "\(.gc_thresh1) \(.gc_thresh2) \(.gc_thresh3)"' "$t1 $t2 $t3"
+ok "healthy: the table's counters are there" jq_is '.health.tables[0].counters | has("table_fulls") and has("forced_gc_runs") and has("res_failed")' true
+ok "healthy: vpc0 and pub0 settings listed" jq_is '[.health.interfaces[].interface] | sort | join(",")' "pub0,vpc0"
+ok "healthy: no warning, no failure" jq_is '[.health.findings[] | select(.severity != "info")] | length' 0
+run vp neigh --health
+ok "healthy text: the thresholds and a closing health line" bash -c 'grep -q "gc_thresh3 $1" <<<"$0" && grep -q "^health: ok" <<<"$0"' "$out" "$t3"
+
+# --- each ARP setting: a warning while set, gone when reset
+for s in "arp_ignore 1" "arp_announce 2" "arp_accept 1" "arp_filter 1" "proxy_arp 1" "rp_filter 1" "drop_gratuitous_arp 1" \
+         "arp_evict_nocarrier 0"; do
+  read -r name value <<<"$s"
+  default=$(in_node sysctl -n "net.ipv4.conf.vpc0.$name")
+  in_node sysctl -qw "net.ipv4.conf.vpc0.$name=$value"
+  run vp neigh --health --json
+  ok "$name=$value on vpc0: exit 1, a warning naming it" bash -c '[ "$0" = 1 ] && [ "$1" = 1 ]' "$rc" "$(finding warning setting "$name" vpc0)"
+  in_node sysctl -qw "net.ipv4.conf.vpc0.$name=$default"
+  run vp neigh --health --json
+  ok "$name reset: exit 0, the warning gone" bash -c '[ "$0" = 0 ] && [ "$1" = 0 ]' "$rc" "$(finding warning setting "$name")"
+done
+
+# --- the same setting from conf.all, and on the other (public) interface
+in_node sysctl -qw net.ipv4.conf.all.arp_ignore=1
+run vp neigh --health --json
+ok "conf.all.arp_ignore=1: a warning on every interface, said to come from conf.all" \
+  bash -c '[ "$0" = 1 ] && [ "$1" = 2 ] && jq -e "[.health.findings[] | select(.setting == \"arp_ignore\") | .text | contains(\"from conf.all\")] | all" <<<"$2" >/dev/null' \
+  "$rc" "$(finding warning setting arp_ignore)" "$out"
+in_node sysctl -qw net.ipv4.conf.all.arp_ignore=0
+in_node sysctl -qw net.ipv4.conf.pub0.proxy_arp=1
+run vp neigh --health --json
+ok "proxy_arp on pub0: found on pub0" bash -c '[ "$0" = 1 ] && [ "$1" = 1 ]' "$rc" "$(finding warning setting proxy_arp pub0)"
+run vp neigh --health -I vpc0 --json
+ok "proxy_arp on pub0: not vpc0's business (-I vpc0 exits 0)" bash -c '[ "$0" = 0 ] && [ "$1" = 0 ]' "$rc" "$(finding warning setting proxy_arp)"
+in_node sysctl -qw net.ipv4.conf.pub0.proxy_arp=0
+# Loose reverse-path filtering is information, not a warning.
+in_node sysctl -qw net.ipv4.conf.vpc0.rp_filter=2
+run vp neigh --health --json
+ok "rp_filter=2: information only, exit 0" bash -c '[ "$0" = 0 ] && [ "$1" = 1 ]' "$rc" "$(finding info setting rp_filter vpc0)"
+in_node sysctl -qw net.ipv4.conf.vpc0.rp_filter=0
+
+# --- arp_ignore=2 on an interface whose only address is a /32: nobody can resolve this host
+ip link add vph0 netns "$VPCLAB_PREFIX-node" type veth peer name vph1 netns "$VPCLAB_PREFIX-node"
+in_node ip link set vph0 up
+in_node ip addr add 10.99.0.1/32 dev vph0
+in_node sysctl -qw net.ipv4.conf.vph0.arp_ignore=2
+run vp neigh --health --json
+ok "arp_ignore=2 on a /32-only interface: a failure, exit 2" bash -c '[ "$0" = 2 ] && [ "$1" = 1 ]' "$rc" "$(finding failure setting arp_ignore vph0)"
+in_node ip addr add 10.99.1.1/24 dev vph0
+run vp neigh --health --json
+ok "the same with a /24 beside it: a warning, exit 1" bash -c '[ "$0" = 1 ] && [ "$1" = 1 ]' "$rc" "$(finding warning setting arp_ignore vph0)"
+in_node ip link del vph0
+
+# --- an entry kept alive by traffic while its host answers no ARP (db ignores every request)
+nodemac=$(in_node cat /sys/class/net/vpc0/address)
+dbmac=$("$LAB" exec db cat /sys/class/net/eth0/address)
+"$LAB" exec db sysctl -qw net.ipv4.conf.eth0.arp_ignore=8
+"$LAB" exec db ip neigh replace 10.124.0.2 lladdr "$nodemac" dev eth0 nud permanent
+in_node ip neigh replace 10.124.0.5 lladdr "$dbmac" dev vpc0 nud reachable
+in_node timeout 12 bash -c 'exec 3<>/dev/tcp/10.124.0.5/5432 || exit 1; while sleep 0.1; do echo x >&3 || exit 1; done' >/dev/null 2>&1 &
+flow=$!
+sleep 1
+run vp neigh -I vpc0 --verify --json
+ok "kept alive: db silent to our probes, yet confirmed while we probed" \
+  jq_is '.entries[] | select(.ip == "10.124.0.5") | "\(.class) \(.kept_alive)"' "silent true"
+ok "kept alive: counted, and the kernel's own unanswered probes shown" \
+  jq_is '"\(.summary.kept_alive) \([.entries[] | select(.ip == "10.124.0.5") | .after.probes > 0] | .[0])"' "1 true"
+run vp neigh -I vpc0 --verify
+ok "kept alive: the text says traffic keeps it alive" has "traffic from the peer keeps it alive"
+pkill -f "exec 3<>/dev/tcp/10.124.0.5/5432" 2>/dev/null  # the flow itself, under lab.sh exec and timeout
+wait "$flow" 2>/dev/null
+sleep 1  # the connection's own close (FIN, ACK) confirms the entry once more: let it pass
+# Without the traffic, the same silent host is only silent.
+in_node ip neigh replace 10.124.0.5 lladdr "$dbmac" dev vpc0 nud stale
+run vp neigh -I vpc0 --verify --json
+ok "no traffic: silent, not kept alive" jq_is '.entries[] | select(.ip == "10.124.0.5") | "\(.class) \(.kept_alive)"' "silent false"
+"$LAB" exec db sysctl -qw net.ipv4.conf.eth0.arp_ignore=0
+
+# --- the table near and at its limit, filled from a namespace of our own
+ip netns add "$FILL"
+in_fill ip link set lo up
+in_fill ip link add f0 type veth peer name f1
+in_fill ip link set f0 up
+in_fill ip link set f1 up
+out=$(ip netns exec "$FILL" "$VPCPROBE" neigh --health --json)
+host=$(jq '.health.tables[] | select(.family == "ipv4") | .entries_host' <<<"$out")
+fill=$(( (t3 * 85 + 99) / 100 ))
+if [ "$t3" -gt 20000 ] || [ $((host + fill)) -ge "$t3" ]; then
+  echo "# skip: the table limit ($t3) or the host's own entries ($host) leave no room to fill safely"
+else
+  fill_batch() {  # fill_batch FROM TO: STALE entries 10.200.x.y on f1 (ip -force: go on after a refusal)
+    for ((i = $1; i <= $2; i++)); do echo "neigh replace 10.200.$((i / 250)).$((i % 250 + 1)) lladdr 02:00:00:00:00:01 dev f1 nud stale"; done |
+      in_fill ip -force -batch - >/dev/null 2>&1 || true
+  }
+  fill_batch 1 "$fill"
+  run in_fill "$VPCPROBE" neigh --health --json
+  ok "near the limit: exit 1, the table warned about (${fill} of $t3)" \
+    bash -c '[ "$0" = 1 ] && [ "$1" = 1 ]' "$rc" "$(finding warning table_near_limit)"
+  ok "near the limit: the counted entries and the share of gc_thresh3" \
+    jq_is --argjson n "$fill" '.health.tables[] | select(.family == "ipv4") | .counted == $n and .percent_of_gc_thresh3 >= 80' true
+  run in_fill "$VPCPROBE" neigh --health
+  ok "near the limit (text): names gc_thresh3 and the fix" has "Raise net.ipv4.neigh.default.gc_thresh3"
+  # At the limit, while --watch looks: the overflow happens during the run.
+  in_fill "$VPCPROBE" neigh --health --watch 0.4 --rounds 4 --json >"/tmp/nh-watch.$$" 2>/dev/null &
+  watcher=$!
+  sleep 0.6
+  fill_batch "$((fill + 1))" "$((t3 + 50))"
+  wait "$watcher"
+  rc=$?
+  out=$(tail -1 "/tmp/nh-watch.$$")
+  rm -f "/tmp/nh-watch.$$"
+  ok "at the limit under --watch: exit 2" rc_is 2
+  # At the limit the kernel's forced garbage collection evicts what it can, so the table may sit
+  # just below gc_thresh3 again by the time it is read: full, or at least near.
+  ok "at the limit: the table full or near it" test "$(( $(finding failure table_full) + $(finding warning table_near_limit) ))" = 1
+  ok "at the limit: the overflow during the run is a failure (table_fulls grew)" test "$(finding failure overflow_during_run)" = 1
+  ok "at the limit: counters given as increases during the run" \
+    jq_is '.health.counters_are_deltas and (.health.tables[] | select(.family == "ipv4") | .counters_during_run.table_fulls > 0)' true
+  in_fill ip neigh flush dev f1
+  run in_fill "$VPCPROBE" neigh --health --json
+  ok "emptied again: exit 0, no table finding" \
+    bash -c '[ "$0" = 0 ] && [ "$1" = 0 ] && [ "$2" = 0 ]' "$rc" "$(finding warning table_near_limit)" "$(finding failure table_full)"
+fi
+ip netns del "$FILL"
+
+# --- check's Prometheus output: the health families, valid for promtool when it is installed
+targets=$(mktemp)
+printf '[[neigh]]\ninterface = "vpc0"\n' >"$targets"
+in_node sysctl -qw net.ipv4.conf.vpc0.arp_ignore=1
+run vp check -f "$targets" --output prometheus
+ok "check: neighbor health in Prometheus (thresholds, counters as counters, the setting, the status)" \
+  bash -c 'grep -q "^vpcprobe_neigh_gc_thresh{family=\"ipv4\",threshold=\"gc_thresh3\"} $1" <<<"$0" &&
+           grep -q "^# TYPE vpcprobe_neigh_table_events_total counter" <<<"$0" &&
+           grep -q "^vpcprobe_neigh_setting{interface=\"vpc0\",family=\"ipv4\",setting=\"arp_ignore\"} 1" <<<"$0" &&
+           grep -q "^vpcprobe_neigh_health_status 1" <<<"$0"' "$out" "$t3"
+ok "check: the warning makes the check degraded (exit 1)" rc_is 1
+if command -v promtool >/dev/null; then
+  ok "check: promtool accepts the metrics" bash -c 'promtool check metrics <<<"$0"' "$out"
+fi
+printf '[[neigh]]\ninterface = "vpc0"\nhealth = false\n' >"$targets"
+run vp check -f "$targets" --output prometheus
+ok "check: health = false leaves it out (exit 0)" bash -c '[ "$0" = 0 ] && ! grep -q vpcprobe_neigh_health_status <<<"$1"' "$rc" "$out"
+in_node sysctl -qw net.ipv4.conf.vpc0.arp_ignore=0
+rm -f "$targets"
+
+# --- without CAP_NET_RAW and CAP_NET_ADMIN, --health still reads everything it needs
+in_node sysctl -qw net.ipv4.conf.vpc0.arp_accept=1
+run in_node setpriv --bounding-set=-net_raw,-net_admin -- "$VPCPROBE" neigh --health --json
+ok "no privileges: --health still works (exit 1 for the setting)" bash -c '[ "$0" = 1 ] && [ "$1" = 1 ]' "$rc" "$(finding warning setting arp_accept vpc0)"
+in_node sysctl -qw net.ipv4.conf.vpc0.arp_accept=0
+
+finish
