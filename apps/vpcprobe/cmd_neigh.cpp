@@ -68,7 +68,8 @@ sys::KeepCaps Neigh::keep(const Options& o) { return {.net_admin = writes(o)}; }
 Result<Neigh::Sockets> Neigh::open(const Options& o) {
   Sockets s;
   if (verifying(o)) {
-    auto sock = sys::open_arp_socket();
+    // Room for half a second of answers at the asked rate (about 1.3 KB of kernel memory each).
+    auto sock = sys::open_arp_socket(static_cast<std::size_t>(o.rate * 0.5 * 1280));
     if (!sock) return std::unexpected(sock.error());
     s.arp = std::move(*sock);
   }

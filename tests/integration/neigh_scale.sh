@@ -60,4 +60,18 @@ ok "verify changed nothing: still $N PERMANENT entries with big's MAC" \
   test "$(in_node ip -4 neigh show dev vpc0 nud permanent | grep -c " lladdr $bmac PERMANENT")" = "$N"
 rm -f "$rssfile" "/tmp/neigh-scale-want.$$" "/tmp/neigh-scale-ok.$$"
 
+# --- a device queue that cannot keep up (a token bucket of 2 Mbit/s on vpc0): the sweep pauses
+# instead of losing requests, says so, and still classifies every entry
+if in_node tc qdisc add dev vpc0 root tbf rate 2mbit burst 4kb limit 3000 2>/dev/null; then
+  run vp neigh -I vpc0 --verify --rate 20000 --json
+  ok "full device queue: exit 0, every entry still ok" jq_is '.summary.ok == .summary.entries and .summary.entries >= 4096' true
+  ok "full device queue: the pauses are counted, the rate got is below the one asked" \
+    jq_is '.sweep.backoffs > 0 and .sweep.achieved_pps < 20000 and .sweep.send_failures == 0' true
+  run vp neigh -I vpc0 --verify --rate 20000
+  ok "full device queue (text): one line says so and names --rate" has "the kernel's buffers were full: paused"
+  in_node tc qdisc del dev vpc0 root
+else
+  echo "# skip: no tbf queueing discipline in this kernel"
+fi
+
 finish

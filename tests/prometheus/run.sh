@@ -35,5 +35,7 @@ broken "node-local alert without the other nodes' condition" \
 broken "private-path alert without the public path" '(vpcprobe_path_success{path="public"} == 1)' '(vpcprobe_path_success{path="public"} >= 0)'
 broken "stale-nodes recording by interface instead of address" 'count by (ip, class) (vpcprobe_neigh_problem)' 'count by (interface, class) (vpcprobe_neigh_problem)'
 broken "metrics-too-old threshold an hour" '> 600' '> 3600'
+broken "table-limit alert counting PERMANENT entries" 'vpcprobe_neigh_table_entries{scope="counted"}' 'sum without (scope) (vpcprobe_neigh_table_entries)'
+broken "overflow alert on the counter since boot" 'increase(vpcprobe_neigh_table_events_total{event="table_fulls"}[15m]) > 0' 'vpcprobe_neigh_table_events_total{event="table_fulls"} > 0'
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

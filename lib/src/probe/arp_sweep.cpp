@@ -55,6 +55,7 @@ struct ArpSweep::State {
   milliseconds backoff{0};
   int failures_in_a_row = 0;
   bool sending_stopped = false;
+  std::uint64_t channel_retries = 0;  // the channel's own brief back-offs, when the sweep began
   SweepStats stats;
 
   std::uint64_t key(int ifindex, wire::Ipv4 ip) const { return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(ifindex)) << 32) | ip.value; }
@@ -103,6 +104,7 @@ ArpSweep::~ArpSweep() {
 
 void ArpSweep::begin() {
   s_->started = s_->last_tick = Steady::now();
+  s_->channel_retries = channel_.send_retries();
   auto weak = weak_from_this();
   listener_ = channel_.subscribe([weak](const net::Received& rx) {
     auto self = weak.lock();
@@ -296,6 +298,8 @@ void ArpSweep::finish(bool interrupted) {
   auto& st = *s_;
   const auto now = Steady::now();
   st.stats.interrupted = interrupted;
+  // A send the channel had to retry after a brief pause (a full device queue) is a back-off too.
+  st.stats.backoffs += channel_.send_retries() - st.channel_retries;
   st.stats.elapsed_ms = duration<double, std::milli>(now - st.started).count();
   const double sending_s = duration<double>(st.last_send - st.first_send).count();
   const auto sent = st.stats.broadcast_sent + st.stats.unicast_sent;

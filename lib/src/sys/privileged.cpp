@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <sys/capability.h>
@@ -17,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -271,8 +273,19 @@ Result<UniqueFd> open_witness_socket() {
   return fd;
 }
 
-Result<UniqueFd> open_arp_socket() {
-  return open_socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ARP), Cap::net_raw, "sending ARP");
+Result<UniqueFd> open_arp_socket(std::size_t receive_buffer) {
+  auto fd = open_socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ARP), Cap::net_raw, "sending ARP");
+  if (!fd) return fd;
+  // Our own requests would otherwise come back as PACKET_OUTGOING copies and take half the buffer
+  // in a sweep (Linux 4.20+; older kernels queue them, and the probes skip them).
+  int one = 1;
+  (void)::setsockopt(fd->get(), SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
+  if (receive_buffer > (4u << 20)) {
+    int size = static_cast<int>(std::min<std::size_t>(receive_buffer, 64u << 20));
+    if (::setsockopt(fd->get(), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+      (void)::setsockopt(fd->get(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);  // capped by rmem_max: the 4 MiB stay
+  }
+  return fd;
 }
 
 bool has_effective(Cap cap) {

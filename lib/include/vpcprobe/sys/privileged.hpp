@@ -14,7 +14,9 @@
 namespace vpcprobe::sys {
 
 // AF_PACKET raw socket receiving ARP frames (needs CAP_NET_RAW).
-Result<UniqueFd> open_arp_socket();
+// receive_buffer: bytes to ask for beyond the default 4 MiB (a sweep of many entries at a high
+// rate gets answers in a burst); the copies of our own requests are not queued to it at all.
+Result<UniqueFd> open_arp_socket(std::size_t receive_buffer = 0);
 // AF_PACKET datagram socket seeing the IPv4 packets of every interface, both ways, without their
 // link headers (needs CAP_NET_RAW): the witness of what left and what arrived.
 Result<UniqueFd> open_witness_socket();
