@@ -96,6 +96,23 @@ run vp neigh -I vpc0 --verify --json
 ok "no traffic: silent, not kept alive" jq_is '.entries[] | select(.ip == "10.124.0.5") | "\(.class) \(.kept_alive)"' "silent false"
 "$LAB" exec db sysctl -qw net.ipv4.conf.eth0.arp_ignore=0
 
+# --- STALE entries the kernel never collects: below gc_thresh1, idle longer than the interface's
+# gc_stale_time (lowered to 1 s on vpc0 for the test; the table's default is 60 s)
+in_node sysctl -qw net.ipv4.neigh.vpc0.gc_stale_time=1
+in_node ip neigh replace 10.124.9.9 lladdr 02:00:00:00:09:09 dev vpc0 nud stale
+sleep 2.2
+run vp neigh --health --json
+host_now=$(jq '.health.tables[] | select(.family == "ipv4") | .entries_host' <<<"$out")
+if [ "$host_now" -lt "$t1" ]; then
+  ok "idle STALE entry below gc_thresh1: said (information, exit 0)" \
+    bash -c '[ "$0" = 0 ] && [ "$1" = 1 ] && jq -e "[.health.tables[] | select(.family == \"ipv4\") | .stale_idle >= 1] | all" <<<"$2" >/dev/null' \
+    "$rc" "$(finding info stale_kept)" "$out"
+else
+  echo "# skip: the host holds $host_now entries, not below gc_thresh1 ($t1)"
+fi
+in_node ip neigh del 10.124.9.9 dev vpc0
+in_node sysctl -qw net.ipv4.neigh.vpc0.gc_stale_time=60
+
 # --- the table near and at its limit, filled from a namespace of our own
 ip netns add "$FILL"
 in_fill ip link set lo up

@@ -127,6 +127,16 @@ TEST_CASE("neighbor table: per-interface parameter messages and other families a
   auto p = wire::decode_neightbl(parms);
   REQUIRE(p);
   CHECK_FALSE(p->has_value());
+  // ... but read as one interface's parameters
+  auto ip = wire::decode_neightbl_parms(parms);
+  REQUIRE(ip);
+  REQUIRE(ip->has_value());
+  CHECK((*ip)->parms.ifindex == 3);
+  CHECK((*ip)->parms.gc_staletime_ms == 60000);
+  CHECK((*ip)->family == wire::Family::v4);
+  auto not_parms = wire::decode_neightbl_parms(table_message(AF_INET, true, 1, 0));
+  REQUIRE(not_parms);
+  CHECK_FALSE(not_parms->has_value());
   auto v6 = wire::decode_neightbl(table_message(AF_INET6, true, 4, 0));
   REQUIRE(v6);
   REQUIRE(v6->has_value());
@@ -220,7 +230,8 @@ TEST_CASE("counting entries: PERMANENT and extern_learn are exempt from the thre
                                        entry("10.0.0.4", model::nud::reachable, model::ntf::extern_learn),
                                        entry("fd00::1", model::nud::reachable)};
   es[1].cache = model::NeighCacheInfo{1000, 120000, 120000, 1};  // STALE, unused for 2 minutes
-  auto c = diag::count_entries(es, wire::Family::v4, 60000);
+  auto t = table(5);
+  auto c = diag::count_entries(es, wire::Family::v4, t);
   CHECK(c.entries == 4);
   CHECK(c.exempt == 2);
   CHECK(c.counted == 2);
@@ -229,7 +240,12 @@ TEST_CASE("counting entries: PERMANENT and extern_learn are exempt from the thre
   CHECK(c.by_state[0] == std::pair<std::string, int>{"REACHABLE", 2});
   CHECK(c.by_state[1] == std::pair<std::string, int>{"STALE", 1});
   CHECK(c.by_state[2] == std::pair<std::string, int>{"PERMANENT", 1});
-  CHECK(diag::count_entries(es, wire::Family::v6, 60000).entries == 1);
+  CHECK(diag::count_entries(es, wire::Family::v6, t).entries == 1);
+  // The interface's own gc_staletime wins over the table's: 5 minutes there, so not idle yet.
+  t.interfaces = {{3, 30000, 300000}};
+  CHECK(diag::count_entries(es, wire::Family::v4, t).stale_idle == 0);
+  t.interfaces = {{4, 30000, 300000}};  // another interface's
+  CHECK(diag::count_entries(es, wire::Family::v4, t).stale_idle == 1);
 }
 
 TEST_CASE("table findings: warning from 80 % of gc_thresh3, failure at it, unsure when other namespaces may hold it") {

@@ -38,7 +38,7 @@ int effective_setting(std::string_view name, int value, std::optional<int> all) 
 }
 
 model::NeighTableCounts count_entries(const std::vector<model::NeighEntry>& entries, wire::Family family,
-                                      std::uint64_t gc_staletime_ms) {
+                                      const model::NeighTable& table) {
   model::NeighTableCounts c;
   c.family = family;
   std::map<std::string, int> by_state;
@@ -47,7 +47,10 @@ model::NeighTableCounts count_entries(const std::vector<model::NeighEntry>& entr
     ++c.entries;
     if (e.is_permanent() || e.is_extern_learn()) ++c.exempt;
     else ++c.counted;
-    if (e.state == model::nud::stale && e.cache && gc_staletime_ms > 0 && e.cache->used_ms > gc_staletime_ms) ++c.stale_idle;
+    if (e.state == model::nud::stale && e.cache) {
+      const auto staletime = table.staletime_of(e.ifindex);
+      if (staletime > 0 && e.cache->used_ms > staletime) ++c.stale_idle;
+    }
     ++by_state[model::neigh_state_name(e.state)];
   }
   // The kernel's own order of states first, anything else after.

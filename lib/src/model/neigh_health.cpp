@@ -20,6 +20,12 @@ NeighTableCounters NeighTableCounters::since(const NeighTableCounters& base) con
   return r;
 }
 
+std::uint64_t NeighTable::staletime_of(int ifindex) const {
+  for (const auto& p : interfaces)
+    if (p.ifindex == ifindex && p.gc_staletime_ms > 0) return p.gc_staletime_ms;
+  return gc_staletime_ms;
+}
+
 const IfSetting* IfSettings::find(std::string_view n) const {
   for (const auto* list : {&v4, &v6})
     for (const auto& s : *list)

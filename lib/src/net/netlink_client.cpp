@@ -143,9 +143,14 @@ Result<std::vector<model::NeighEntry>> NetlinkClient::neigh_dump(wire::Family fa
 
 Result<std::vector<model::NeighTable>> NetlinkClient::neigh_tables() {
   std::vector<model::NeighTable> out;
+  std::vector<wire::NeighTblParms> parms;
   auto reply = transact(wire::encode_neightbl_dump(0, seq_++), true, [&](wire::ByteView m) {
     if (auto t = wire::decode_neightbl(m); t && *t) out.push_back(std::move(**t));
+    else if (auto p = wire::decode_neightbl_parms(m); p && *p && parms.size() < 65536) parms.push_back(**p);
   });
+  for (auto& t : out)
+    for (const auto& p : parms)
+      if (p.family == t.family) t.interfaces.push_back(p.parms);
   if (!reply) return std::unexpected(reply.error());
   if (reply->kernel_errno != 0)
     return fail(Errc::system, fmt::format("neighbor table dump: {}", std::strerror(reply->kernel_errno)));

@@ -64,10 +64,11 @@ Result<model::NeighHealth> read_neigh_health(net::NetlinkClient& nl, int ifindex
   for (auto family : {wire::Family::v4, wire::Family::v6}) {
     auto entries = nl.neigh_dump(family, 0);
     if (!entries) return std::unexpected(entries.error());
-    std::uint64_t staletime = 0;
+    model::NeighTable none;
+    const model::NeighTable* table = &none;
     for (const auto& t : h.tables)
-      if (t.family == family) staletime = t.gc_staletime_ms;
-    h.counts.push_back(diag::count_entries(*entries, family, staletime));
+      if (t.family == family) table = &t;
+    h.counts.push_back(diag::count_entries(*entries, family, *table));
   }
   auto addrs = nl.addresses(wire::Family::v4);
   if (!addrs) return std::unexpected(addrs.error());

@@ -72,6 +72,8 @@ std::string note_of(const model::NeighAudit& a, bool verified) {
         if (a.kept_alive && a.after && a.after->cache)
           note += fmt::format("; yet the kernel confirmed it {} ms ago, while we probed: traffic from the peer keeps it alive",
                               a.after->cache->confirmed_ms);
+        if (const auto& e = a.after ? *a.after : a.before; e.probes && *e.probes > 0)
+          note += fmt::format("; the kernel's own {} probe{} went unanswered too", *e.probes, *e.probes == 1 ? "" : "s");
         break;
       case model::NeighClass::not_verifiable: note = unverifiable_words(a); break;
       default: break;

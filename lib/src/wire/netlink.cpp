@@ -287,6 +287,51 @@ std::optional<std::uint64_t> u64_attr(const std::uint8_t* data, std::size_t len)
 }
 }  // namespace
 
+namespace {
+// NDTA_PARMS: nested NDTPA_* attributes, each checked against the bytes there are.
+model::NeighIfParms nested_parms(const std::uint8_t* d, std::size_t n) {
+  model::NeighIfParms p;
+  std::size_t pos = 0;
+  while (pos + sizeof(nlattr) <= n) {
+    nlattr a;
+    std::memcpy(&a, d + pos, sizeof a);
+    if (a.nla_len < sizeof(nlattr) || pos + a.nla_len > n) break;
+    const auto* pd = d + pos + sizeof(nlattr);
+    const std::size_t pn = a.nla_len - sizeof(nlattr);
+    switch (a.nla_type & NLA_TYPE_MASK) {
+      case NDTPA_IFINDEX: if (auto v = u32_attr(pd, pn)) p.ifindex = static_cast<int>(*v); break;
+      case NDTPA_BASE_REACHABLE_TIME: if (auto v = u64_attr(pd, pn)) p.base_reachable_time_ms = *v; break;
+      case NDTPA_GC_STALETIME: if (auto v = u64_attr(pd, pn)) p.gc_staletime_ms = *v; break;
+      default: break;
+    }
+    pos += MNL_ALIGN(a.nla_len);
+  }
+  return p;
+}
+}  // namespace
+
+Result<std::optional<NeighTblParms>> decode_neightbl_parms(ByteView message) {
+  auto ndt = fixed_payload<ndtmsg>(message, RTM_NEWNEIGHTBL, "neighbor table");
+  if (!ndt) return std::unexpected(ndt.error());
+  NeighTblParms out;
+  switch ((*ndt)->ndtm_family) {
+    case AF_INET: out.family = Family::v4; break;
+    case AF_INET6: out.family = Family::v6; break;
+    default: return std::optional<NeighTblParms>();
+  }
+  bool have_config = false, have_parms = false;
+  auto walked = for_each_attr(message, sizeof(ndtmsg), [&](int type, const std::uint8_t* d, std::size_t n) {
+    if (type == NDTA_CONFIG) have_config = true;
+    if (type == NDTA_PARMS) {
+      out.parms = nested_parms(d, n);
+      have_parms = true;
+    }
+  });
+  if (!walked) return std::unexpected(walked.error());
+  if (have_config || !have_parms || out.parms.ifindex <= 0) return std::optional<NeighTblParms>();
+  return std::optional<NeighTblParms>(out);
+}
+
 Result<std::optional<model::NeighTable>> decode_neightbl(ByteView message) {
   auto ndt = fixed_payload<ndtmsg>(message, RTM_NEWNEIGHTBL, "neighbor table");
   if (!ndt) return std::unexpected(ndt.error());
@@ -336,21 +381,9 @@ Result<std::optional<model::NeighTable>> decode_neightbl(ByteView message) {
         }
         break;
       case NDTA_PARMS: {
-        // Nested NDTPA_*: the table's default parameters.
-        std::size_t pos = 0;
-        while (pos + sizeof(nlattr) <= n) {
-          nlattr a;
-          std::memcpy(&a, d + pos, sizeof a);
-          if (a.nla_len < sizeof(nlattr) || pos + a.nla_len > n) break;
-          const auto* pd = d + pos + sizeof(nlattr);
-          const std::size_t pn = a.nla_len - sizeof(nlattr);
-          if ((a.nla_type & NLA_TYPE_MASK) == NDTPA_BASE_REACHABLE_TIME) {
-            if (auto v = u64_attr(pd, pn)) t.base_reachable_time_ms = *v;
-          } else if ((a.nla_type & NLA_TYPE_MASK) == NDTPA_GC_STALETIME) {
-            if (auto v = u64_attr(pd, pn)) t.gc_staletime_ms = *v;
-          }
-          pos += MNL_ALIGN(a.nla_len);
-        }
+        auto p = nested_parms(d, n);
+        t.base_reachable_time_ms = p.base_reachable_time_ms;
+        t.gc_staletime_ms = p.gc_staletime_ms;
         break;
       }
       default: break;

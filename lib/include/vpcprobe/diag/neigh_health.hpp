@@ -28,9 +28,9 @@ int effective_setting(std::string_view name, int value, std::optional<int> all);
 
 // This namespace's entries of one family, counted the kernel's way: PERMANENT and extern_learn
 // entries are exempt from the thresholds (Linux 5.0 and later). `stale_idle` counts STALE entries
-// unused for longer than gc_staletime_ms (when the kernel sent their ages).
+// unused for longer than their interface's gc_staletime (when the kernel sent their ages).
 model::NeighTableCounts count_entries(const std::vector<model::NeighEntry>& entries, wire::Family family,
-                                      std::uint64_t gc_staletime_ms);
+                                      const model::NeighTable& table);
 
 // Share of gc_thresh3 from which a table is reported as near its limit.
 inline constexpr double kNearLimit = 0.8;

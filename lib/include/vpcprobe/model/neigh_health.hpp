@@ -24,6 +24,13 @@ struct NeighTableCounters {
   NeighTableCounters since(const NeighTableCounters& base) const;
 };
 
+// One interface's neighbor parameters in this namespace (`ip ntable show dev IF`).
+struct NeighIfParms {
+  int ifindex = 0;
+  std::uint64_t base_reachable_time_ms = 0;
+  std::uint64_t gc_staletime_ms = 0;
+};
+
 // One neighbor table as the kernel describes it (`ip -s ntable show`).
 struct NeighTable {
   std::string name;               // "arp_cache", "ndisc_cache"
@@ -34,6 +41,8 @@ struct NeighTable {
   std::uint64_t base_reachable_time_ms = 0;  // the table's default parameters
   std::uint64_t gc_staletime_ms = 0;
   NeighTableCounters counters;
+  std::vector<NeighIfParms> interfaces;      // this namespace's interfaces' own parameters
+  std::uint64_t staletime_of(int ifindex) const;  // the interface's gc_staletime, else the table's
 };
 
 // What this namespace's own entries add up to, per family.

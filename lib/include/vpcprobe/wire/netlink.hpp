@@ -70,6 +70,13 @@ Result<model::NeighEntry> decode_neigh(ByteView message);
 // carries only one interface's parameters. The family comes from ndtm_family (AF_INET, AF_INET6;
 // others are nullopt too).
 Result<std::optional<model::NeighTable>> decode_neightbl(ByteView message);
+// One interface's parameters (an RTM_NEWNEIGHTBL message whose NDTA_PARMS carry NDTPA_IFINDEX),
+// with its table's family; nullopt for the table's own message and other families.
+struct NeighTblParms {
+  Family family = Family::v4;
+  model::NeighIfParms parms;
+};
+Result<std::optional<NeighTblParms>> decode_neightbl_parms(ByteView message);
 Result<model::RouteInfo> decode_route(ByteView message);
 Result<model::LinkInfo> decode_link(ByteView message);
 Result<model::AddrInfo> decode_addr(ByteView message);
