@@ -31,9 +31,11 @@ set -euo pipefail
 
 VPCPROBE=$(realpath -m "${1:-build/release/apps/vpcprobe}")
 REPS=${REPS:-5}
-# 200: vpcprobe's default. 500: arp-scan's default packet rate (256000 bit/s over 64-byte frames,
-# a 2 ms interval). 1000: arp-scan's default *host* rate (vpcprobe --verify sends two requests per
-# entry, a broadcast and a unicast to the cached MAC; arp-scan one per host and pass).
+# 200: 2.5x gentler than arp-scan. 500: arp-scan's default packet rate (256000 bit/s over 64-byte
+# frames, a 2 ms interval); at 500 both send about as many requests at the same rate: vpcprobe
+# --verify one broadcast per entry, then a broadcast and a unicast to the cached MAC only for the
+# entries whose broadcast went unanswered; arp-scan one per host and pass, a second pass for the
+# unanswered. 1000: vpcprobe's default, twice arp-scan's packet rate.
 read -ra RATES <<<"${RATES:-200 500 1000}"
 read -ra RATES_4096 <<<"${RATES_4096:-1000 4000}"
 RATE_100K=${RATE_100K:-20000}

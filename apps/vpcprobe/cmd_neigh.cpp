@@ -94,7 +94,7 @@ Result<model::Status> Neigh::run(const Options& o, Sockets& s, Runtime<Report>& 
   spec.verify = verifying(o);
   spec.health = o.health || verifying(o);
   spec.watch = o.watch > 0;
-  std::optional<model::NeighHealth> baseline;  // --watch: the first round's counters
+  std::vector<model::NeighTable> previous, run_start;  // --watch: the counters' readings
   spec.rate_pps = o.rate;
   spec.timeout = millis(o.timeout);
   if (fixing(o)) spec.fix = o.fix == "delete" ? model::FixMode::remove : model::FixMode::replace;
@@ -117,9 +117,11 @@ Result<model::Status> Neigh::run(const Options& o, Sockets& s, Runtime<Report>& 
   rt.repeat(millis(o.watch), o.watch > 0 ? o.rounds : 1, [&](std::function<void()> round_done) {
     round = run::AuditRound::start(rt.io(), **nl, arp->get(), spec, [&, round_done](Result<model::NeighReport> r) {
       if (r) {
-        if (r->health && !baseline) {
-          baseline = *r->health;
-          spec.baseline = &*baseline;
+        if (r->health && r->health->counters_are_deltas) {
+          previous = r->health->tables;
+          run_start = r->health->run_start;
+          spec.previous = &previous;
+          spec.run_start = &run_start;
         }
         r->round = o.watch > 0 ? summary.rounds + 1 : 0;
         summary.add(*r);

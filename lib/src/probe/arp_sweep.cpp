@@ -33,9 +33,11 @@ struct Entry {
   bool has_cached = false;
   std::uint8_t rounds = 0;      // request rounds sent
   std::uint8_t answers = 0;     // distinct MACs recorded
-  bool resolved = false;        // answered, or its last round's wait is over
+  bool resolved = false;        // answered, given up on, or failed
+  bool open = false;            // counted in State::open (sent, not yet resolved)
   bool unicast_answered = false;
-  bool failed = false;          // a send failed for good: unchecked
+  bool unicast_in_flight = false;  // this round's unicast went out; its broadcast still has to
+  bool failed = false;          // a send failed for good, or the sweep stopped first: unchecked
   std::int64_t broadcast_ns = 0, unicast_ns = 0;  // wall-clock send times of the latest round
   Answer macs[kSweepMaxMacs];
 };
@@ -47,8 +49,11 @@ struct ArpSweep::State {
   SweepSpec spec;
   std::size_t next = 0;                 // the next entry for its first round
   std::deque<std::uint32_t> retry;      // unanswered after a round, to be asked again
-  std::deque<std::pair<Steady::time_point, std::uint32_t>> expiry;  // round deadlines, in send order
-  std::size_t unresolved = 0;
+  // Round deadlines in send order: one queue for the rounds that may be followed by another (a
+  // short wait), one for the last round (the rest of --timeout). Each is sorted by construction.
+  std::deque<std::pair<Steady::time_point, std::uint32_t>> expiry[2];
+  microseconds early_wait{0}, last_wait{0};
+  std::size_t open = 0;  // entries sent and not yet resolved
   Steady::time_point grace_end{};
   Steady::time_point started{}, first_send{}, last_send{}, last_tick{};
   double tokens = 1;
@@ -65,6 +70,20 @@ struct ArpSweep::State {
     return it != index.end() && it->first == k ? &entries[it->second] : nullptr;
   }
   bool done_sending() const { return sending_stopped || (next >= entries.size() && retry.empty()); }
+  void resolve(Entry& e) {
+    if (e.resolved) return;
+    e.resolved = true;
+    if (e.open) {
+      e.open = false;
+      --open;
+    }
+  }
+  std::optional<Steady::time_point> next_expiry() const {
+    std::optional<Steady::time_point> t;
+    for (const auto& q : expiry)
+      if (!q.empty() && (!t || q.front().first < *t)) t = q.front().first;
+    return t;
+  }
 };
 
 std::shared_ptr<ArpSweep> ArpSweep::start(asio::io_context& io, net::Channel& channel, std::vector<SweepInterface> ifaces,
@@ -96,6 +115,12 @@ ArpSweep::ArpSweep(asio::io_context& io, net::Channel& channel, std::vector<Swee
   }
   std::sort(s_->index.begin(), s_->index.end());
   s_->stats.rate_pps = s_->spec.rate_pps;
+  // --timeout is each entry's whole wait, as for a single probe: the rounds before the last wait
+  // briefly (a quarter second at most, a third of the timeout at most), the last one the rest.
+  const auto total = duration_cast<microseconds>(std::max(spec.wait, milliseconds(1)));
+  const int rounds = s_->spec.rounds;
+  s_->early_wait = rounds > 1 ? std::min<microseconds>(milliseconds(250), total / 3) : total;
+  s_->last_wait = std::max<microseconds>(milliseconds(1), total - s_->early_wait * (rounds - 1));
 }
 
 ArpSweep::~ArpSweep() {
@@ -123,6 +148,7 @@ bool ArpSweep::send(std::uint32_t index, bool unicast_too) {
   auto& e = st.entries[index];
   if (e.iface >= st.ifaces.size()) {
     e.failed = true;
+    st.resolve(e);
     return true;
   }
   const auto& in = st.ifaces[e.iface];
@@ -135,13 +161,15 @@ bool ArpSweep::send(std::uint32_t index, bool unicast_too) {
       ++st.stats.broadcast_sent;
     } else {
       e.unicast_ns = wall_ns(*sent);
+      e.unicast_in_flight = true;
       ++st.stats.unicast_sent;
     }
     return std::nullopt;
   };
-  // The unicast first (the cached MAC's reply is then attributed to it), as the single probe does.
+  // The unicast first (the cached MAC's reply is then attributed to it), as the single probe does;
+  // a unicast that went out before its broadcast had to wait is not sent again.
   std::optional<model::SendError> err;
-  if (unicast_too && e.has_cached) err = send_one(e.cached);
+  if (unicast_too && e.has_cached && !e.unicast_in_flight) err = send_one(e.cached);
   if (!err) err = send_one(wire::Mac::broadcast());
   if (err && transient(err->err)) {
     // The device queue or socket buffer is full: pause, then try this entry again.
@@ -156,18 +184,23 @@ bool ArpSweep::send(std::uint32_t index, bool unicast_too) {
   }
   st.failures_in_a_row = 0;
   st.backoff = milliseconds(0);
+  e.unicast_in_flight = false;
   if (err) {  // the interface went away, or the like: this entry stays unchecked
     ++st.stats.send_failures;
     e.failed = true;
-    e.resolved = true;
+    st.resolve(e);
     return true;
   }
   const auto now = Steady::now();
   if (st.first_send == Steady::time_point{}) st.first_send = now;
   st.last_send = now;
-  if (e.rounds == 0) ++st.unresolved;
+  if (!e.open && !e.resolved) {
+    e.open = true;
+    ++st.open;
+  }
   ++e.rounds;
-  st.expiry.emplace_back(now + st.spec.wait, index);
+  const bool last = e.rounds >= st.spec.rounds;
+  st.expiry[last ? 1 : 0].emplace_back(now + (last ? st.last_wait : st.early_wait), index);
   return true;
 }
 
@@ -176,24 +209,32 @@ void ArpSweep::tick() {
   auto& st = *s_;
   const auto now = Steady::now();
   // Rounds whose wait is over: ask the unanswered again, or give up on them.
-  while (!st.expiry.empty() && st.expiry.front().first <= now) {
-    const auto idx = st.expiry.front().second;
-    st.expiry.pop_front();
-    auto& e = st.entries[idx];
-    if (e.resolved) continue;
-    if (e.rounds < st.spec.rounds && !st.sending_stopped) {
-      st.retry.push_back(idx);
-    } else {
-      e.resolved = true;
-      --st.unresolved;
+  for (auto& q : st.expiry)
+    while (!q.empty() && q.front().first <= now) {
+      const auto idx = q.front().second;
+      q.pop_front();
+      auto& e = st.entries[idx];
+      if (e.resolved) continue;
+      if (e.rounds < st.spec.rounds) {
+        if (!st.sending_stopped) {
+          st.retry.push_back(idx);
+          continue;
+        }
+        e.failed = true;  // its next round was never sent: unchecked, not silent
+      }
+      st.resolve(e);
     }
-  }
   // Send what the rate allows since the last tick (at most a millisecond's worth at once).
   const double per_ms = st.spec.rate_pps / 1000.0;
   st.tokens = std::min(st.tokens + duration<double, std::milli>(now - st.last_tick).count() * per_ms, std::max(2.0, 2 * per_ms));
   st.last_tick = now;
   bool paused = false;
   while (!st.done_sending()) {
+    // An entry answered late, while it waited to be asked again, needs no second round.
+    if (!st.retry.empty() && st.entries[st.retry.front()].resolved) {
+      st.retry.pop_front();
+      continue;
+    }
     const bool retry = !st.retry.empty();
     const auto idx = retry ? st.retry.front() : static_cast<std::uint32_t>(st.next);
     const double cost = retry && st.entries[idx].has_cached ? 2 : 1;
@@ -211,16 +252,13 @@ void ArpSweep::tick() {
   if (st.sending_stopped) {  // what was never sent again stays unchecked
     for (auto idx : st.retry) {
       auto& e = st.entries[idx];
-      e.failed = true;
-      if (!e.resolved) {
-        e.resolved = true;
-        --st.unresolved;
-      }
+      if (!e.resolved) e.failed = true;
+      st.resolve(e);
     }
     st.retry.clear();
   }
   // Done: everything sent, every entry answered or given up on, and the last answer's grace over.
-  if (st.done_sending() && st.unresolved == 0 && now >= st.grace_end) return finish(false);
+  if (st.done_sending() && st.open == 0 && now >= st.grace_end) return finish(false);
   // The next tick: when the pacer has a token again (no sooner than a millisecond above 1000
   // requests a second: they go out in bursts of a millisecond's worth), when a round's wait ends,
   // or when the last grace ends.
@@ -234,8 +272,8 @@ void ArpSweep::tick() {
     if (per_ms >= 1) wait = std::max(wait, duration_cast<microseconds>(milliseconds(1)));
     next = now + wait;
   }
-  if (!st.expiry.empty()) next = std::min(next, st.expiry.front().first);
-  if (st.done_sending() && st.unresolved == 0) next = std::min(next, st.grace_end);
+  if (auto t = st.next_expiry()) next = std::min(next, *t);
+  if (st.done_sending() && st.open == 0) next = std::min(next, st.grace_end);
   if (next == Steady::time_point::max()) next = now + milliseconds(1);  // cannot happen; never spin
   arm(std::max(next, now));
 }
@@ -259,7 +297,7 @@ bool ArpSweep::on_frame(const net::Received& rx) {
   if (!arp) return ++st.stats.rejected, false;
   if (arp->op == wire::ArpOp::request) return false;  // someone else asking
   Entry* e = st.find(rx.ifindex, arp->sender_ip);
-  if (!e || e->rounds == 0 || e->iface >= st.ifaces.size()) return ++st.stats.rejected, false;
+  if (!e || (e->rounds == 0 && !e->unicast_in_flight) || e->iface >= st.ifaces.size()) return ++st.stats.rejected, false;
   const auto& in = st.ifaces[e->iface];
   if (!wire::arp_reply_matches(*arp, e->ip, in.ip, in.mac)) return ++st.stats.rejected, false;
   ++st.stats.replies;
@@ -275,15 +313,12 @@ bool ArpSweep::on_frame(const net::Received& rx) {
   const auto sent = a.unicast ? e->unicast_ns : e->broadcast_ns;
   a.rtt_ms = static_cast<float>(std::max<double>(0, static_cast<double>(wall_ns(rx.kernel_time) - sent) / 1e6));
   e->macs[e->answers++] = a;
-  if (!e->resolved) {
-    e->resolved = true;
-    --st.unresolved;
-  }
+  st.resolve(*e);
   const auto scaled = microseconds(static_cast<long>(a.rtt_ms * st.spec.grace_rtt_factor * 1000.0));
   const auto grace = std::clamp(scaled, st.spec.grace_min, std::max(st.spec.grace_min, st.spec.grace_max));
   st.grace_end = std::max(st.grace_end, Steady::now() + grace);
   // The last awaited answer: end after its grace, not at the round's deadline.
-  if (st.unresolved == 0 && st.done_sending()) arm(st.grace_end);
+  if (st.open == 0 && st.done_sending()) arm(st.grace_end);
   return true;
 }
 

@@ -52,7 +52,7 @@ Result<AuditTable> read_audit_table(net::NetlinkClient& nl, int ifindex) {
 
 OperationPtr async_verify(asio::io_context& io, net::Channel& arp, const InterfaceView& ifaces,
                           std::vector<model::NeighAudit>& audits, const VerifySpec& spec,
-                          std::function<void(model::ArpSweepStats)> done) {
+                          std::function<void(ApplyResults apply, model::ArpSweepStats)> done) {
   std::vector<SweepInterface> sweep_ifaces;
   std::vector<SweepTarget> targets;
   auto jobs = std::make_shared<std::vector<std::uint32_t>>();  // target -> audit
@@ -81,13 +81,18 @@ OperationPtr async_verify(asio::io_context& io, net::Channel& arp, const Interfa
   s.wait = spec.timeout;
   s.progress = spec.progress;
   return ArpSweep::start(io, arp, std::move(sweep_ifaces), std::move(targets), s,
-                         [&audits, jobs, done = std::move(done)](std::vector<model::ArpProbeResult> results, SweepStats stats) {
-                           for (std::size_t t = 0; t < results.size() && t < jobs->size(); ++t) {
-                             auto& a = audits[(*jobs)[t]];
-                             a.answering = results[t].answering_macs();
-                             a.probe = std::move(results[t]);
-                           }
-                           done(stats);
+                         [jobs, done = std::move(done)](std::vector<model::ArpProbeResult> results, SweepStats stats) {
+                           auto shared = std::make_shared<std::vector<model::ArpProbeResult>>(std::move(results));
+                           done(
+                               [jobs, shared](std::vector<model::NeighAudit>& audits) {
+                                 for (std::size_t t = 0; t < shared->size() && t < jobs->size(); ++t) {
+                                   if ((*jobs)[t] >= audits.size()) continue;
+                                   auto& a = audits[(*jobs)[t]];
+                                   a.answering = (*shared)[t].answering_macs();
+                                   a.probe = std::move((*shared)[t]);
+                                 }
+                               },
+                               stats);
                          });
 }
 

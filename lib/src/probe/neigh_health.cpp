@@ -51,7 +51,8 @@ std::vector<std::string> interface_names() {
 
 }  // namespace
 
-Result<model::NeighHealth> read_neigh_health(net::NetlinkClient& nl, int ifindex, const model::NeighHealth* baseline, bool watch) {
+Result<model::NeighHealth> read_neigh_health(net::NetlinkClient& nl, int ifindex, const std::vector<model::NeighTable>* previous,
+                                             const std::vector<model::NeighTable>* run_start) {
   model::NeighHealth h;
   auto tables = nl.neigh_tables();
   if (!tables) return std::unexpected(tables.error());
@@ -72,7 +73,13 @@ Result<model::NeighHealth> read_neigh_health(net::NetlinkClient& nl, int ifindex
   }
   auto addrs = nl.addresses(wire::Family::v4);
   if (!addrs) return std::unexpected(addrs.error());
-  for (const auto& name : interface_names()) {
+  std::vector<std::string> names;
+  if (ifindex > 0) {
+    if (auto l = nl.link(ifindex)) names.push_back(l->name);
+  } else {
+    names = interface_names();
+  }
+  for (const auto& name : names) {
     auto link = nl.link_by_name(name);
     if (!link) continue;  // gone since the listing
     if (ifindex > 0 && link->ifindex != ifindex) continue;
@@ -87,15 +94,21 @@ Result<model::NeighHealth> read_neigh_health(net::NetlinkClient& nl, int ifindex
     s.v6 = read_settings("ipv6", name, diag::v6_settings());
     h.interfaces.push_back(std::move(s));
   }
-  if (baseline || watch) {
-    if (!baseline) baseline = &h;
+  if (previous) {
+    auto since = [&](const std::vector<model::NeighTable>& base) {
+      std::vector<model::NeighTableCounters> d;
+      for (const auto& t : h.tables) {
+        const model::NeighTable* then = nullptr;
+        for (const auto& b : base)
+          if (b.family == t.family) then = &b;
+        d.push_back(then ? t.counters.since(then->counters) : model::NeighTableCounters{});
+      }
+      return d;
+    };
     h.counters_are_deltas = true;
-    for (const auto& t : h.tables) {
-      const model::NeighTable* then = nullptr;
-      for (const auto& b : baseline->tables)
-        if (b.family == t.family) then = &b;
-      h.deltas.push_back(then ? t.counters.since(then->counters) : model::NeighTableCounters{});
-    }
+    h.deltas = since(*previous);
+    h.run_start = run_start ? *run_start : *previous;
+    h.run_deltas = since(h.run_start);
   }
   h.findings = diag::health_findings(h);
   h.status = diag::health_status(h.findings);

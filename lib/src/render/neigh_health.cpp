@@ -138,15 +138,15 @@ std::string health_finding_text(const model::HealthFinding& f, const model::Neig
       return fmt::format("the {} table overflowed {} times since boot (table_fulls); --watch shows whether it still does", fam,
                          f.count);
     case HealthKind::overflow_during_run:
-      return fmt::format("the {} table overflowed {} times during the run: new neighbors were refused (\"neighbour table "
+      return fmt::format("the {} table overflowed {} times during this round: new neighbors were refused (\"neighbour table "
                          "overflow\")",
                          fam, f.count);
     case HealthKind::forced_gc_during_run:
-      return fmt::format("forced garbage collection of the {} table ran {} times during the run: it is above gc_thresh2 and "
+      return fmt::format("forced garbage collection of the {} table ran {} times during this round: it is above gc_thresh2 and "
                          "evicting entries to make room",
                          fam, f.count);
     case HealthKind::discards_during_run:
-      return fmt::format("{} packets were dropped during the run waiting for {} address resolution (unresolved_discards)", f.count,
+      return fmt::format("{} packets were dropped during this round waiting for {} address resolution (unresolved_discards)", f.count,
                          fam);
     case HealthKind::stale_kept:
       return fmt::format("{} STALE {} entries have been unused for longer than gc_staletime and stay: the table is below "
@@ -173,11 +173,14 @@ std::string neigh_health_text(const model::NeighHealth& h) {
                        k.allocs, k.destroys);
   }
   if (h.counters_are_deltas)
-    for (std::size_t i = 0; i < h.tables.size() && i < h.deltas.size(); ++i) {
+    for (std::size_t i = 0; i < h.tables.size() && i < h.deltas.size() && i < h.run_deltas.size(); ++i) {
       const auto& d = h.deltas[i];
-      out += fmt::format("  {} during the run: table_fulls +{}, forced_gc_runs +{}, res_failed +{}, unresolved_discards {}\n",
+      const auto& r = h.run_deltas[i];
+      out += fmt::format("  {} this round: table_fulls +{}, forced_gc_runs +{}, res_failed +{}, unresolved_discards {}; "
+                         "since the start: table_fulls +{}, forced_gc_runs +{}\n",
                          h.tables[i].name, d.table_fulls, d.forced_gc_runs, d.res_failed,
-                         d.unresolved_discards ? "+" + std::to_string(*d.unresolved_discards) : std::string("-"));
+                         d.unresolved_discards ? "+" + std::to_string(*d.unresolved_discards) : std::string("-"), r.table_fulls,
+                         r.forced_gc_runs);
     }
   for (const auto& i : h.interfaces) {
     std::string set;
@@ -223,7 +226,8 @@ json detail::neigh_health_json(const model::NeighHealth& h) {
                {"stale_idle", c ? c->stale_idle : 0},
                {"by_state", states},
                {"counters", counters_json(t.counters)}};
-    tj["counters_during_run"] = h.counters_are_deltas && i < h.deltas.size() ? counters_json(h.deltas[i]) : json(nullptr);
+    tj["counters_during_run"] = h.counters_are_deltas && i < h.run_deltas.size() ? counters_json(h.run_deltas[i]) : json(nullptr);
+    tj["counters_this_round"] = h.counters_are_deltas && i < h.deltas.size() ? counters_json(h.deltas[i]) : json(nullptr);
     tables.push_back(std::move(tj));
   }
   json ifs = json::array();

@@ -27,6 +27,9 @@ void AuditRound::begin() {
     return;
   }
   table_ = std::move(*table);
+  // The first --watch round judges the counters' increase during itself: read them now.
+  if (spec_.health && spec_.watch && !spec_.previous)
+    if (auto t = nl_.neigh_tables()) start_tables_ = std::move(*t);
   // The round's owner keeps it alive; the callbacks only look whether it still is (no cycle
   // through the schedule when a signal stops the io_context mid-round).
   std::weak_ptr<AuditRound> weak = weak_from_this();
@@ -41,12 +44,14 @@ void AuditRound::begin() {
   vs.rate_pps = spec_.rate_pps;
   vs.timeout = spec_.timeout;
   vs.progress = spec_.progress;
-  sweep_ = probe::async_verify(io_, *arp_, table_.interfaces, table_.audits, vs, [weak](model::ArpSweepStats stats) {
-    if (auto self = weak.lock()) {
-      self->sweep_stats_ = stats;
-      self->finish();
-    }
-  });
+  sweep_ = probe::async_verify(io_, *arp_, table_.interfaces, table_.audits, vs,
+                               [weak](probe::ApplyResults apply, model::ArpSweepStats stats) {
+                                 if (auto self = weak.lock()) {
+                                   apply(self->table_.audits);
+                                   self->sweep_stats_ = stats;
+                                   self->finish();
+                                 }
+                               });
 }
 
 void AuditRound::cancel() {
@@ -79,7 +84,8 @@ void AuditRound::finish() {
     for (auto& a : audits) a.kept_alive = diag::kept_alive_by_traffic(a, probe_ms);
   }
   if (spec_.health) {
-    auto h = probe::read_neigh_health(nl_, spec_.ifindex, spec_.baseline, spec_.watch);
+    const auto* previous = spec_.previous ? spec_.previous : (start_tables_ ? &*start_tables_ : nullptr);
+    auto h = probe::read_neigh_health(nl_, spec_.ifindex, previous, spec_.run_start);
     if (!h) {
       auto done = std::move(done_);
       done(std::unexpected(h.error()));

@@ -103,8 +103,12 @@ struct NeighHealth {
   std::vector<NeighTable> tables;
   std::vector<NeighTableCounts> counts;
   std::vector<IfSettings> interfaces;
-  bool counters_are_deltas = false;  // --watch: counters since the first round
-  std::vector<NeighTableCounters> deltas;  // parallel to tables when counters_are_deltas
+  // --watch: the counters' increase during this round (since the previous round's reading, or this
+  // round's start), which the findings judge, and during the whole run; parallel to `tables`.
+  bool counters_are_deltas = false;
+  std::vector<NeighTableCounters> deltas;
+  std::vector<NeighTableCounters> run_deltas;
+  std::vector<NeighTable> run_start;  // the run's first reading, handed on from round to round
   std::vector<HealthFinding> findings;
   Status status = Status::ok;
   const NeighTableCounts* counts_of(wire::Family f) const;

@@ -40,9 +40,11 @@ struct SweepSpec {
   std::chrono::milliseconds wait{1000};    // how long each round waits for an answer
   int rounds = 2;                          // broadcast alone; then broadcast + unicast to the unanswered
   // After an entry's first answer, how long the sweep keeps listening for a second MAC (a
-  // conflict): grace_rtt_factor times that answer's RTT, within [grace_min, grace_max].
-  std::chrono::microseconds grace_min{20000};
-  std::chrono::microseconds grace_max{200000};
+  // conflict): grace_rtt_factor times that answer's RTT, within [grace_min, grace_max] (as the
+  // neighbor layer of a diagnosis does). Only the last answers' grace adds to the sweep's time:
+  // every entry hears answers until the sweep ends.
+  std::chrono::microseconds grace_min{4000};
+  std::chrono::microseconds grace_max{20000};
   double grace_rtt_factor = 8;
   std::function<void(std::size_t sent, std::size_t total)> progress;  // optional
 };

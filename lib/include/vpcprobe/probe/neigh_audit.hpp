@@ -41,11 +41,13 @@ struct VerifySpec {
 // Probes every audit that is neither unverifiable (see diag::mark_unverifiable) nor already
 // probed, all in one ARP sweep (probe/arp_sweep: broadcast first, unicast to the cached MAC only
 // for the unanswered) that keeps the packet rate at rate_pps. Each audit gets its probe result and
-// the MACs that answered; `done` gets the sweep's figures. `audits` must outlive the operation.
+// the MACs that answered when `done` calls the `apply` it is handed (so that an owner gone by then
+// never has its audits written to), with the sweep's figures.
 // Returns the sweep so a signal or a deadline can cancel it.
+using ApplyResults = std::function<void(std::vector<model::NeighAudit>& audits)>;
 OperationPtr async_verify(asio::io_context& io, net::Channel& arp, const InterfaceView& ifaces,
                           std::vector<model::NeighAudit>& audits, const VerifySpec& spec,
-                          std::function<void(model::ArpSweepStats)> done);
+                          std::function<void(ApplyResults apply, model::ArpSweepStats)> done);
 
 // Writes the planned fixes (audit.fix, not skipped) to the kernel; each records applied or the
 // kernel's error. `on_change` sees every attempt (for the log line).

@@ -9,9 +9,10 @@
 namespace vpcprobe::probe {
 
 // ifindex 0: every interface that speaks ARP; otherwise that one alone (the tables are the whole
-// host's either way). With `baseline` (the first --watch round), the counters' increase since then
-// is judged too; `watch` without a baseline (the first round) makes this read the baseline, with
-// every increase zero. Findings and status are filled in.
-Result<model::NeighHealth> read_neigh_health(net::NetlinkClient& nl, int ifindex, const model::NeighHealth* baseline, bool watch);
+// host's either way). With `previous` (--watch: the previous round's reading, or this round's
+// start), the counters' increase since then is judged; `run_start` (the run's first reading) gives
+// the increase over the whole run. Findings and status are filled in.
+Result<model::NeighHealth> read_neigh_health(net::NetlinkClient& nl, int ifindex, const std::vector<model::NeighTable>* previous,
+                                             const std::vector<model::NeighTable>* run_start);
 
 }  // namespace vpcprobe::probe

@@ -24,8 +24,9 @@ struct AuditSpec {
   bool force = false;
   bool dry_run = false;
   bool health = false;                      // judge the neighbor subsystem too (tables, counters, settings)
-  bool watch = false;                       // counters as increases since the first round
-  const model::NeighHealth* baseline = nullptr;  // the first round's health, for those increases
+  bool watch = false;                       // counters also as increases (this round, the whole run)
+  const std::vector<model::NeighTable>* previous = nullptr;   // the previous round's reading
+  const std::vector<model::NeighTable>* run_start = nullptr;  // the run's first reading
   std::function<void(std::size_t, std::size_t)> progress;   // optional
   std::function<void(const model::NeighAudit&)> on_change;  // every write attempted (for the log)
 };
@@ -53,6 +54,7 @@ class AuditRound : public std::enable_shared_from_this<AuditRound> {
   probe::AuditTable table_;
   probe::OperationPtr sweep_;
   std::optional<model::ArpSweepStats> sweep_stats_;
+  std::optional<std::vector<model::NeighTable>> start_tables_;  // --watch, first round: read at its start
   std::chrono::steady_clock::time_point started_;
   bool finished_ = false;
 };
