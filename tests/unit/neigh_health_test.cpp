@@ -468,3 +468,27 @@ TEST_CASE("neigh JSON: entries streamed one by one read back as the tree would")
   CHECK(nlohmann::json::parse(render::neigh_json(model::NeighReport{}, false))["entries"].empty());
   CHECK(render::neigh_json(r, true).find('\n') == render::neigh_json(r, true).size() - 1);  // one line
 }
+
+TEST_CASE("check Prometheus: two audits of one host report its table and each finding once") {
+  model::NeighHealth h;
+  h.tables = {table(900)};
+  h.counts = {counts(900)};
+  h.findings = diag::health_findings(h);
+  h.status = diag::health_status(h.findings);
+  model::CheckReport cr;
+  cr.version = "test";
+  for (const char* dev : {"eth0", "eth1"}) {
+    model::InterfaceAudit a;
+    a.interface = dev;
+    a.report.health = h;
+    a.report.status = h.status;
+    a.finished = true;
+    cr.audits.push_back(a);
+  }
+  auto prom = render::check_prometheus(cr);
+  CHECK(prom.find("vpcprobe_neigh_health_findings{severity=\"warning\",kind=\"table_near_limit\"} 1") != std::string::npos);
+  const std::string thresh = "vpcprobe_neigh_gc_thresh{family=\"ipv4\",threshold=\"gc_thresh3\"} 1024\n";
+  const auto first = prom.find(thresh);
+  REQUIRE(first != std::string::npos);
+  CHECK(prom.find(thresh, first + 1) == std::string::npos);
+}

@@ -182,11 +182,17 @@ struct HealthFamilies {
   }
   void finish(const std::vector<const model::NeighHealth*>& all) {
     if (all.empty()) return;
+    // Two audits (two interfaces) see the same host-wide table: each finding counts once.
     std::map<std::pair<std::string, std::string>, int> n;
+    std::set<std::string> seen;
     auto worst = model::Status::ok;
     for (const auto* h : all) {
       worst = std::max(worst, h->status);
-      for (const auto& f : h->findings) ++n[{model::health_severity_name(f.severity), model::health_kind_name(f.kind)}];
+      for (const auto& f : h->findings) {
+        const auto severity = model::health_severity_name(f.severity), kind = model::health_kind_name(f.kind);
+        if (!seen.insert(fmt::format("{}/{}/{}/{}/{}", severity, kind, wire::family_name(f.family), f.dev, f.setting)).second) continue;
+        ++n[{severity, kind}];
+      }
     }
     for (const auto& [k, v] : n) findings.add(fmt::format("severity=\"{}\",kind=\"{}\"", k.first, k.second), std::to_string(v));
     status.add("", std::to_string(model::exit_code(worst)));
