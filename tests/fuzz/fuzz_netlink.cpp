@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "fuzz_common.hpp"
+#include "vpcprobe/model/neigh_health.hpp"
 #include "vpcprobe/model/netinfo.hpp"
 #include "vpcprobe/wire/netlink.hpp"
+#include "vpcprobe/wire/procfs.hpp"
 
 using namespace vpcprobe;
 using namespace vpcprobe::wire;
@@ -42,6 +44,13 @@ void decode_all(ByteView msg) {
     FUZZ_CHECK(l->name.find('\0') == std::string::npos);
     FUZZ_CHECK(!model::operstate_name(l->operstate).empty());
   }
+  if (auto t = decode_neightbl(msg); t && *t) {
+    // A table's name is cut at its NUL and at 64 bytes; the thresholds are whatever the bytes say.
+    FUZZ_CHECK((*t)->name.size() <= 64 && (*t)->name.find('\0') == std::string::npos);
+    (void)(*t)->counters.since((*t)->counters);
+    (void)(*t)->staletime_of(1);
+  }
+  if (auto p = decode_neightbl_parms(msg); p && *p) FUZZ_CHECK((*p)->parms.ifindex > 0);
   if (auto a = decode_addr(msg)) {
     // Either family, by the address's length; the prefix fits the address.
     FUZZ_CHECK(a->prefix_len <= a->addr.bytes().size() * 8);
@@ -75,6 +84,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<std::uint64_t> storage((size + 7) / 8);
   if (size > 0) std::memcpy(storage.data(), data, size);
   const ByteView in(reinterpret_cast<const std::uint8_t*>(storage.data()), size);
+
+  // The same bytes as the kernel's /proc text the neighbor health check reads: bounded parsers.
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  (void)parse_sysctl_int(text);
+  (void)parse_neigh_stat_column(text, "unresolved_discards");
 
   auto batch = split_netlink(in);
   if (batch) {

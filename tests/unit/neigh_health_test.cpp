@@ -16,6 +16,7 @@
 #include "vpcprobe/render/neigh_health.hpp"
 #include "vpcprobe/wire/netlink.hpp"
 #include "vpcprobe/wire/procfs.hpp"
+#include "test_util.hpp"
 
 using namespace vpcprobe;
 using model::HealthKind;
@@ -491,4 +492,37 @@ TEST_CASE("check Prometheus: two audits of one host report its table and each fi
   const auto first = prom.find(thresh);
   REQUIRE(first != std::string::npos);
   CHECK(prom.find(thresh, first + 1) == std::string::npos);
+}
+
+TEST_CASE("neighbor table: the arp_cache message as Linux 6.18 sent it") {
+  // Captured from RTM_GETNEIGHTBL on the development machine (the host's counters at the time).
+  const auto msg = hex(
+    "78 01 00 00 40 00 02 00 01 00 00 00 66 0f 00 00 02 00 00 00 0e 00 01 00"
+    "61 72 70 5f 63 61 63 68 65 00 00 00 0c 00 08 00 30 75 00 00 00 00 00 00"
+    "08 00 02 00 80 00 00 00 08 00 03 00 00 02 00 00 08 00 04 00 00 04 00 00"
+    "24 00 05 00 04 00 50 01 00 00 00 00 4c de 09 00 ac 81 02 00 67 fa 40 45"
+    "ff ff 01 00 00 00 00 00 00 00 00 00 5c 00 07 00 69 7a 12 00 00 00 00 00"
+    "69 7a 12 00 00 00 00 00 0e 00 00 00 00 00 00 00 ce 03 00 00 00 00 00 00"
+    "e0 d7 37 02 00 00 00 00 25 0b 5a 01 00 00 00 00 00 00 00 00 00 00 00 00"
+    "00 00 00 00 00 00 00 00 84 07 00 00 00 00 00 00 11 00 00 00 00 00 00 00"
+    "08 00 00 00 00 00 00 00 b0 00 06 00 08 00 02 00 01 00 00 00 08 00 10 00"
+    "00 40 03 00 08 00 08 00 65 00 00 00 08 00 0e 00 40 00 00 00 08 00 09 00"
+    "00 00 00 00 08 00 0a 00 03 00 00 00 08 00 0b 00 03 00 00 00 08 00 11 00"
+    "00 00 00 00 0c 00 03 00 1c 65 00 00 00 00 00 00 0c 00 04 00 30 75 00 00"
+    "00 00 00 00 0c 00 06 00 60 ea 00 00 00 00 00 00 0c 00 07 00 88 13 00 00"
+    "00 00 00 00 0c 00 05 00 e8 03 00 00 00 00 00 00 0c 00 0c 00 e8 03 00 00"
+    "00 00 00 00 0c 00 0d 00 20 03 00 00 00 00 00 00 0c 00 0f 00 e8 03 00 00"
+    "00 00 00 00 0c 00 13 00 88 13 00 00 00 00 00 00");
+  auto t = wire::decode_neightbl(msg);
+  REQUIRE(t);
+  REQUIRE(t->has_value());
+  CHECK((*t)->name == "arp_cache");
+  CHECK((*t)->family == wire::Family::v4);
+  CHECK((*t)->gc_thresh1 == 128);
+  CHECK((*t)->gc_thresh2 == 512);
+  CHECK((*t)->gc_thresh3 == 1024);
+  CHECK((*t)->gc_interval_ms == 30000);
+  CHECK((*t)->gc_staletime_ms == 60000);
+  CHECK((*t)->base_reachable_time_ms == 30000);
+  CHECK((*t)->counters.allocs >= (*t)->counters.destroys);
 }
