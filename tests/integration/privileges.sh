@@ -6,13 +6,20 @@ source "$(dirname "$0")/lib.sh"
 lab up
 status_of() { cat /proc/"$1"/status 2>/dev/null; }
 field() { awk -v k="$1:" '$1 == k {print $2}' <<<"$2"; }
-# Starts vpcprobe (as the given wrapper) in node, waits for it, prints its pid.
+# Starts vpcprobe (as the given wrapper) in node, waits for it, prints its pid. Only processes in
+# this test's node namespace count: other lab tests run the same commands beside it.
+node_pgrep() {  # node_pgrep PATTERN: the pids in node's namespace whose command line matches
+  local p
+  for p in $(ip netns pids "$("$LAB" ns node)" 2>/dev/null); do
+    tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qE -- "$1" && echo "$p"
+  done
+}
 start_probe() {
   local pattern=$1
   shift
   in_node "$@" >/dev/null 2>&1 &
   for _ in $(seq 100); do
-    pid=$(pgrep -f "$pattern" | head -1)
+    pid=$(node_pgrep "$pattern" | head -1)
     [ -n "$pid" ] && { sleep 0.3; echo "$pid"; return 0; }
     sleep 0.05
   done

@@ -219,6 +219,17 @@ TEST_CASE("request encoders produce what the kernel expects") {
   CHECK(dump[7] == 0x03);  // NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH
   auto link = encode_link_get(0, "vpc0", 1);
   CHECK(link.size() == 16 + 16 + 12);
+  // The other two dumps: their fixed header is the family byte and zeros.
+  auto tables = encode_neightbl_dump(0, 9);
+  REQUIRE(tables.size() == 20);
+  CHECK(tables[4] == 66);  // RTM_GETNEIGHTBL
+  CHECK(tables[7] == 0x03);
+  CHECK(tables[8] == 9);
+  CHECK(std::vector<std::uint8_t>(tables.begin() + 16, tables.end()) == hex("00 00 00 00"));
+  auto addrs = encode_addr_dump(10, 2);
+  REQUIRE(addrs.size() == 24);
+  CHECK(addrs[4] == 22);  // RTM_GETADDR
+  CHECK(std::vector<std::uint8_t>(addrs.begin() + 16, addrs.end()) == hex("0a 00 00 00 00 00 00 00"));
 }
 
 TEST_CASE("errors and DONE carry their request's sequence number; the extended ack's text is read") {

@@ -138,27 +138,29 @@ Bytes encode_route_get(const IpAddr& dst, std::uint8_t af, int oif, std::uint32_
   return finish(buf, nlh);
 }
 
-Bytes encode_neigh_dump(std::uint8_t af, int ifindex, std::uint32_t seq) {
-  std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+namespace {
+// A dump request of one family: the fixed headers of these requests (ndmsg, ndtmsg, ifaddrmsg)
+// all begin with the family byte, and are zero otherwise.
+nlmsghdr* start_dump(std::vector<char>& buf, std::uint16_t type, std::size_t fixed_len, std::uint8_t af, std::uint32_t seq) {
   nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
-  nlh->nlmsg_type = RTM_GETNEIGH;
+  nlh->nlmsg_type = type;
   nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   nlh->nlmsg_seq = seq;
-  auto* ndm = static_cast<ndmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ndmsg)));
-  ndm->ndm_family = af;
+  static_cast<std::uint8_t*>(mnl_nlmsg_put_extra_header(nlh, fixed_len))[0] = af;
+  return nlh;
+}
+}  // namespace
+
+Bytes encode_neigh_dump(std::uint8_t af, int ifindex, std::uint32_t seq) {
+  std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+  nlmsghdr* nlh = start_dump(buf, RTM_GETNEIGH, sizeof(ndmsg), af, seq);
   if (ifindex > 0) mnl_attr_put_u32(nlh, NDA_IFINDEX, static_cast<std::uint32_t>(ifindex));
   return finish(buf, nlh);
 }
 
 Bytes encode_neightbl_dump(std::uint8_t af, std::uint32_t seq) {
   std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
-  nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
-  nlh->nlmsg_type = RTM_GETNEIGHTBL;
-  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  nlh->nlmsg_seq = seq;
-  auto* ndt = static_cast<ndtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ndtmsg)));
-  ndt->ndtm_family = af;
-  return finish(buf, nlh);
+  return finish(buf, start_dump(buf, RTM_GETNEIGHTBL, sizeof(ndtmsg), af, seq));
 }
 
 Bytes encode_link_get(int ifindex, const std::string& name, std::uint32_t seq) {
@@ -202,13 +204,7 @@ Bytes encode_neigh_delete(std::uint8_t af, int ifindex, const IpAddr& ip, std::u
 
 Bytes encode_addr_dump(std::uint8_t af, std::uint32_t seq) {
   std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
-  nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
-  nlh->nlmsg_type = RTM_GETADDR;
-  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  nlh->nlmsg_seq = seq;
-  auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
-  ifa->ifa_family = af;
-  return finish(buf, nlh);
+  return finish(buf, start_dump(buf, RTM_GETADDR, sizeof(ifaddrmsg), af, seq));
 }
 
 Result<NetlinkBatch> split_netlink(ByteView datagram) {
