@@ -84,10 +84,10 @@ OperationPtr async_verify(asio::io_context& io, net::Channel& arp, const Interfa
                          [jobs, done = std::move(done)](std::vector<model::ArpProbeResult> results, SweepStats stats) {
                            auto shared = std::make_shared<std::vector<model::ArpProbeResult>>(std::move(results));
                            done(
-                               [jobs, shared](std::vector<model::NeighAudit>& audits) {
+                               [jobs, shared](std::vector<model::NeighAudit>& owned) {
                                  for (std::size_t t = 0; t < shared->size() && t < jobs->size(); ++t) {
-                                   if ((*jobs)[t] >= audits.size()) continue;
-                                   auto& a = audits[(*jobs)[t]];
+                                   if ((*jobs)[t] >= owned.size()) continue;
+                                   auto& a = owned[(*jobs)[t]];
                                    a.answering = (*shared)[t].answering_macs();
                                    a.probe = std::move((*shared)[t]);
                                  }

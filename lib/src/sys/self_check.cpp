@@ -46,7 +46,7 @@ bool in_mask(const std::string& hex, int bit) {
 }
 
 model::Missing missing(const model::ProcessPrivileges& p, const char* cap, int bit) {
-  return model::Missing{cap, in_mask(p.cap_bnd, bit), p.no_new_privs};
+  return model::Missing{cap, in_mask(p.cap_bnd, bit), p.no_new_privs, {}};
 }
 
 }  // namespace
