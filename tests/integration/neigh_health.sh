@@ -86,29 +86,35 @@ run vp neigh --health --json
 ok "the same with a /24 beside it: a warning, exit 1" bash -c '[ "$0" = 1 ] && [ "$1" = 1 ]' "$rc" "$(finding warning setting arp_ignore vph0)"
 in_node ip link del vph0
 
-# --- an entry kept alive by traffic while its host answers no ARP (db ignores every request)
+# --- an entry kept alive by traffic while its host answers no ARP (arp_ignore=8 there): db itself,
+# and the VPC router as the gateway of a flow to app; then the same entries without the traffic
 nodemac=$(in_node cat /sys/class/net/vpc0/address)
-dbmac=$("$LAB" exec db cat /sys/class/net/eth0/address)
-"$LAB" exec db sysctl -qw net.ipv4.conf.eth0.arp_ignore=8
-"$LAB" exec db ip neigh replace 10.124.0.2 lladdr "$nodemac" dev eth0 nud permanent
-in_node ip neigh replace 10.124.0.5 lladdr "$dbmac" dev vpc0 nud reachable
-in_node timeout 12 bash -c 'exec 3<>/dev/tcp/10.124.0.5/5432 || exit 1; while sleep 0.1; do echo x >&3 || exit 1; done' >/dev/null 2>&1 &
-flow=$!
-sleep 1
-run vp neigh -I vpc0 --verify --json
-ok "kept alive: db silent to our probes, yet confirmed while we probed" \
-  jq_is '.entries[] | select(.ip == "10.124.0.5") | "\(.class) \(.kept_alive)"' "silent true"
-ok "kept alive: counted in the summary" jq_is '.summary.kept_alive' 1
-run vp neigh -I vpc0 --verify
-ok "kept alive: the text says traffic keeps it alive" has "traffic from the peer keeps it alive"
-pkill -f "exec 3<>/dev/tcp/10.124.0.5/5432" 2>/dev/null  # the flow itself, under lab.sh exec and timeout
-wait "$flow" 2>/dev/null
-sleep 1  # the connection's own close (FIN, ACK) confirms the entry once more: let it pass
-# Without the traffic, the same silent host is only silent.
-in_node ip neigh replace 10.124.0.5 lladdr "$dbmac" dev vpc0 nud stale
-run vp neigh -I vpc0 --verify --json
-ok "no traffic: silent, not kept alive" jq_is '.entries[] | select(.ip == "10.124.0.5") | "\(.class) \(.kept_alive)"' "silent false"
-"$LAB" exec db sysctl -qw net.ipv4.conf.eth0.arp_ignore=0
+kept_alive_case() {  # kept_alive_case WHO ROLE IP FLOW_TARGET: ROLE's eth0 holds IP, a TCP flow goes to FLOW_TARGET:5432
+  local who=$1 role=$2 ip=$3 target=$4 mac flow
+  mac=$("$LAB" exec "$role" cat /sys/class/net/eth0/address)
+  "$LAB" exec "$role" sysctl -qw net.ipv4.conf.eth0.arp_ignore=8
+  "$LAB" exec "$role" ip neigh replace 10.124.0.2 lladdr "$nodemac" dev eth0 nud permanent
+  in_node ip neigh replace "$ip" lladdr "$mac" dev vpc0 nud reachable
+  in_node timeout 12 bash -c "exec 3<>/dev/tcp/$target/5432 || exit 1; while sleep 0.1; do echo x >&3 || exit 1; done" >/dev/null 2>&1 &
+  flow=$!
+  sleep 1
+  run vp neigh -I vpc0 --verify --json
+  ok "kept alive ($who): silent to our probes, yet confirmed while we probed" \
+    jq_is --arg ip "$ip" '.entries[] | select(.ip == $ip) | "\(.class) \(.kept_alive)"' "silent true"
+  ok "kept alive ($who): counted in the summary" jq_is '.summary.kept_alive' 1
+  run vp neigh -I vpc0 --verify
+  ok "kept alive ($who): the text says traffic keeps it alive" has "traffic from the peer keeps it alive"
+  pkill -f "exec 3<>/dev/tcp/$target/5432" 2>/dev/null  # the flow itself, under lab.sh exec and timeout
+  wait "$flow" 2>/dev/null
+  sleep 1  # the connection's own close (FIN, ACK) confirms the entry once more: let it pass
+  in_node ip neigh replace "$ip" lladdr "$mac" dev vpc0 nud stale
+  run vp neigh -I vpc0 --verify --json
+  ok "no traffic ($who): silent, not kept alive" jq_is --arg ip "$ip" '.entries[] | select(.ip == $ip) | "\(.class) \(.kept_alive)"' "silent false"
+  "$LAB" exec "$role" sysctl -qw net.ipv4.conf.eth0.arp_ignore=0
+  "$LAB" exec "$role" ip neigh del 10.124.0.2 dev eth0 2>/dev/null || true
+}
+kept_alive_case db db 10.124.0.5 10.124.0.5
+kept_alive_case gateway vrt 10.124.0.1 10.125.0.5
 
 # --- STALE entries the kernel never collects: below gc_thresh1, idle longer than the interface's
 # gc_stale_time (lowered to 1 s on vpc0 for the test; the table's default is 60 s)

@@ -297,7 +297,7 @@ bool ArpSweep::on_frame(const net::Received& rx) {
   if (!arp) return ++st.stats.rejected, false;
   if (arp->op == wire::ArpOp::request) return false;  // someone else asking
   Entry* e = st.find(rx.ifindex, arp->sender_ip);
-  if (!e || (e->rounds == 0 && !e->unicast_in_flight) || e->iface >= st.ifaces.size()) return ++st.stats.rejected, false;
+  if (!e || e->rounds == 0 || e->iface >= st.ifaces.size()) return ++st.stats.rejected, false;  // never asked
   const auto& in = st.ifaces[e->iface];
   if (!wire::arp_reply_matches(*arp, e->ip, in.ip, in.mac)) return ++st.stats.rejected, false;
   ++st.stats.replies;

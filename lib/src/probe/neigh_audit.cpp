@@ -109,7 +109,7 @@ void apply_fixes(net::NetlinkClient& nl, std::vector<model::NeighAudit>& audits,
   }
 }
 
-Result<void> read_after(net::NetlinkClient& nl, int ifindex, std::vector<model::NeighAudit>& audits) {
+Result<std::vector<model::NeighEntry>> read_after(net::NetlinkClient& nl, int ifindex, std::vector<model::NeighAudit>& audits) {
   auto now = nl.neigh_dump(wire::Family::v4, ifindex);
   if (!now) return std::unexpected(now.error());
   // Sorted once, searched per audit: no map nodes for a table of 100 000 entries.
@@ -124,7 +124,7 @@ Result<void> read_after(net::NetlinkClient& nl, int ifindex, std::vector<model::
     auto it = std::lower_bound(now->begin(), now->end(), key, before);
     if (it != now->end() && it->ifindex == key.first && it->ip == key.second) a.after = *it;
   }
-  return {};
+  return std::move(*now);
 }
 
 }  // namespace vpcprobe::probe

@@ -8,27 +8,21 @@
 
 #include "vpcprobe/diag/neigh_health.hpp"
 #include "vpcprobe/sys/limits.hpp"
-#include "vpcprobe/wire/procfs.hpp"
+#include "vpcprobe/wire/procfs.hpp"  // the /proc/net/stat columns
 
 namespace vpcprobe::probe {
 
 namespace {
 
-std::optional<int> read_int(const std::string& path) {
-  auto text = sys::read_file_capped(path, 64);
-  if (!text) return std::nullopt;
-  return wire::parse_sysctl_int(*text);
-}
-
 std::vector<model::IfSetting> read_settings(const char* family_dir, const std::string& dev, const std::vector<diag::SettingSpec>& specs) {
   std::vector<model::IfSetting> out;
   for (const auto& s : specs) {
-    auto v = read_int(fmt::format("/proc/sys/net/{}/conf/{}/{}", family_dir, dev, s.name));
+    auto v = sys::read_conf_int(family_dir, dev, s.name);
     if (!v) continue;  // an older kernel without it, or no such family on the interface
     model::IfSetting x;
     x.name = s.name;
     x.value = *v;
-    x.all = read_int(fmt::format("/proc/sys/net/{}/conf/all/{}", family_dir, s.name));
+    x.all = sys::read_conf_int(family_dir, "all", s.name);
     x.effective = diag::effective_setting(x.name, x.value, x.all);
     out.push_back(std::move(x));
   }
@@ -51,7 +45,8 @@ std::vector<std::string> interface_names() {
 
 }  // namespace
 
-Result<model::NeighHealth> read_neigh_health(net::NetlinkClient& nl, int ifindex, const std::vector<model::NeighTable>* previous,
+Result<model::NeighHealth> read_neigh_health(net::NetlinkClient& nl, int ifindex, const std::vector<model::NeighEntry>* v4_entries,
+                                             const std::vector<model::NeighTable>* previous,
                                              const std::vector<model::NeighTable>* run_start) {
   model::NeighHealth h;
   auto tables = nl.neigh_tables();
@@ -63,35 +58,38 @@ Result<model::NeighHealth> read_neigh_health(net::NetlinkClient& nl, int ifindex
     h.tables.push_back(std::move(t));
   }
   for (auto family : {wire::Family::v4, wire::Family::v6}) {
-    auto entries = nl.neigh_dump(family, 0);
-    if (!entries) return std::unexpected(entries.error());
+    // The audit's own reading of the whole IPv4 table serves, when it has one.
+    std::optional<std::vector<model::NeighEntry>> dumped;
+    if (family != wire::Family::v4 || !v4_entries) {
+      auto entries = nl.neigh_dump(family, 0);
+      if (!entries) return std::unexpected(entries.error());
+      dumped = std::move(*entries);
+    }
     model::NeighTable none;
     const model::NeighTable* table = &none;
     for (const auto& t : h.tables)
       if (t.family == family) table = &t;
-    h.counts.push_back(diag::count_entries(*entries, family, *table));
+    h.counts.push_back(diag::count_entries(dumped ? *dumped : *v4_entries, family, *table));
   }
   auto addrs = nl.addresses(wire::Family::v4);
   if (!addrs) return std::unexpected(addrs.error());
-  std::vector<std::string> names;
+  std::vector<model::LinkInfo> links;
   if (ifindex > 0) {
-    if (auto l = nl.link(ifindex)) names.push_back(l->name);
+    if (auto l = nl.link(ifindex)) links.push_back(std::move(*l));
   } else {
-    names = interface_names();
+    for (const auto& name : interface_names())
+      if (auto l = nl.link_by_name(name)) links.push_back(std::move(*l));  // else gone since the listing
   }
-  for (const auto& name : names) {
-    auto link = nl.link_by_name(name);
-    if (!link) continue;  // gone since the listing
-    if (ifindex > 0 && link->ifindex != ifindex) continue;
+  for (const auto& link : links) {
     // Only interfaces that speak ARP: settings elsewhere change nothing about neighbors.
-    if ((link->flags & (model::iff::loopback | model::iff::noarp | model::iff::pointopoint)) || !link->is_ethernet()) continue;
+    if ((link.flags & (model::iff::loopback | model::iff::noarp | model::iff::pointopoint)) || !link.is_ethernet()) continue;
     model::IfSettings s;
-    s.dev = name;
-    s.ifindex = link->ifindex;
+    s.dev = link.name;
+    s.ifindex = link.ifindex;
     for (const auto& a : *addrs)
-      if (a.ifindex == link->ifindex) s.prefixes_v4.push_back(a.prefix_len);
-    s.v4 = read_settings("ipv4", name, diag::v4_settings());
-    s.v6 = read_settings("ipv6", name, diag::v6_settings());
+      if (a.ifindex == link.ifindex) s.prefixes_v4.push_back(a.prefix_len);
+    s.v4 = read_settings("ipv4", link.name, diag::v4_settings());
+    s.v6 = read_settings("ipv6", link.name, diag::v6_settings());
     h.interfaces.push_back(std::move(s));
   }
   if (previous) {

@@ -67,6 +67,7 @@ void AuditRound::finish() {
   r.sweep = sweep_stats_;
   r.dry_run = spec_.dry_run;
   auto& audits = table_.audits;
+  std::optional<std::vector<model::NeighEntry>> table_now;  // the whole IPv4 table, when read without -I
   if (r.verified) {
     diag::classify(audits);
     if (spec_.fix) {
@@ -74,18 +75,20 @@ void AuditRound::finish() {
       if (!spec_.dry_run) probe::apply_fixes(nl_, audits, spec_.on_change);
     }
     // The table as it is now: our own probe's answers may have re-taught kernel-managed entries.
-    if (auto after = probe::read_after(nl_, spec_.ifindex, audits); !after) {
+    auto after = probe::read_after(nl_, spec_.ifindex, audits);
+    if (!after) {
       auto done = std::move(done_);
       done(std::unexpected(after.error()));
       return;
     }
+    if (spec_.ifindex == 0) table_now = std::move(*after);
     diag::mark_relearned(audits);
     const double probe_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
     for (auto& a : audits) a.kept_alive = diag::kept_alive_by_traffic(a, probe_ms);
   }
   if (spec_.health) {
     const auto* previous = spec_.previous ? spec_.previous : (start_tables_ ? &*start_tables_ : nullptr);
-    auto h = probe::read_neigh_health(nl_, spec_.ifindex, previous, spec_.run_start);
+    auto h = probe::read_neigh_health(nl_, spec_.ifindex, table_now ? &*table_now : nullptr, previous, spec_.run_start);
     if (!h) {
       auto done = std::move(done_);
       done(std::unexpected(h.error()));

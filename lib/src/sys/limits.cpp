@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "vpcprobe/wire/procfs.hpp"
+
 namespace vpcprobe::sys {
 
 std::size_t descriptors_available() {
@@ -23,19 +25,16 @@ std::size_t descriptors_available() {
   return lim.rlim_cur > used + 1 ? static_cast<std::size_t>(lim.rlim_cur) - used : 1;
 }
 
-namespace {
-std::optional<int> read_int(const std::string& path) {
-  std::ifstream in(path);
-  int v = 0;
-  if (!(in >> v)) return std::nullopt;
-  return v;
+std::optional<int> read_conf_int(std::string_view family, const std::string& dev, std::string_view name) {
+  if (dev.empty() || dev.find('/') != std::string::npos || dev == "." || dev == "..") return std::nullopt;
+  auto text = read_file_capped(fmt::format("/proc/sys/net/{}/conf/{}/{}", family, dev, name), 64);
+  if (!text) return std::nullopt;
+  return wire::parse_sysctl_int(*text);
 }
-}  // namespace
 
 std::optional<int> rp_filter(const std::string& ifname) {
-  if (ifname.empty() || ifname.find('/') != std::string::npos || ifname == "." || ifname == "..") return std::nullopt;
-  auto all = read_int("/proc/sys/net/ipv4/conf/all/rp_filter");
-  auto dev = read_int("/proc/sys/net/ipv4/conf/" + ifname + "/rp_filter");
+  auto all = read_conf_int("ipv4", "all", "rp_filter");
+  auto dev = read_conf_int("ipv4", ifname, "rp_filter");
   if (!all && !dev) return std::nullopt;
   return std::max(all.value_or(0), dev.value_or(0));
 }

@@ -43,21 +43,31 @@ Result<const Payload*> fixed_payload(ByteView message, std::uint16_t want_type, 
   return static_cast<const Payload*>(mnl_nlmsg_get_payload(nlh));
 }
 
-// Walk the attributes after a fixed payload; cb(type, data, len) sees each validated attribute.
+// Walk a block of attributes (a message's, an error's, or one nested attribute's payload):
+// cb(type, data, len) sees each attribute whose header and length fit the block. false when an
+// attribute overruns the block (the walk stops there).
+template <class Fn>
+bool walk_attrs(const std::uint8_t* block, std::size_t n, Fn&& cb) {
+  std::size_t pos = 0;
+  while (pos < n) {
+    if (n - pos < sizeof(nlattr)) return false;
+    nlattr a;
+    std::memcpy(&a, block + pos, sizeof a);
+    if (a.nla_len < sizeof(nlattr) || a.nla_len > n - pos) return false;
+    cb(a.nla_type & NLA_TYPE_MASK, block + pos + sizeof(nlattr), a.nla_len - sizeof(nlattr));
+    pos += MNL_ALIGN(a.nla_len);  // at least 4: every pass consumes bytes
+  }
+  return true;
+}
+
+// Walk the attributes after a fixed payload; an attribute that overruns the message is an error.
 template <class Fn>
 Result<void> for_each_attr(ByteView message, std::size_t fixed, Fn&& cb) {
   const nlmsghdr* nlh = header_of(message);
   std::size_t offset = mnl_nlmsg_size(static_cast<std::size_t>(MNL_ALIGN(fixed))) ;
   if (offset > nlh->nlmsg_len) return {};  // no attributes at all
-  const auto* attr = reinterpret_cast<const nlattr*>(reinterpret_cast<const char*>(nlh) + offset);
-  int remaining = static_cast<int>(nlh->nlmsg_len - offset);
-  while (remaining > 0) {
-    if (!mnl_attr_ok(attr, remaining)) return fail(Errc::malformed, "netlink: attribute overruns its message");
-    cb(mnl_attr_get_type(attr), static_cast<const std::uint8_t*>(mnl_attr_get_payload(attr)),
-       static_cast<std::size_t>(mnl_attr_get_payload_len(attr)));
-    remaining -= static_cast<int>(MNL_ALIGN(attr->nla_len));
-    attr = reinterpret_cast<const nlattr*>(reinterpret_cast<const char*>(attr) + MNL_ALIGN(attr->nla_len));
-  }
+  if (!walk_attrs(message.data() + offset, nlh->nlmsg_len - offset, cb))
+    return fail(Errc::malformed, "netlink: attribute overruns its message");
   return {};
 }
 
@@ -95,20 +105,14 @@ std::optional<std::string> extack_message(ByteView msg) {
     offset += MNL_ALIGN(e.msg.nlmsg_len) - sizeof(nlmsghdr);
   }
   std::optional<std::string> text;
-  std::size_t pos = MNL_ALIGN(offset);
-  while (pos + sizeof(nlattr) <= msg.size()) {
-    nlattr a;
-    std::memcpy(&a, msg.data() + pos, sizeof a);
-    if (a.nla_len < sizeof(nlattr) || pos + a.nla_len > msg.size()) break;
-    if ((a.nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
-      const auto* d = msg.data() + pos + sizeof(nlattr);
-      const std::size_t n = a.nla_len - sizeof(nlattr);
-      const void* nul = std::memchr(d, 0, n);
-      const std::size_t len = nul ? static_cast<std::size_t>(static_cast<const std::uint8_t*>(nul) - d) : n;
-      text = std::string(reinterpret_cast<const char*>(d), len);
-    }
-    pos += MNL_ALIGN(a.nla_len);  // at least 4: every pass consumes bytes
-  }
+  const std::size_t pos = MNL_ALIGN(offset);
+  if (pos >= msg.size()) return text;
+  walk_attrs(msg.data() + pos, msg.size() - pos, [&](int type, const std::uint8_t* d, std::size_t n) {
+    if (type != NLMSGERR_ATTR_MSG) return;
+    const void* nul = std::memchr(d, 0, n);
+    const std::size_t len = nul ? static_cast<std::size_t>(static_cast<const std::uint8_t*>(nul) - d) : n;
+    text = std::string(reinterpret_cast<const char*>(d), len);
+  });
   return text;
 }
 
@@ -285,23 +289,23 @@ std::optional<std::uint64_t> u64_attr(const std::uint8_t* data, std::size_t len)
 
 namespace {
 // NDTA_PARMS: nested NDTPA_* attributes, each checked against the bytes there are.
+// The neighbor tables vpcprobe reads: ARP (AF_INET) and NDP (AF_INET6); others (AF_BRIDGE, ...) not.
+std::optional<Family> neighbor_family(std::uint8_t af) {
+  if (af == AF_INET) return Family::v4;
+  if (af == AF_INET6) return Family::v6;
+  return std::nullopt;
+}
+
 model::NeighIfParms nested_parms(const std::uint8_t* d, std::size_t n) {
   model::NeighIfParms p;
-  std::size_t pos = 0;
-  while (pos + sizeof(nlattr) <= n) {
-    nlattr a;
-    std::memcpy(&a, d + pos, sizeof a);
-    if (a.nla_len < sizeof(nlattr) || pos + a.nla_len > n) break;
-    const auto* pd = d + pos + sizeof(nlattr);
-    const std::size_t pn = a.nla_len - sizeof(nlattr);
-    switch (a.nla_type & NLA_TYPE_MASK) {
+  walk_attrs(d, n, [&](int type, const std::uint8_t* pd, std::size_t pn) {
+    switch (type) {
       case NDTPA_IFINDEX: if (auto v = u32_attr(pd, pn)) p.ifindex = static_cast<int>(*v); break;
       case NDTPA_BASE_REACHABLE_TIME: if (auto v = u64_attr(pd, pn)) p.base_reachable_time_ms = *v; break;
       case NDTPA_GC_STALETIME: if (auto v = u64_attr(pd, pn)) p.gc_staletime_ms = *v; break;
       default: break;
     }
-    pos += MNL_ALIGN(a.nla_len);
-  }
+  });
   return p;
 }
 }  // namespace
@@ -310,11 +314,9 @@ Result<std::optional<NeighTblParms>> decode_neightbl_parms(ByteView message) {
   auto ndt = fixed_payload<ndtmsg>(message, RTM_NEWNEIGHTBL, "neighbor table");
   if (!ndt) return std::unexpected(ndt.error());
   NeighTblParms out;
-  switch ((*ndt)->ndtm_family) {
-    case AF_INET: out.family = Family::v4; break;
-    case AF_INET6: out.family = Family::v6; break;
-    default: return std::optional<NeighTblParms>();
-  }
+  const auto family = neighbor_family((*ndt)->ndtm_family);
+  if (!family) return std::optional<NeighTblParms>();
+  out.family = *family;
   bool have_config = false, have_parms = false;
   auto walked = for_each_attr(message, sizeof(ndtmsg), [&](int type, const std::uint8_t* d, std::size_t n) {
     if (type == NDTA_CONFIG) have_config = true;
@@ -332,11 +334,9 @@ Result<std::optional<model::NeighTable>> decode_neightbl(ByteView message) {
   auto ndt = fixed_payload<ndtmsg>(message, RTM_NEWNEIGHTBL, "neighbor table");
   if (!ndt) return std::unexpected(ndt.error());
   model::NeighTable t;
-  switch ((*ndt)->ndtm_family) {
-    case AF_INET: t.family = Family::v4; break;
-    case AF_INET6: t.family = Family::v6; break;
-    default: return std::optional<model::NeighTable>();
-  }
+  const auto family = neighbor_family((*ndt)->ndtm_family);
+  if (!family) return std::optional<model::NeighTable>();
+  t.family = *family;
   bool have_config = false;
   auto walked = for_each_attr(message, sizeof(ndtmsg), [&](int type, const std::uint8_t* d, std::size_t n) {
     switch (type) {

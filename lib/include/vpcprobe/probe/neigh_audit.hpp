@@ -55,6 +55,7 @@ void apply_fixes(net::NetlinkClient& nl, std::vector<model::NeighAudit>& audits,
                  const std::function<void(const model::NeighAudit&)>& on_change);
 
 // Reads each audited entry again (after probing and fixing).
-Result<void> read_after(net::NetlinkClient& nl, int ifindex, std::vector<model::NeighAudit>& audits);
+// Returns the table as read (sorted by interface and address).
+Result<std::vector<model::NeighEntry>> read_after(net::NetlinkClient& nl, int ifindex, std::vector<model::NeighAudit>& audits);
 
 }  // namespace vpcprobe::probe
