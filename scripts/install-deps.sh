@@ -5,12 +5,12 @@ set -euo pipefail
 PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config
-  libboost-dev libcli11-dev libfmt-dev doctest-dev nlohmann-json3-dev libmnl-dev libcap-dev libpcap-dev libtomlplusplus-dev
+  libboost-dev libcli11-dev libfmt-dev doctest-dev nlohmann-json3-dev libmnl-dev libcap-dev libpcap-dev libtomlplusplus-dev libssl-dev
   # fuzzing (the fuzz preset): Clang 16 (14 and 15 cannot compile libstdc++ 12's std::expected);
   # libclang-rt-16-dev holds the libFuzzer runtime that -fsanitize=fuzzer links, and the sanitizers
   clang-16 libclang-rt-16-dev
   # lab and tests
-  iproute2 nftables socat iputils-ping jq util-linux libcap2-bin procps python3 time strace
+  iproute2 nftables socat iputils-ping jq util-linux libcap2-bin procps python3 time strace openssl
   # standard tools the benchmarks compare against
   arping tcpdump netcat-openbsd
   # promtool, to check the Prometheus output and test the shipped rules

@@ -21,6 +21,13 @@ CLI::App* Diagnose::setup(CLI::App& parent, Options& o) {
   cmd->add_option("--timeout", o.timeout, "seconds every probe may wait; the whole diagnosis takes about this long")->capture_default_str();
   cmd->add_option("-c,--count", o.count, "echoes and SYNs per series (more when they disagree); connect() sends at most 3")
       ->capture_default_str();
+  cmd->add_option("--app", o.app.app,
+                  "the application check over a real connection: auto (by port: 5432 postgres, 443/8443/6443 tls, 80/8080 http, "
+                  "6379 redis, 3306 mysql), none, postgres, tls, http, redis or mysql")
+      ->capture_default_str();
+  cmd->add_option("--sni", o.app.sni, "TLS server name (default: the name typed; none for an address)");
+  cmd->add_option("--http-path", o.app.http_path, "http: the path of the HEAD request")->capture_default_str();
+  cmd->add_flag("--verify-cert", o.app.verify_cert, "tls: a certificate that does not verify against the system store fails (default: a warning)");
   cmd->add_flag("--json", o.json, "print one JSON object (schema vpcprobe.diagnose/1)");
   add_pcap_option(*cmd, o.pcap);
   cmd->add_option("--color", o.color, "auto, always or never (auto: on a terminal, unless NO_COLOR is set)")->capture_default_str();
@@ -36,7 +43,8 @@ bool Diagnose::color(const Options& o) {
 
 namespace {
 // One path as typed: --private/--public, with -p for a path given without its port.
-Result<model::PathResult> path_of(model::Path role, const std::string& text, const char* option, const std::string& default_port) {
+Result<model::PathResult> path_of(model::Path role, const std::string& text, const char* option, const std::string& default_port,
+                                  const model::AppChoice& app) {
   auto e = target_endpoint(text);
   if (!e) return fail(Errc::invalid_argument, fmt::format("{}: {}", option, e.error().message));
   model::PathResult p;
@@ -49,6 +57,7 @@ Result<model::PathResult> path_of(model::Path role, const std::string& text, con
     if (!port) return fail(Errc::invalid_argument, fmt::format("--port: {}", port.error().message));
     p.port = *port;
   }
+  p.app = model::app_spec_for(app, p.port);
   return p;
 }
 }  // namespace
@@ -58,8 +67,9 @@ Result<void> Diagnose::validate(const Options& o) {
     return fail(Errc::invalid_argument, fmt::format("--color must be auto, always or never, got '{}'", o.color));
   if (!o.port.empty())
     if (auto port = model::parse_port(o.port); !port) return fail(Errc::invalid_argument, fmt::format("--port: {}", port.error().message));
-  return first_failure(check_seconds("--timeout", o.timeout, 0.05, 60), check_count("--count", o.count, probe::PathPlan::kMaxCount), parses(path_of(model::Path::private_, o.private_target, "--private", o.port)),
-                o.public_target.empty() ? Result<void>() : parses(path_of(model::Path::public_, o.public_target, "--public", o.port)));
+  return first_failure(check_seconds("--timeout", o.timeout, 0.05, 60), check_count("--count", o.count, probe::PathPlan::kMaxCount), parses(path_of(model::Path::private_, o.private_target, "--private", o.port, o.app)),
+                o.public_target.empty() ? Result<void>() : parses(path_of(model::Path::public_, o.public_target, "--public", o.port, o.app)),
+                model::check_app_choice(o.app));
 }
 
 Result<Diagnose::Sockets> Diagnose::open(const Options&) { return probe::open_diagnosis_sockets(); }
@@ -69,8 +79,8 @@ Result<model::Status> Diagnose::run(const Options& o, Sockets& s, Runtime<Report
   const auto timeout = millis(o.timeout);
   model::Diagnosis d;
   d.timeout_s = o.timeout;
-  d.private_path = *path_of(model::Path::private_, o.private_target, "--private", o.port);
-  if (!o.public_target.empty()) d.public_path = *path_of(model::Path::public_, o.public_target, "--public", o.port);
+  d.private_path = *path_of(model::Path::private_, o.private_target, "--private", o.port, o.app);
+  if (!o.public_target.empty()) d.public_path = *path_of(model::Path::public_, o.public_target, "--public", o.port, o.app);
   std::vector<model::Diagnosis*> diags{&d};
 
   // dns (both names at once, bounded by the timeout), then the kernel's view before any probe

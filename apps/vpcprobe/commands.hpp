@@ -99,6 +99,7 @@ struct Diagnose : WithPcap {
     double timeout = 1.0;
     long count = 5;
     bool json = false;
+    model::AppChoice app;  // --app, --sni, --http-path, --verify-cert
     std::string color = "auto";
   };
   using Sockets = probe::DiagnosisSockets;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes one harness for a while from its seed corpus and reports what it did:
 #   tests/fuzz/run.sh TARGET SECONDS      e.g. tests/fuzz/run.sh netlink 60
-# TARGET is a harness name (ethernet_arp arp_match ipv4 icmp tcp netlink), built by the fuzz preset:
+# TARGET is a harness name (ethernet_arp arp_match ipv4 icmp tcp netlink app), built by the fuzz preset:
 #   cmake --preset fuzz && cmake --build --preset fuzz
 # The seeds in tests/fuzz/corpus/TARGET are read, never written: new inputs, the log and any crashing
 # input go to a fresh work folder (build/fuzz/tests/fuzz/work/TARGET). Prints executions, coverage

@@ -9,7 +9,10 @@
 #                          │                            eth1 10.125.0.1/24 ── app 10.125.0.5/24
 #     pub0 192.0.2.2/24 ── rtr (public router) ── 198.51.100.1/24 ── pub0 198.51.100.10/24  db
 #
-# db and app listen on TCP 5432. Inside node, names resolve from a hosts file:
+# db answers on TCP 5432 (PostgreSQL: SSLRequest -> 'N'), 443 (TLS, a certificate made at lab start
+# for both its names and addresses), 80 (HTTP), 6379 (Redis) and 3306 (MySQL); app on 5432
+# (tests/lab/appserver.py). The `app-*` faults change what one address answers on one port.
+# Inside node, names resolve from a hosts file:
 #   db.vpc.internal -> 10.124.0.5, db.public.example -> 198.51.100.10, app.vpc.internal -> 10.125.0.5
 #
 # `lab.sh crowd` (after up) fills the VPC segment for the neighbor audit: a `crowd` host answering
@@ -42,12 +45,18 @@ in_ns() { local role=$1; shift; ip netns exec "$(ns "$role")" "$@"; }
 FAULTS="stale-neighbor stale-neighbor-extern stale-kernel stale-gateway dead-host icmp-blocked port-closed port-dropped port-rejected
 router-unreachable blackhole-route vpc-down public-down mtu-blackhole dead-pair loss-private loss-public loss-router
 local-drop local-drop-icmp local-drop-all input-drop asymmetric-return silent-host private-is-public private-via-default
-private-via-public public-is-private ip-conflict"
+private-via-public public-is-private ip-conflict
+app-silent app-reset app-close app-speak-http app-ssh app-slow app-huge app-tls-sni app-postgres-tls app-redis-auth"
+# app-MODE [PORT] [private|public]: what db's private (default) or public address answers on PORT
+# (default 5432): silent (accepts, never answers), reset (RST after accept), close (FIN without a
+# word), speak-http (HTTP 400 to anything), ssh (an SSH banner), slow (one byte a second), huge (a
+# greeting without end), tls-sni (a TLS endpoint that refuses the name), postgres-tls ('S' and TLS),
+# redis-auth (-NOAUTH).
 
 die() { echo "lab: $*" >&2; exit 3; }
 
 need() {
-  for t in ip socat; do command -v "$t" >/dev/null || die "missing $t (run scripts/install-deps.sh)"; done
+  for t in ip socat python3 openssl; do command -v "$t" >/dev/null || die "missing $t (run scripts/install-deps.sh)"; done
   [ "$(id -u)" = 0 ] || die "the lab needs root (network namespaces)"
 }
 
@@ -60,13 +69,29 @@ addr() {  # addr ROLE DEV CIDR
   in_ns "$1" ip link set "$2" up
 }
 
-listen() {  # listen ROLE PORT: a TCP listener that accepts and closes
-  setsid ip netns exec "$(ns "$1")" socat TCP-LISTEN:"$2",reuseaddr,fork /dev/null </dev/null >/dev/null 2>&1 &
-  for _ in $(seq 100); do
-    in_ns "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
-    sleep 0.02
+APPDIR=/run/$P-app  # the services' certificate and per-address modes
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+services() {  # services ROLE PORT=MODE...: the lab's application servers in ROLE
+  local role=$1; shift
+  setsid ip netns exec "$(ns "$role")" python3 "$LAB_DIR/appserver.py" --control "$APPDIR" --cert "$APPDIR/cert.pem" \
+    --key "$APPDIR/key.pem" "$@" </dev/null >/dev/null 2>&1 &
+  local spec port
+  for spec in "$@"; do
+    port=${spec%%=*}
+    for _ in $(seq 200); do
+      in_ns "$role" ss -Hltn "sport = :$port" | grep -q . && continue 2
+      sleep 0.02
+    done
+    die "service on $role:$port did not start"
   done
-  die "listener on $1:$2 did not start"
+}
+
+certificate() {  # a self-signed certificate for db's names and addresses, valid 30 days
+  mkdir -p "$APPDIR"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj "/CN=db.vpc.internal/O=vpclab" \
+    -addext "subjectAltName=DNS:db.vpc.internal,DNS:db.public.example,IP:10.124.0.5,IP:198.51.100.10" \
+    -keyout "$APPDIR/key.pem" -out "$APPDIR/cert.pem" >/dev/null 2>&1 || die "openssl could not make the lab certificate"
 }
 
 sw_port() {  # attach sw-side veth end to the bridge
@@ -118,8 +143,9 @@ up() {
     > "/etc/netns/$(ns node)/hosts"
   printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > "/etc/netns/$(ns node)/resolv.conf"
 
-  listen db 5432
-  listen app 5432
+  certificate
+  services db 5432=postgres 443=tls 80=http 6379=redis 3306=mysql
+  services app 5432=postgres
   # warm the caches the way a running node has them
   in_ns node ping -c1 -W1 10.124.0.5 >/dev/null 2>&1 || true
   in_ns node ping -c1 -W1 10.125.0.5 >/dev/null 2>&1 || true
@@ -133,7 +159,7 @@ down() {
     [ -n "$pids" ] && kill $pids 2>/dev/null || true
     ip netns del "$n" 2>/dev/null || true
   done
-  rm -rf "/etc/netns/$(ns node)"
+  rm -rf "/etc/netns/$(ns node)" "$APPDIR"
 }
 
 mac_of() { in_ns "$1" cat "/sys/class/net/$2/address"; }
@@ -305,6 +331,11 @@ fault() {
       in_ns rtr ip route add 10.124.0.5/32 via 198.51.100.10 ;;
     public-is-private)  # the "public" name resolves to db's private address
       sed -i 's/^198.51.100.10 db.public.example$/10.124.0.5 db.public.example/' "/etc/netns/$(ns node)/hosts" ;;
+    app-*)
+      local mode=${1#app-} port=${2:-5432} side=${3:-private} ip
+      case " $(echo $FAULTS) " in *" $1 "*) ;; *) die "unknown fault '$1'; faults: $FAULTS" ;; esac
+      case "$side" in private) ip=10.124.0.5 ;; public) ip=198.51.100.10 ;; *) die "app faults take private or public, not '$side'" ;; esac
+      echo "$mode" > "$APPDIR/$ip:$port" ;;
     *) die "unknown fault '${1:-}'; faults: $FAULTS" ;;
   esac
 }

@@ -83,6 +83,22 @@ model::Diagnosis incident() {
   pub.echo_method = model::ProbeMethod::raw;
   pub.tcp_method = model::ProbeMethod::raw;
   for (std::uint32_t s : {1500u, 1400u, 1280u}) pub.mtu_probes.push_back({s, true, std::nullopt});
+  // the application: never asked on the private path (no SYN found the port open); PostgreSQL
+  // answers the public one
+  d.private_path.app.protocol = pub.app.protocol = model::AppProtocol::postgres;
+  d.private_path.app_not_run = model::NotRun{model::Cause::below_failure, {}};
+  model::AppResult pg;
+  pg.protocol = model::AppProtocol::postgres;
+  pg.outcome = model::AppOutcome::answered;
+  pg.spoke = model::Spoken::postgres;
+  pg.answer = "N";
+  pg.connect_ms = 0.04;
+  pg.first_byte_ms = 0.31;
+  pg.total_ms = 0.4;
+  pg.bytes_sent = 8;
+  pg.bytes_received = 1;
+  pg.first_bytes = {'N'};
+  pub.app_result = pg;
   diag::judge(d);
   return d;
 }
@@ -166,6 +182,13 @@ TEST_CASE("diagnose JSON carries the same words as the text, and the typed cause
   CHECK(j["verdict"]["fix"] == *render::fix_text(d));
   CHECK(j["paths"]["private"]["layers"]["neighbor"]["summary"] == "STALE entry");
   CHECK(j["paths"]["public"]["layers"]["transport"]["check"] == "pass");
+  CHECK(j["paths"]["public"]["layers"]["application"]["check"] == "pass");
+  CHECK(j["paths"]["public"]["layers"]["application"]["summary"] == "PostgreSQL (SSLRequest: N) 0.3 ms");
+  CHECK(j["paths"]["public"]["details"]["application"]["answer"] == "N");
+  CHECK(j["paths"]["public"]["details"]["application"]["spoke"] == "PostgreSQL");
+  CHECK(j["paths"]["public"]["details"]["application"]["first_byte_ms"] == 0.31);
+  CHECK(j["paths"]["private"]["layers"]["application"]["check"] == "skipped");
+  CHECK(j["paths"]["private"]["layers"]["application"]["summary"] == "port not open");
   CHECK(j["not_tested"].empty());
   d.private_path.arp.reset();
   d.private_path.arp_not_run = model::NotRun{model::Cause::no_privilege, "CAP_NET_RAW"};

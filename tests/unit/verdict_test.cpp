@@ -319,6 +319,92 @@ void mtu_untested(PathResult& p) {
   p.mtu_not_run = model::NotRun{model::Cause::no_privilege, "CAP_NET_RAW"};
 }
 
+// ---- the application layer ------------------------------------------------------------------------
+
+model::AppResult app_result(model::AppOutcome o) {
+  model::AppResult a;
+  a.protocol = model::AppProtocol::postgres;
+  a.outcome = o;
+  a.connect_ms = 0.3;
+  a.total_ms = 1000;
+  return a;
+}
+void ask_postgres(PathResult& p) { p.app.protocol = model::AppProtocol::postgres; }
+void app_answers_n(PathResult& p) {
+  ask_postgres(p);
+  p.app_result = app_result(model::AppOutcome::answered);
+  p.app_result->spoke = model::Spoken::postgres;
+  p.app_result->answer = "N";
+  p.app_result->first_byte_ms = 0.5;
+  p.app_result->total_ms = 1;
+}
+void app_silent(PathResult& p) {
+  ask_postgres(p);
+  p.app_result = app_result(model::AppOutcome::silent);
+}
+void app_reset(PathResult& p) {
+  ask_postgres(p);
+  p.app_result = app_result(model::AppOutcome::reset);
+  p.app_result->err = ECONNRESET;
+}
+void app_closed(PathResult& p) {
+  ask_postgres(p);
+  p.app_result = app_result(model::AppOutcome::closed);
+}
+void app_speaks_http(PathResult& p) {
+  ask_postgres(p);
+  p.app_result = app_result(model::AppOutcome::other_protocol);
+  p.app_result->spoke = model::Spoken::http;
+  const std::string first = "HTTP/1.1 400 Bad";
+  p.app_result->first_bytes.assign(first.begin(), first.end());
+}
+model::TlsFacts self_signed() {
+  model::TlsFacts t;
+  t.version = "TLSv1.3";
+  t.cipher = "TLS_AES_256_GCM_SHA384";
+  t.subject = t.issuer = "CN=db.vpc.internal";
+  t.not_after = t.earliest_expiry = 1800000000;
+  t.days_left = 30;
+  t.chain_length = 1;
+  t.verify_error = "self-signed certificate";
+  return t;
+}
+void tls_self_signed(PathResult& p) {
+  p.port = 443;
+  p.app.protocol = model::AppProtocol::tls;
+  p.app_result = app_result(model::AppOutcome::answered);
+  p.app_result->protocol = model::AppProtocol::tls;
+  p.app_result->tls = self_signed();
+  p.app_result->client_hello_bytes = 1725;
+}
+void tls_self_signed_strict(PathResult& p) {
+  tls_self_signed(p);
+  p.app.verify_cert = true;
+}
+void tls_refused(PathResult& p) {
+  p.port = 443;
+  p.app.protocol = model::AppProtocol::tls;
+  p.app_result = app_result(model::AppOutcome::handshake_failed);
+  p.app_result->protocol = model::AppProtocol::tls;
+  p.app_result->tls_error = "tlsv1 unrecognized name";
+}
+void app_silent_lossy_syns(PathResult& p) { syn_loss(p); app_silent(p); }
+void tls_silent_mtu_black_hole(PathResult& p) {
+  mtu_black_hole(p);
+  p.port = 443;
+  p.app.protocol = model::AppProtocol::tls;
+  p.app_result = app_result(model::AppOutcome::silent);
+  p.app_result->protocol = model::AppProtocol::tls;
+  p.app_result->client_hello_bytes = 1725;
+}
+void app_reset_mtu_untested(PathResult& p) { mtu_untested(p); app_reset(p); }
+void app_silent_mtu_untested(PathResult& p) { mtu_untested(p); app_silent(p); }
+void app_port_closed(PathResult& p) {
+  tcp_closed(p);
+  ask_postgres(p);
+  p.app_not_run = model::NotRun{model::Cause::below_failure, {}};
+}
+
 // ---- verdict table ------------------------------------------------------------------------------
 
 using Mutation = void (*)(PathResult&);
@@ -356,8 +442,8 @@ void check_case(const Case& c) {
   CHECK(model::layer_name(v.layer) == model::layer_name(c.layer));
   CHECK(model::path_name(v.path) == std::string(c.path));
   CHECK(contains(words, c.words));
-  CHECK(d.private_layers.size() == 7);
-  CHECK(d.public_layers.size() == (c.pub ? 7u : 0u));
+  CHECK(d.private_layers.size() == std::size(model::kLayers));
+  CHECK(d.public_layers.size() == (c.pub ? std::size(model::kLayers) : 0u));
   // A named broken layer always comes with a fix; ok and unknown never do.
   bool broken = v.status == Status::failing || v.status == Status::degraded;
   CHECK(v.fix.has_value() == broken);
@@ -365,6 +451,37 @@ void check_case(const Case& c) {
 }
 
 const Case kCases[] = {
+    {"application: PostgreSQL answers N on both paths", app_answers_n, app_answers_n, Status::ok, Layer::none, "none",
+     "works (PostgreSQL (SSLRequest: N) 0.5 ms)"},
+    {"application: private accepts and stays silent", app_silent, app_answers_n, Status::failing, Layer::application, "private",
+     "accepted the connection (connect 0.3 ms) and then said nothing"},
+    {"application: the fix for a silent service", app_silent, healthy, Status::failing, Layer::application, "private",
+     "ss -ltn 'sport = :5432'"},
+    {"application: reset after accept", app_reset, healthy, Status::failing, Layer::application, "private", "reset it"},
+    {"application: closed without a word", app_closed, healthy, Status::failing, Layer::application, "private",
+     "closed it 999.7 ms after the PostgreSQL SSLRequest without sending a byte"},
+    {"application: another protocol answers", app_speaks_http, healthy, Status::failing, Layer::application, "private",
+     "in HTTP, not PostgreSQL: \"HTTP/1.1 400 Bad\""},
+    {"application: the fix names the process", app_speaks_http, healthy, Status::failing, Layer::application, "private",
+     "ss -ltnp 'sport = :5432'"},
+    {"application: a self-signed certificate is a warning", tls_self_signed, tls_self_signed, Status::ok, Layer::none, "none",
+     "works (TLSv1.3, cert not verified)"},
+    {"application: --verify-cert makes it a failure", tls_self_signed_strict, healthy, Status::failing, Layer::application, "private",
+     "openssl s_client -connect 10.124.0.5:443 -servername db.vpc.internal"},
+    {"application: TLS handshake refused", tls_refused, healthy, Status::failing, Layer::application, "private",
+     "The TLS handshake with 10.124.0.5:443 failed: tlsv1 unrecognized name"},
+    {"application: only the public service is silent", healthy, app_silent, Status::degraded, Layer::application, "public",
+     "fails at the application layer"},
+    {"application: silence on a path that loses SYNs is the loss", app_silent_lossy_syns, healthy, Status::degraded, Layer::transport,
+     "private", "intermittent"},
+    {"application: a TLS endpoint silent behind an MTU black hole: the MTU", tls_silent_mtu_black_hole, healthy, Status::failing,
+     Layer::mtu, "private", "ip link set dev vpc0 mtu 1400"},
+    {"application: a reset is not explained by an untested MTU", app_reset_mtu_untested, healthy, Status::failing, Layer::application,
+     "private", "reset it"},
+    {"application: silence may be an untested MTU", app_silent_mtu_untested, healthy, Status::unknown, Layer::unknown, "private",
+     "the mtu layer could not be tested and could be the cause"},
+    {"application: a closed port is the transport's failure", app_port_closed, healthy, Status::failing, Layer::transport, "private",
+     "make it listen on 10.124.0.5 port 5432"},
     {"healthy pair", healthy, healthy, Status::ok, Layer::none, "none", "private path to db.vpc.internal (10.124.0.5:5432) works (5432 open"},
     {"healthy private, no public path", healthy, kNoPublic, Status::ok, Layer::none, "none", "works (5432 open 0.40 ms)"},
     {"dns: name does not resolve", no_dns, healthy, Status::failing, Layer::dns, "private", "getent hosts db.vpc.internal"},
@@ -538,7 +655,7 @@ TEST_CASE("evaluate_path: table cells") {
       auto p = healthy_private();
       r.mutate(p);
       auto rows = diag::evaluate_path(p);
-      REQUIRE(rows.size() == 7);
+      REQUIRE(rows.size() == std::size(model::kLayers));
       const auto& row = rows[static_cast<std::size_t>(r.layer) - 1];
       const auto summary = render::layer_words(p, row).summary;
       INFO(summary);
@@ -556,7 +673,8 @@ TEST_CASE("evaluate_path: seven rows in kLayers order; healthy public path passe
   for (std::size_t i = 0; i < rows.size(); ++i) {
     CAPTURE(i);
     CHECK(rows[i].layer == model::kLayers[i]);
-    CHECK(model::check_name(rows[i].check) == (i == 0 ? "skipped" : "pass"));
+    // dns: a numeric address; application: not asked
+    CHECK(model::check_name(rows[i].check) == (i == 0 || model::kLayers[i] == Layer::application ? "skipped" : "pass"));
   }
   CHECK(render::layer_words(pub, rows[1]).summary == "via 192.0.2.1 dev pub0");
 }
@@ -566,7 +684,7 @@ TEST_CASE("evaluate_path: a DNS failure skips every later row, whatever else the
   p.dns_error = model::DnsFailure{model::DnsFailure::Kind::not_found, "Name or service not known"};
   set_tcp(p, TcpState::closed);
   auto rows = diag::evaluate_path(p);
-  REQUIRE(rows.size() == 7);
+  REQUIRE(rows.size() == std::size(model::kLayers));
   CHECK(rows[0].check == Check::fail);
   CHECK(render::layer_words(p, rows[0]).evidence ==
         std::vector<std::string>{"'db.vpc.internal' does not resolve to an IPv4 address: Name or service not known"});

@@ -56,8 +56,14 @@ Result<Targets> parse_targets(std::string_view text, std::string_view source) {
   }
   const toml::table& root = parsed.table();
   std::string src(source);
-  if (auto ok = only_keys(root, {"timeout", "port", "target", "neigh"}, src); !ok) return std::unexpected(ok.error());
+  if (auto ok = only_keys(root, {"timeout", "port", "app", "target", "neigh"}, src); !ok) return std::unexpected(ok.error());
   Targets out;
+  std::string default_app = "auto";
+  if (auto* a = root.get("app")) {
+    auto v = a->value<std::string>();
+    if (!v) return fail(Errc::invalid_argument, fmt::format("{}: app must be a string", src));
+    default_app = *v;
+  }
   if (auto* t = root.get("timeout")) {
     auto v = t->value<double>();
     if (!v || !(*v >= 0.05 && *v <= 60)) return fail(Errc::invalid_argument, fmt::format("{}: timeout must be 0.05 to 60 seconds", src));
@@ -78,7 +84,8 @@ Result<Targets> parse_targets(std::string_view text, std::string_view source) {
       std::string where = fmt::format("{}: target #{}", src, i + 1);
       auto* t = (*targets)[i].as_table();
       if (!t) return fail(Errc::invalid_argument, where + ": not a table");
-      if (auto ok = only_keys(*t, {"name", "private", "public"}, where); !ok) return std::unexpected(ok.error());
+      if (auto ok = only_keys(*t, {"name", "private", "public", "app", "sni", "http_path", "verify_cert"}, where); !ok)
+        return std::unexpected(ok.error());
       Target target;
       auto name = (*t)["name"].value<std::string>();
       if (!name || !valid_name(*name))
@@ -98,6 +105,19 @@ Result<Targets> parse_targets(std::string_view text, std::string_view source) {
       } else if ((*t).contains("public")) {
         return fail(Errc::invalid_argument, where + ": 'public' must be a string");
       }
+      target.app.app = default_app;
+      for (auto [key, into] : {std::pair{"app", &target.app.app}, std::pair{"sni", &target.app.sni}, std::pair{"http_path", &target.app.http_path}})
+        if (t->contains(key)) {
+          auto v = (*t)[key].value<std::string>();
+          if (!v) return fail(Errc::invalid_argument, fmt::format("{}: {} must be a string", where, key));
+          *into = *v;
+        }
+      if (t->contains("verify_cert")) {
+        auto v = (*t)["verify_cert"].value<bool>();
+        if (!v) return fail(Errc::invalid_argument, where + ": verify_cert must be true or false");
+        target.app.verify_cert = *v;
+      }
+      if (auto ok = model::check_app_choice(target.app, where); !ok) return std::unexpected(ok.error());
       out.targets.push_back(std::move(target));
     }
   }

@@ -263,8 +263,39 @@ LayerResult eval_mtu(const PathResult& p, const PathResult*) {
   return result(Layer::mtu, Check::warn, loss > 0 ? Finding::mtu_loss : Finding::mtu_irregular);
 }
 
+// The service's own answer. It was asked only once a SYN found the port open; silence (or a
+// connection that does not come up) on a path that loses SYNs may be that loss: a warning then.
+LayerResult eval_application(const PathResult& p, const PathResult* other) {
+  if (!p.port || p.app.protocol == model::AppProtocol::none) return result(Layer::application, Check::skipped, Finding::app_not_asked);
+  if (!p.app_result) {
+    if (p.app_not_run) return not_run(Layer::application, *p.app_not_run);
+    if (p.syns.empty() && p.tcp_not_run) return not_run(Layer::application, {model::Cause::below_failure, {}});
+    return not_run(Layer::application, {model::Cause::interrupted, {}});
+  }
+  const auto& a = *p.app_result;
+  const bool lossy = eval_transport(p, other).check == Check::degraded;
+  auto fail_or_loss = [&](Finding f) { return result(Layer::application, lossy ? Check::warn : Check::fail, f); };
+  switch (a.outcome) {
+    case model::AppOutcome::answered:
+      if (a.tls && !a.tls->verified)
+        return result(Layer::application, p.app.verify_cert ? Check::fail : Check::warn, Finding::app_cert_unverified);
+      if (a.error_reply) return result(Layer::application, Check::warn, Finding::app_error_reply);
+      return result(Layer::application, Check::pass, Finding::app_answered);
+    case model::AppOutcome::interrupted: return not_run(Layer::application, {model::Cause::interrupted, {}});
+    case model::AppOutcome::silent: return fail_or_loss(Finding::app_silent);
+    case model::AppOutcome::incomplete: return fail_or_loss(Finding::app_incomplete);
+    case model::AppOutcome::connect_failed: return fail_or_loss(Finding::app_connect_failed);
+    case model::AppOutcome::reset: return result(Layer::application, Check::fail, Finding::app_reset);
+    case model::AppOutcome::closed: return result(Layer::application, Check::fail, Finding::app_closed);
+    case model::AppOutcome::other_protocol: return result(Layer::application, Check::fail, Finding::app_other_protocol);
+    case model::AppOutcome::handshake_failed: return result(Layer::application, Check::fail, Finding::app_handshake_failed);
+  }
+  return not_run(Layer::application, {model::Cause::interrupted, {}});
+}
+
 using Evaluator = LayerResult (*)(const PathResult&, const PathResult*);
-constexpr Evaluator kEvaluators[] = {eval_dns, eval_route, eval_link, eval_neighbor, eval_network, eval_transport, eval_mtu};
+constexpr Evaluator kEvaluators[] = {eval_dns,       eval_route,     eval_link, eval_neighbor,
+                                     eval_network,   eval_transport, eval_mtu,  eval_application};
 
 }  // namespace
 

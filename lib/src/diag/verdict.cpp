@@ -106,6 +106,19 @@ std::optional<model::Fix> fix_for(const PathResult& p, const std::vector<LayerRe
         default: f.kind = FixKind::silent_drop; return f;
       }
     }
+    case Layer::application:
+      switch (finding) {
+        case Finding::app_silent:
+        case Finding::app_incomplete:
+        case Finding::app_connect_failed: f.kind = FixKind::app_silent; return f;
+        case Finding::app_reset: f.kind = FixKind::app_reset; return f;
+        case Finding::app_closed: f.kind = FixKind::app_closed; return f;
+        case Finding::app_other_protocol: f.kind = FixKind::app_wrong_service; return f;
+        case Finding::app_handshake_failed: f.kind = FixKind::tls_handshake; return f;
+        case Finding::app_cert_unverified: f.kind = FixKind::tls_certificate; return f;
+        case Finding::app_error_reply: f.kind = FixKind::app_error; return f;
+        default: return std::nullopt;
+      }
     case Layer::mtu: {
       std::uint32_t largest = 0;
       for (const auto& m : p.mtu_probes)
@@ -131,6 +144,11 @@ PathJudgement judge_path(const std::vector<LayerResult>& layers) {
   std::optional<Layer> wrong_way;
   for (const auto& l : layers) {
     if (l.check == Check::fail) {
+      // An application that answered wrongly (reset, closed, another protocol, a failed handshake)
+      // was reached: packets of every size it needed passed, so an untested MTU cannot explain it.
+      // Silence can be a path that drops big segments.
+      if (l.layer == Layer::application && l.finding != model::Finding::app_silent && l.finding != model::Finding::app_incomplete)
+        std::erase(untested, Layer::mtu);
       j.failed = l.layer;
       j.untested_below = untested;
       j.status = untested.empty() ? Status::failing : Status::unknown;

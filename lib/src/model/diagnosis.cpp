@@ -13,6 +13,7 @@ std::string layer_name(Layer l) {
     case Layer::network: return "network";
     case Layer::transport: return "transport";
     case Layer::mtu: return "mtu";
+    case Layer::application: return "application";
     case Layer::none: return "none";
     case Layer::unknown: return "unknown";
   }

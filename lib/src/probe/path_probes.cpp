@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "vpcprobe/probe/app.hpp"
 #include "vpcprobe/probe/arp.hpp"
 #include "vpcprobe/probe/icmp.hpp"
 #include "vpcprobe/probe/path.hpp"
@@ -42,6 +43,29 @@ SeriesPlan series_plan(const PathPlan& plan, int count, int extra) {
   s.gap = SeriesPlan::spacing(plan.timeout, s.count);
   return s;
 }
+
+// An operation started later, when (and if) its moment comes: the application check, once a SYN
+// found the port open. Cancelled before it starts, it never starts.
+struct LateOperation : Operation {
+  std::function<OperationPtr()> launch;
+  std::function<void(model::NotRun)> never;  // it will not start: why
+  OperationPtr running;
+  bool ended = false;
+  void start_once() {
+    if (ended) return;
+    ended = true;
+    running = launch();
+  }
+  void give_up(model::NotRun why) {
+    if (ended) return;
+    ended = true;
+    never(std::move(why));
+  }
+  void cancel() override {
+    if (running) running->cancel();
+    else give_up({model::Cause::interrupted, {}});
+  }
+};
 
 }  // namespace
 
@@ -188,14 +212,48 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
     }
   }
 
+  // application: one real connection, started by the first SYN that finds the port open, ending
+  // within the same timeout as every other probe of the path
+  std::shared_ptr<LateOperation> app;
+  if (p.port && p.app.protocol != model::AppProtocol::none) {
+    app = std::make_shared<LateOperation>();
+    ops.push_back(app);
+    pending->add();
+    AppCheckSpec spec;
+    spec.dst = ip;
+    spec.port = *p.port;
+    spec.app = p.app;
+    spec.host = p.target->was_name ? p.input : std::string();
+    spec.deadline = std::chrono::steady_clock::now() + timeout;
+    app->launch = [&io, &p, pending, spec] {
+      return async_app_check(io, spec, [&p, pending](model::AppResult r) {
+        p.app_result = std::move(r);
+        pending->complete();
+      });
+    };
+    app->never = [&p, pending](model::NotRun why) {
+      p.app_not_run = std::move(why);
+      pending->complete();
+    };
+  }
+  // Each SYN's result passes by here on its way into the series.
+  auto tap = [app](std::function<void(model::TcpResult)> reply) {
+    return [app, reply = std::move(reply)](model::TcpResult r) {
+      if (app && r.state == model::TcpState::open) app->start_once();
+      reply(std::move(r));
+    };
+  };
+
   // transport: a series of SYNs (a raw half-open SYN each), or of connect()s without CAP_NET_RAW
   if (p.port) {
     const auto port = *p.port;
     auto answered = [](const model::TcpResult& r) {
       return r.state == model::TcpState::open || r.state == model::TcpState::closed || r.state == model::TcpState::rejected;
     };
-    auto finished = [&p, pending](std::vector<model::TcpResult> r) {
+    auto finished = [&p, pending, app](std::vector<model::TcpResult> r) {
       p.syns = std::move(r);
+      // No SYN found the port open: nothing to ask.
+      if (app) app->give_up({model::Cause::below_failure, {}});
       pending->complete();
     };
     pending->add();
@@ -205,8 +263,8 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
       net::Channel* icmp = s.icmp_method == model::ProbeMethod::raw ? s.icmp : nullptr;
       ops.push_back(start_series<model::TcpResult>(
           io, series_plan(plan, plan.count, std::max(plan.count, PathPlan::kMaxCount - plan.count)),
-          [&io, &s, &fam, &identity, icmp, src, ip, port, sports](int i, std::chrono::milliseconds wait,
-                                                                   std::function<void(model::TcpResult)> reply) {
+          [&io, &s, &fam, &identity, icmp, src, ip, port, sports, tap](int i, std::chrono::milliseconds wait,
+                                                                        std::function<void(model::TcpResult)> reply) {
             SynSpec spec;
             spec.src = src;
             spec.dst = ip;
@@ -215,7 +273,7 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
             spec.isn = identity.tcp_isn(spec.src, spec.dst, spec.sport, spec.dport);
             spec.attempt = i + 1;
             spec.timeout = wait;
-            return async_tcp_syn(io, *s.tcp_raw, icmp, fam, spec, std::move(reply));
+            return async_tcp_syn(io, *s.tcp_raw, icmp, fam, spec, tap(std::move(reply)));
           },
           answered, finished, group));
     } else {
@@ -223,8 +281,8 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
       p.tcp_method = model::ProbeMethod::connect;
       ops.push_back(start_series<model::TcpResult>(
           io, series_plan(plan, std::min(plan.count, 3), std::min(plan.count, 3)),
-          [&io, ip, port](int i, std::chrono::milliseconds wait, std::function<void(model::TcpResult)> reply) {
-            return async_tcp_connect(io, ConnectSpec{ip, port, i + 1, wait, {}}, std::move(reply));
+          [&io, ip, port, tap](int i, std::chrono::milliseconds wait, std::function<void(model::TcpResult)> reply) {
+            return async_tcp_connect(io, ConnectSpec{ip, port, i + 1, wait, {}}, tap(std::move(reply)));
           },
           answered, finished, group));
     }

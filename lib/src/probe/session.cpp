@@ -25,6 +25,7 @@ void mark_unfinished(model::PathResult& p) {
   if (p.echoes.empty() && !p.echo_not_run) p.echo_not_run = cut;
   if (p.port && p.syns.empty() && !p.tcp_not_run) p.tcp_not_run = cut;
   if (p.mtu_probes.empty() && !p.mtu_not_run) p.mtu_not_run = cut;
+  if (p.port && p.app.protocol != model::AppProtocol::none && !p.app_result && !p.app_not_run) p.app_not_run = cut;
 }
 
 // The ops of one path, cancelled together.

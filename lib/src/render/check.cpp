@@ -219,6 +219,10 @@ std::string check_prometheus(const model::CheckReport& r) {
   Family layer_tested{"vpcprobe_layer_tested", "Per path and layer: 1 when the check ran, 0 when it could not (missing privilege).", ""};
   Family rtt{"vpcprobe_rtt_seconds", "Round-trip time of the path's answering probe (TCP SYN, else ICMP echo): the series' median.", ""};
   Family loss{"vpcprobe_loss_ratio", "Share of the path's probe series (ICMP echoes, TCP SYNs) that got no answer, 0 to 1.", ""};
+  Family cert_expiry{"probe_ssl_earliest_cert_expiry",
+                     "Per path: the earliest notAfter (Unix seconds) of the certificate chain the TLS endpoint sent, as blackbox_exporter.", ""};
+  Family app_first_byte{"vpcprobe_app_first_byte_seconds",
+                        "Per path: from the application request (or the connection, for a server that speaks first) to its first byte.", ""};
   Family neigh_entries{"vpcprobe_neigh_entries", "Neighbor table entries by interface and kernel state.", ""};
   Family neigh_findings{"vpcprobe_neigh_findings",
                         "Neighbor entries by what the wire said: ok, stale, silent, conflict, not_verifiable, unchecked.", ""};
@@ -254,6 +258,12 @@ std::string check_prometheus(const model::CheckReport& r) {
       if (auto probe_rtt = answer_rtt(p)) rtt.add(fmt::format("{},probe=\"{}\"", tp, probe_rtt->first), num(probe_rtt->second / 1000));
       for (const auto& [probe, series] : {std::pair{"icmp", model::summarize(p.echoes)}, std::pair{"tcp", model::summarize(p.syns)}})
         if (series.sent > 0) loss.add(fmt::format("{},probe=\"{}\"", tp, probe), num(series.loss_percent() / 100));
+      if (p.app_result) {
+        const auto& a = *p.app_result;
+        if (a.tls && a.tls->earliest_expiry) cert_expiry.add(tp, std::to_string(a.tls->earliest_expiry));
+        if (a.first_byte_ms)
+          app_first_byte.add(fmt::format("{},protocol=\"{}\"", tp, model::app_protocol_name(a.protocol)), num(*a.first_byte_ms / 1000));
+      }
     };
     add_path(d.private_path, d.private_layers, d.verdict.private_judgement);
     if (d.public_path) add_path(*d.public_path, d.public_layers, d.verdict.public_judgement);
@@ -303,7 +313,7 @@ std::string check_prometheus(const model::CheckReport& r) {
   check_status.add("", std::to_string(model::exit_code(r.status)));
 
   std::string out;
-  for (const auto* f : {&build, &success, &duration, &status, &verdict, &path_success, &layer_success, &layer_tested, &rtt, &loss,
+  for (const auto* f : {&build, &success, &duration, &status, &verdict, &path_success, &layer_success, &layer_tested, &rtt, &loss, &cert_expiry, &app_first_byte,
                         &neigh_entries, &neigh_findings, &neigh_problem, &neigh_omitted})
     if (!f->samples.empty()) out += f->text();
   out += health.text();

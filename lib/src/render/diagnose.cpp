@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "app_words.hpp"
 #include "json_util.hpp"
 #include "vpcprobe/render/words.hpp"
 
@@ -180,7 +181,8 @@ json path_json(const model::PathResult& p, const std::vector<model::LayerResult>
                   {"echo", echo},
                   {"tcp", tcp},
                   {"witness", witness},
-                  {"mtu", mtu}};
+                  {"mtu", mtu},
+                  {"application", detail::application_json(p)}};
   return j;
 }
 
@@ -194,9 +196,9 @@ std::string diagnose_text(const model::Diagnosis& d, bool color) {
   out += fmt::format("  private {}", path_title(d.private_path));
   if (d.public_path) out += fmt::format("  vs  public {}", path_title(*d.public_path));
   out += "\n\n";
-  out += d.public_path ? fmt::format("{:<10} {:<{}}public\n", "layer", "private", kWidth) : fmt::format("{:<10} private\n", "layer");
+  out += d.public_path ? fmt::format("{:<11} {:<{}}public\n", "layer", "private", kWidth) : fmt::format("{:<11} private\n", "layer");
   for (std::size_t i = 0; i < d.private_layers.size(); ++i) {
-    out += fmt::format("{:<10} {}", model::layer_name(d.private_layers[i].layer), cell(d.private_path, d.private_layers[i], kWidth, st));
+    out += fmt::format("{:<11} {}", model::layer_name(d.private_layers[i].layer), cell(d.private_path, d.private_layers[i], kWidth, st));
     if (d.public_path && i < d.public_layers.size()) out += cell(*d.public_path, d.public_layers[i], kWidth, st);
     // trailing spaces of the last cell are noise
     while (!out.empty() && out.back() == ' ') out.pop_back();

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "app_words.hpp"
 #include "arp_words.hpp"
 #include "path_words.hpp"
 #include "vpcprobe/render/diagnose.hpp"
@@ -409,6 +410,7 @@ LayerWords layer_words(const PathResult& p, const model::LayerResult& l) {
     case Layer::network: return network_words(p, l);
     case Layer::transport: return transport_words(p, l);
     case Layer::mtu: return mtu_words(p, l);
+    case Layer::application: return application_words(p, l);
     default: return words("unknown");
   }
 }

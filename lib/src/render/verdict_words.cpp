@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "app_words.hpp"
 #include "arp_words.hpp"
 #include "path_words.hpp"
 #include "vpcprobe/render/diagnose.hpp"
@@ -41,8 +42,8 @@ std::vector<Layer> untested(const std::vector<model::LayerResult>& layers) {
 // path with an untested MTU is not a path known to carry full-size packets.
 std::string healthy_words(const PathResult& p, const std::vector<model::LayerResult>& layers) {
   std::string how;
-  for (auto l : {Layer::transport, Layer::network})
-    if (const auto* r = layer_of(layers, l); r && r->check == Check::pass) {
+  for (auto l : {Layer::application, Layer::transport, Layer::network})
+    if (const auto* r = layer_of(layers, l); r && (r->check == Check::pass || (l == Layer::application && r->check == Check::warn))) {
       how = fmt::format(" ({})", layer_words(p, *r).summary);
       break;
     }
@@ -256,6 +257,25 @@ std::optional<std::string> fix_text(const model::Diagnosis& d) {
         return fmt::format("{} is a public address: give --private the service's private (VPC) address", ip);
       return fmt::format("{} resolves to the public address {}: check the private DNS zone and the resolver this host uses "
                          "(getent hosts {}; cat /etc/resolv.conf)", p.input, ip, p.input);
+    case FixKind::app_silent:
+      return fmt::format("the service on {} accepts connections but does not answer (in time): on the target, ss -ltn 'sport = :{}' (a full Recv-Q: "
+                         "it no longer accepts) and the service's log; behind a load balancer or proxy, the health of its backends",
+                         where_of(p), port);
+    case FixKind::app_reset:
+    case FixKind::app_closed:
+      return fmt::format("the service on {} drops the connections it accepts: check its log, its connection limit and its client "
+                         "allow-list (pg_hba.conf, bind-address, protected-mode); on the target: ss -tn state established '( sport = :{} )' | wc -l",
+                         where_of(p), port);
+    case FixKind::app_wrong_service:
+      return fmt::format("another service answers on {}: on the target, ss -ltnp 'sport = :{}' names the process; check the port the "
+                         "clients use and what the address points at (a proxy, a load balancer's listener)", where_of(p), port);
+    case FixKind::tls_handshake:
+      return fmt::format("see what the TLS endpoint offers and why it refuses: {}", s_client_command(p));
+    case FixKind::tls_certificate:
+      return fmt::format("the certificate does not verify: add its CA to the trust store (update-ca-certificates) or check the name; "
+                         "{}", s_client_command(p));
+    case FixKind::app_error:
+      return fmt::format("the service on {} answers with an error: see its log", where_of(p));
     case FixKind::route_through_vpc:
       return fmt::format("{} leaves through {} instead of the VPC: add the VPC route (ip route add {}/{} via VPC_GATEWAY dev VPC_IF); "
                          "ip route get {} shows the way it takes now", ip, dev_of(p), ip, v6 ? 128 : 32, ip);

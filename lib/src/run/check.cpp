@@ -18,6 +18,7 @@ model::CheckReport plan_check(const config::Targets& targets, double timeout_s) 
       p.endpoint = e;
       p.input = e.host;
       p.port = e.port ? e.port : targets.port;
+      p.app = model::app_spec_for(t.app, p.port);
       return p;
     };
     nd.diagnosis.private_path = path(model::Path::private_, t.private_path);

@@ -8,6 +8,11 @@
 //   name = "orders-db"           # [A-Za-z0-9_.-], unique; becomes the `target` label
 //   private = "db.vpc.internal:5432"
 //   public = "db.public.example:5432"   # optional
+//   app = "auto"                 # the application check: auto (by port), none, postgres, tls, http,
+//                                # redis, mysql (optional; a top-level `app` is every target's default)
+//   sni = "db.example"           # TLS server name (optional; default: the name typed)
+//   http_path = "/healthz"       # HTTP: the path of the HEAD request (optional)
+//   verify_cert = true           # TLS: an unverified certificate fails (optional; default: a warning)
 //
 //   [[neigh]]
 //   interface = "vpc0"           # audit this interface's neighbor table (omit: all interfaces)
@@ -19,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "vpcprobe/model/app.hpp"
 #include "vpcprobe/model/endpoint.hpp"
 #include "vpcprobe/model/result.hpp"
 
@@ -28,6 +34,7 @@ struct Target {
   std::string name;
   model::Endpoint private_path;
   std::optional<model::Endpoint> public_path;
+  model::AppChoice app;
 };
 
 struct NeighAuditSpec {

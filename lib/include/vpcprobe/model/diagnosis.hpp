@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "vpcprobe/model/app.hpp"
 #include "vpcprobe/model/arp.hpp"
 #include "vpcprobe/model/endpoint.hpp"
 #include "vpcprobe/model/netinfo.hpp"
@@ -16,10 +17,13 @@
 
 namespace vpcprobe::model {
 
-enum class Layer { dns = 1, route, link, neighbor, network, transport, mtu, none, unknown };
+// The application layer sits above transport; it comes after mtu in the order the verdict looks
+// for the lowest failing layer, because a path that drops big packets breaks a TLS handshake (its
+// ClientHello fills a segment): the MTU is then the cause, the application its symptom.
+enum class Layer { dns = 1, route, link, neighbor, network, transport, mtu, application, none, unknown };
 std::string layer_name(Layer l);
 inline constexpr Layer kLayers[] = {Layer::dns, Layer::route, Layer::link, Layer::neighbor,
-                                    Layer::network, Layer::transport, Layer::mtu};
+                                    Layer::network, Layer::transport, Layer::mtu, Layer::application};
 
 // Which path: a path's role, or what a verdict is about.
 enum class Path { private_ = 1, public_, both, none };
@@ -88,6 +92,11 @@ enum class Finding {
   // mtu
   mtu_all_pass, mtu_pmtud_works, mtu_black_hole, mtu_irregular, mtu_needs_echo,
   mtu_loss,               // sizes lost at random, not above a threshold: loss, not an MTU limit
+  // application (see AppResult): the service answered in its protocol; with an error of its own;
+  // its TLS certificate does not verify; or it accepted and then: said nothing, stopped half-way,
+  // reset, closed, spoke another protocol, failed the TLS handshake; or the connection failed
+  app_not_asked, app_answered, app_error_reply, app_cert_unverified,
+  app_silent, app_incomplete, app_reset, app_closed, app_other_protocol, app_handshake_failed, app_connect_failed,
   // the "private" path that is not private, the "public" one that is not public
   dns_public_address,     // --private resolves to (or is) a public address
   dns_private_address,    // --public resolves to (or is) a private address (a warning)
@@ -197,6 +206,10 @@ struct PathResult {
   // mtu: DF echoes of several sizes sent at once
   std::vector<MtuProbe> mtu_probes;
   std::optional<NotRun> mtu_not_run;
+  // application: one real connection once a SYN found the port open (none: not asked)
+  AppSpec app;
+  std::optional<AppResult> app_result;
+  std::optional<NotRun> app_not_run;
 };
 
 // One path judged on its own: the lowest failing layer, and what could not be tested below it.
@@ -244,6 +257,13 @@ enum class FixKind {
   target_silent,           // the target answers ARP but nothing above: its firewall, its route back
   private_name,            // the private name resolves to a public address
   route_through_vpc,       // a private address goes by the default route or the public side
+  app_silent,              // the service accepts connections and does not answer (hung, overloaded, no backend)
+  app_reset,               // the service (or a proxy in front of it) resets connections after accepting them
+  app_closed,              // the service closes connections without a word (a proxy without a backend, a limit)
+  app_wrong_service,       // another service answers on the port
+  tls_handshake,           // the TLS handshake fails: OpenSSL's reason says why
+  tls_certificate,         // the certificate does not verify (with --verify-cert)
+  app_error,               // the service answers with an error of its own
 };
 struct Fix {
   FixKind kind = FixKind::target_unreachable;

@@ -1,0 +1,29 @@
+#pragma once
+// The application check of one path as an async operation: a real connection (a normal
+// connect(), no privilege), the protocol's first exchange, and what answered. Bounded: every read
+// stops at `read_limit` bytes and everything ends at `deadline`.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "vpcprobe/model/app.hpp"
+#include "vpcprobe/probe/operation.hpp"
+#include "vpcprobe/wire/addr.hpp"
+
+namespace vpcprobe::probe {
+
+struct AppCheckSpec {
+  wire::IpAddr dst;
+  std::uint16_t port = 0;
+  model::AppSpec app;
+  std::string host;        // as typed: the HTTP Host header, the TLS name when no --sni is given
+  std::string user_agent = "vpcprobe";
+  std::chrono::steady_clock::time_point deadline;
+  std::size_t read_limit = 64 * 1024;       // a plain answer
+  std::size_t tls_read_limit = 256 * 1024;  // a TLS handshake (certificate chains)
+};
+
+OperationPtr async_app_check(asio::io_context& io, const AppCheckSpec& spec, std::function<void(model::AppResult)> done);
+
+}  // namespace vpcprobe::probe
