@@ -10,7 +10,7 @@
 #     pub0 192.0.2.2/24 ── rtr (public router) ── 198.51.100.1/24 ── pub0 198.51.100.10/24  db
 #
 # db answers on TCP 5432 (PostgreSQL: SSLRequest -> 'N'), 443 (TLS, a certificate made at lab start
-# for both its names and addresses), 80 (HTTP), 6379 (Redis) and 3306 (MySQL); app on 5432
+# for both its names and addresses), 80 (HTTP), 6379 (Redis) and 3306 (MySQL); app on 5432 and 443
 # (tests/lab/appserver.py). The `app-*` faults change what one address answers on one port.
 # Inside node, names resolve from a hosts file:
 #   db.vpc.internal -> 10.124.0.5, db.public.example -> 198.51.100.10, app.vpc.internal -> 10.125.0.5
@@ -45,7 +45,7 @@ in_ns() { local role=$1; shift; ip netns exec "$(ns "$role")" "$@"; }
 FAULTS="stale-neighbor stale-neighbor-extern stale-kernel stale-gateway dead-host icmp-blocked port-closed port-dropped port-rejected
 router-unreachable blackhole-route vpc-down public-down mtu-blackhole dead-pair loss-private loss-public loss-router
 local-drop local-drop-icmp local-drop-all input-drop asymmetric-return silent-host private-is-public private-via-default
-private-via-public public-is-private ip-conflict
+private-via-public public-is-private ip-conflict mtu-blackhole-mid data-dropped
 app-silent app-reset app-close app-speak-http app-ssh app-slow app-huge app-tls-sni app-postgres-tls app-redis-auth"
 # app-MODE [PORT] [private|public]: what db's private (default) or public address answers on PORT
 # (default 5432): silent (accepts, never answers), reset (RST after accept), close (FIN without a
@@ -145,7 +145,7 @@ up() {
 
   certificate
   services db 5432=postgres 443=tls 80=http 6379=redis 3306=mysql
-  services app 5432=postgres
+  services app 5432=postgres 443=tls
   # warm the caches the way a running node has them
   in_ns node ping -c1 -W1 10.124.0.5 >/dev/null 2>&1 || true
   in_ns node ping -c1 -W1 10.125.0.5 >/dev/null 2>&1 || true
@@ -292,6 +292,17 @@ fault() {
       in_ns vrt ip link set eth1 mtu 1400
       in_ns app ip link set eth0 mtu 1400
       nft_rule vrt output icmp type destination-unreachable icmp code frag-needed drop ;;
+    mtu-blackhole-mid)  # the same, but only the router's link is small: the endpoints keep MTU 1500
+      # and an MSS of 1460, so a full-size segment (a big TLS ClientHello) vanishes in the middle
+      in_ns vrt ip link set eth1 mtu 1400
+      nft_rule vrt output icmp type destination-unreachable icmp code frag-needed drop ;;
+    data-dropped)  # the handshake passes, every TCP segment with data to PORT (default 5432) is
+      # dropped: a filter on length or content; on db's VPC NIC, or with `public` on the public router
+      if [ "${3:-private}" = public ]; then
+        nft_rule rtr forward ip daddr 198.51.100.10 tcp dport "${2:-5432}" tcp flags != syn ip length '>' 52 drop
+      else
+        db_vpc_filter tcp dport "${2:-5432}" tcp flags != syn ip length '>' 52 drop
+      fi ;;
     icmp-blocked) db_vpc_filter icmp type echo-request drop ;;
     port-closed) db_vpc_filter tcp dport 5432 reject with tcp reset ;;
     port-dropped) db_vpc_filter tcp dport 5432 drop ;;

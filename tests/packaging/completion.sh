@@ -37,6 +37,10 @@ got=$(comp vpcprobe "")
 subs=$(vpcprobe --help | awk '/^Subcommands:/ {on = 1; next} on && /^[^ ]/ {on = 0} on && /^  [a-z]/ {print $1}' | sort)
 ok "vpcprobe <TAB>: every subcommand of --help" test "$got" = "$subs"
 ok "... among them arp diagnose neigh ping self-check tcp" has_all arp diagnose neigh ping self-check tcp
+got=$(comp vpcprobe diagnose --app p)
+ok "vpcprobe diagnose --app p<TAB>: postgres" is "postgres"
+got=$(comp vpcprobe diagnose --ver)
+ok "vpcprobe diagnose --ver<TAB>: --verify-cert" is "--verify-cert"
 got=$(comp vpcprobe --netns x di)
 ok "vpcprobe --netns x di<TAB>: diagnose (the namespace's value skipped)" is diagnose
 got=$(comp vpcprobe --n)

@@ -119,8 +119,8 @@ TEST_CASE("app: the first bytes name the stranger") {
 TEST_CASE("app: --app auto chooses by port; every word is checked at the edge") {
   using model::AppProtocol;
   CHECK(model::choose_app("auto", 5432) == AppProtocol::postgres);
-  for (std::uint16_t p : {443, 8443, 6443}) CHECK(model::choose_app("auto", p) == AppProtocol::tls);
-  for (std::uint16_t p : {80, 8080}) CHECK(model::choose_app("auto", p) == AppProtocol::http);
+  for (int p : {443, 8443, 6443}) CHECK(model::choose_app("auto", static_cast<std::uint16_t>(p)) == AppProtocol::tls);
+  for (int p : {80, 8080}) CHECK(model::choose_app("auto", static_cast<std::uint16_t>(p)) == AppProtocol::http);
   CHECK(model::choose_app("auto", 6379) == AppProtocol::redis);
   CHECK(model::choose_app("auto", 3306) == AppProtocol::mysql);
   CHECK(model::choose_app("auto", 22) == AppProtocol::none);

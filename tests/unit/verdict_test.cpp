@@ -342,6 +342,12 @@ void app_silent(PathResult& p) {
   ask_postgres(p);
   p.app_result = app_result(model::AppOutcome::silent);
 }
+void app_request_lost(PathResult& p) {
+  app_silent(p);
+  p.app_result->bytes_sent = 8;
+  p.app_result->request_acked = false;
+  p.app_result->retransmits = 3;
+}
 void app_reset(PathResult& p) {
   ask_postgres(p);
   p.app_result = app_result(model::AppOutcome::reset);
@@ -457,6 +463,10 @@ const Case kCases[] = {
      "accepted the connection (connect 0.3 ms) and then said nothing"},
     {"application: the fix for a silent service", app_silent, healthy, Status::failing, Layer::application, "private",
      "ss -ltn 'sport = :5432'"},
+    {"application: the request never acknowledged: lost on the way", app_request_lost, healthy, Status::failing, Layer::application,
+     "private", "was never acknowledged (3 retransmissions"},
+    {"application: the fix for a request lost on the way", app_request_lost, healthy, Status::failing, Layer::application, "private",
+     "dropped after the handshake"},
     {"application: reset after accept", app_reset, healthy, Status::failing, Layer::application, "private", "reset it"},
     {"application: closed without a word", app_closed, healthy, Status::failing, Layer::application, "private",
      "closed it 999.7 ms after the PostgreSQL SSLRequest without sending a byte"},

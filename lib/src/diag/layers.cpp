@@ -282,7 +282,10 @@ LayerResult eval_application(const PathResult& p, const PathResult* other) {
       if (a.error_reply) return result(Layer::application, Check::warn, Finding::app_error_reply);
       return result(Layer::application, Check::pass, Finding::app_answered);
     case model::AppOutcome::interrupted: return not_run(Layer::application, {model::Cause::interrupted, {}});
-    case model::AppOutcome::silent: return fail_or_loss(Finding::app_silent);
+    case model::AppOutcome::silent:
+      // The request was never acknowledged: not the service's silence, the path's.
+      if (a.request_acked == false) return fail_or_loss(Finding::app_request_lost);
+      return fail_or_loss(Finding::app_silent);
     case model::AppOutcome::incomplete: return fail_or_loss(Finding::app_incomplete);
     case model::AppOutcome::connect_failed: return fail_or_loss(Finding::app_connect_failed);
     case model::AppOutcome::reset: return result(Layer::application, Check::fail, Finding::app_reset);

@@ -111,6 +111,7 @@ std::optional<model::Fix> fix_for(const PathResult& p, const std::vector<LayerRe
         case Finding::app_silent:
         case Finding::app_incomplete:
         case Finding::app_connect_failed: f.kind = FixKind::app_silent; return f;
+        case Finding::app_request_lost: f.kind = FixKind::data_dropped; return f;
         case Finding::app_reset: f.kind = FixKind::app_reset; return f;
         case Finding::app_closed: f.kind = FixKind::app_closed; return f;
         case Finding::app_other_protocol: f.kind = FixKind::app_wrong_service; return f;
@@ -147,7 +148,8 @@ PathJudgement judge_path(const std::vector<LayerResult>& layers) {
       // An application that answered wrongly (reset, closed, another protocol, a failed handshake)
       // was reached: packets of every size it needed passed, so an untested MTU cannot explain it.
       // Silence can be a path that drops big segments.
-      if (l.layer == Layer::application && l.finding != model::Finding::app_silent && l.finding != model::Finding::app_incomplete)
+      if (l.layer == Layer::application && l.finding != model::Finding::app_silent && l.finding != model::Finding::app_incomplete &&
+          l.finding != model::Finding::app_request_lost)
         std::erase(untested, Layer::mtu);
       j.failed = l.layer;
       j.untested_below = untested;

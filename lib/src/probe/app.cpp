@@ -2,6 +2,10 @@
 // server's greeting), read until the answer is complete, wrong, closed, reset, too long or late.
 #include "vpcprobe/probe/app.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <array>
 #include <cerrno>
 #include <memory>
@@ -281,7 +285,19 @@ class AppOperation : public ProbeOperation<model::AppResult>, public std::enable
 
   void finish() {
     result_.total_ms = ms_between(started_, Clock::now());
+    if (result_.outcome == AppOutcome::silent || result_.outcome == AppOutcome::incomplete) read_tcp_info();
     complete();
+  }
+
+  // Silence is told apart from a request that never arrived: the kernel knows whether the peer's
+  // host acknowledged our bytes, and how often it retransmitted them.
+  void read_tcp_info() {
+    if (result_.bytes_sent == 0 || !socket_.is_open()) return;
+    tcp_info info{};
+    socklen_t len = sizeof info;
+    if (getsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &len) != 0) return;
+    result_.request_acked = info.tcpi_unacked == 0;
+    result_.retransmits = static_cast<int>(info.tcpi_total_retrans);
   }
   void release() override {
     boost::system::error_code ignored;

@@ -140,6 +140,12 @@ std::string answered_sentence(const model::PathResult& p, const model::AppResult
   return fmt::format("{} answered ({}).", w, timing);
 }
 
+std::string big_hello_words(const model::AppResult& a) {
+  if (a.client_hello_bytes <= 1200) return "";
+  return fmt::format(" The ClientHello ({} bytes) fills a full-size segment, so a path that drops large packets looks the same: "
+                     "see the mtu row.", a.client_hello_bytes);
+}
+
 std::string bytes_words(const model::AppResult& a) {
   return fmt::format("\"{}\"", wire::printable(a.first_bytes, 16));
 }
@@ -198,11 +204,19 @@ LayerWords application_words(const model::PathResult& p, const model::LayerResul
       std::string s = fmt::format("{} accepted the connection (connect {}) and then said nothing for {} after {}: the service is hung "
                                   "or overloaded, or a proxy or load balancer in front of it holds connections it has no backend for.",
                                   w, ms(a.connect_ms), ms(waited), request_words(p, a));
-      if (a.client_hello_bytes > 1200)
-        s += fmt::format(" The ClientHello ({} bytes) fills a full-size segment, so a path that drops large packets looks the same: "
-                         "see the mtu row.", a.client_hello_bytes);
+      if (a.request_acked == true) s += " Its host acknowledged the request (TCP): it arrived, and the service did not answer.";
+      s += big_hello_words(a);
       if (l.check == Check::warn) s += " The path also loses SYNs, so this may be loss.";
       return words("accepted, then silent", {s});
+    }
+    case Finding::app_request_lost: {
+      std::string s = fmt::format("{} accepted the connection (connect {}), but {} was never acknowledged ({} retransmission{} in {}): "
+                                  "the handshake passes and the data after it is lost on the way: a firewall or security appliance "
+                                  "that drops segments by length or content, or a path that drops large packets.",
+                                  w, ms(a.connect_ms), request_words(p, a), a.retransmits, a.retransmits == 1 ? "" : "s", ms(waited));
+      s += big_hello_words(a);
+      if (l.check == Check::warn) s += " The path also loses SYNs, so this may be loss.";
+      return words("request never acknowledged", {s});
     }
     case Finding::app_incomplete:
       return words(fmt::format("incomplete answer ({} byte{})", a.bytes_received, a.bytes_received == 1 ? "" : "s"),
@@ -259,6 +273,8 @@ json application_json(const model::PathResult& p) {
   j["client_hello_bytes"] = a.client_hello_bytes ? json(a.client_hello_bytes) : json(nullptr);
   j["first_bytes"] = a.first_bytes.empty() ? json(nullptr) : json(wire::printable(a.first_bytes, 16));
   j["errno"] = a.err ? json(std::strerror(a.err)) : json(nullptr);
+  j["request_acked"] = a.request_acked ? json(*a.request_acked) : json(nullptr);
+  j["retransmits"] = a.retransmits;
   j["tls_error"] = opt_str(a.tls_error);
   json tls = nullptr;
   if (a.tls) {

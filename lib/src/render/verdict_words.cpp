@@ -261,6 +261,10 @@ std::optional<std::string> fix_text(const model::Diagnosis& d) {
       return fmt::format("the service on {} accepts connections but does not answer (in time): on the target, ss -ltn 'sport = :{}' (a full Recv-Q: "
                          "it no longer accepts) and the service's log; behind a load balancer or proxy, the health of its backends",
                          where_of(p), port);
+    case FixKind::data_dropped:
+      return fmt::format("segments with data to {} are dropped after the handshake: look for a rule that matches on length or content "
+                         "on the way (nft list ruleset on this host and the router, the security group or network ACL, an IPS), and "
+                         "measure the path MTU (vpcprobe ping --df -s 1472 {})", where_of(p), ip);
     case FixKind::app_reset:
     case FixKind::app_closed:
       return fmt::format("the service on {} drops the connections it accepts: check its log, its connection limit and its client "

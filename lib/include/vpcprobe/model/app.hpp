@@ -97,6 +97,10 @@ struct AppResult {
   std::size_t bytes_sent = 0, bytes_received = 0;
   std::size_t client_hello_bytes = 0;  // TLS: the ClientHello record(s) sent
   std::vector<std::uint8_t> first_bytes;  // the first bytes received (at most 16): evidence of what answered
+  // silent, incomplete: did the server's host acknowledge what we sent (TCP_INFO)? false: the
+  // request itself was lost on the way (data dropped after the handshake, or too big for the path)
+  std::optional<bool> request_acked;
+  int retransmits = 0;       // of our segments, by then
   int err = 0;               // errno of connect_failed / reset
   std::string tls_error;     // handshake_failed: OpenSSL's reason (or the alert)
   std::optional<TlsFacts> tls;  // tls, and postgres after 'S'

@@ -96,7 +96,7 @@ enum class Finding {
   // its TLS certificate does not verify; or it accepted and then: said nothing, stopped half-way,
   // reset, closed, spoke another protocol, failed the TLS handshake; or the connection failed
   app_not_asked, app_answered, app_error_reply, app_cert_unverified,
-  app_silent, app_incomplete, app_reset, app_closed, app_other_protocol, app_handshake_failed, app_connect_failed,
+  app_silent, app_incomplete, app_request_lost, app_reset, app_closed, app_other_protocol, app_handshake_failed, app_connect_failed,
   // the "private" path that is not private, the "public" one that is not public
   dns_public_address,     // --private resolves to (or is) a public address
   dns_private_address,    // --public resolves to (or is) a private address (a warning)
@@ -258,6 +258,7 @@ enum class FixKind {
   private_name,            // the private name resolves to a public address
   route_through_vpc,       // a private address goes by the default route or the public side
   app_silent,              // the service accepts connections and does not answer (hung, overloaded, no backend)
+  data_dropped,            // the handshake passes, the data after it does not: a filter on length or payload, the MTU
   app_reset,               // the service (or a proxy in front of it) resets connections after accepting them
   app_closed,              // the service closes connections without a word (a proxy without a backend, a limit)
   app_wrong_service,       // another service answers on the port
