@@ -94,7 +94,8 @@ set(CPACK_DEBIAN_CLI_PACKAGE_SECTION "net")
 set(CPACK_DEBIAN_CLI_PACKAGE_RECOMMENDS "libcap2-bin")  # setcap, used by postinst
 # libpcap is dlopen()ed for --pcap (lib/src/sys/pcap_api.cpp), so dpkg-shlibdeps cannot see it:
 # named here (1.5: pcap_set_immediate_mode), and merged with what shlibdeps finds.
-set(VPCPROBE_DEB_PCAP "libpcap0.8 (>= 1.5)")
+# OpenSSL 3 likewise, for the application layer's TLS handshakes (lib/src/net/ssl_api.hpp).
+set(VPCPROBE_DEB_PCAP "libpcap0.8 (>= 1.5), libssl3")
 set(CPACK_DEBIAN_CLI_PACKAGE_DEPENDS "${VPCPROBE_DEB_PCAP}")
 set(CPACK_DEBIAN_LIB_PACKAGE_DEPENDS "${VPCPROBE_DEB_PCAP}")
 set(CPACK_DEBIAN_CLI_PACKAGE_CONTROL_EXTRA ${VPCPROBE_PACKAGING_DIR}/debian/vpcprobe/postinst)
@@ -128,8 +129,8 @@ set(CPACK_RPM_DEV_PACKAGE_NAME "vpcprobe-devel")
 set(CPACK_RPM_CLI_PACKAGE_SUMMARY "find which network layer breaks the private VPC path")
 set(CPACK_RPM_LIB_PACKAGE_SUMMARY "network layer diagnosis library (runtime)")
 set(CPACK_RPM_DEV_PACKAGE_SUMMARY "network layer diagnosis library (development files)")
-set(CPACK_RPM_CLI_PACKAGE_REQUIRES "libpcap >= 1.5")   # dlopen()ed: not found by autoreq
-set(CPACK_RPM_LIB_PACKAGE_REQUIRES "libpcap >= 1.5")
+set(CPACK_RPM_CLI_PACKAGE_REQUIRES "libpcap >= 1.5, openssl-libs >= 3")   # dlopen()ed: not found by autoreq
+set(CPACK_RPM_LIB_PACKAGE_REQUIRES "libpcap >= 1.5, openssl-libs >= 3")
 set(CPACK_RPM_DEV_PACKAGE_REQUIRES "vpcprobe-libs = ${PROJECT_VERSION}, boost-devel >= 1.74, fmt-devel")
 set(CPACK_RPM_CLI_POST_INSTALL_SCRIPT_FILE ${VPCPROBE_PACKAGING_DIR}/rpm/vpcprobe.post)
 set(CPACK_RPM_LIB_POST_INSTALL_SCRIPT_FILE ${VPCPROBE_PACKAGING_DIR}/rpm/ldconfig.sh)

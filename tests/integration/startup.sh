@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What a run costs besides its probes, against the real kernel: libpcap is loaded only for --pcap
-# (and its absence is one clear line, exit 3), and packet sockets are handed to a short-lived
+# and OpenSSL only for a TLS handshake (and their absence is one clear line, exit 3, or a TLS
+# check not tested), and packet sockets are handed to a short-lived
 # helper process to close once the report is out (the kernel's RCU wait off the exit path).
 source "$(dirname "$0")/lib.sh"
 lab up
@@ -36,6 +37,19 @@ if [ "$dynamic" = yes ]; then
     "false true false"
   run nopcap diagnose --private db.vpc.internal:5432 --public db.public.example:5432 --json
   ok "no libpcap, no --pcap: diagnose works (ok)" jq_is '.verdict.status' ok
+
+  # OpenSSL: not linked, not mapped by a run without TLS, loaded by the first handshake
+  ok "the CLI does not link OpenSSL at start-up" bash -c '! grep -qE "libssl|libcrypto" <<<"$0"' "$needed"
+  ok "OpenSSL is not mapped by a diagnosis without TLS (PostgreSQL answers N)" bash -c '! grep -qE "libssl|libcrypto" <<<"$0"' \
+    "$(in_node env LD_DEBUG=files "$VPCPROBE" diagnose --private db.vpc.internal:5432 2>&1)"
+  ok "a TLS check loads it" bash -c 'grep -q "libssl.so.3" <<<"$0"' \
+    "$(in_node env LD_DEBUG=files "$VPCPROBE" diagnose --private db.vpc.internal:443 2>&1)"
+  hidden_ssl=$(ldconfig -p | awk '/libssl\.so\.3/ { print $NF }' | sort -u | tr '\n' ' ')
+  ok "the test found libssl to hide" test -n "$hidden_ssl"
+  run unshare -m bash -c 'for f in $1; do mount --bind /dev/null "$f" || exit 99; done; shift; exec "$@"' _ "$hidden_ssl" \
+    ip netns exec "$VPCLAB_PREFIX-node" "$VPCPROBE" diagnose --private db.vpc.internal:443 --json
+  ok "no libssl: the TLS check is not tested (never a failure of the service), and says which package" \
+    jq_is '"\(.paths.private.layers.transport.check) \(.paths.private.layers.application.check) \(.paths.private.layers.application.evidence[0] | test("apt-get install libssl3"))"' "pass not_tested true"
 fi
 
 # The packet sockets' helper, watched with strace: a process other than vpcprobe itself closes

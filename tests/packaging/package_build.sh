@@ -23,8 +23,8 @@ for p in vpcprobe libvpcprobe0 libvpcprobe-dev; do
   ok "$p .deb built" test -f "$(deb $p)"
 done
 field() { dpkg-deb -f "$(deb "$1")" "$2" 2>/dev/null; }
-ok "vpcprobe: Depends libc6 (shlibdeps) and libpcap0.8 (>= 1.5) (loaded for --pcap), not libvpcprobe0" \
-  bash -c '[[ $0 == *libc6* && $0 == *"libpcap0.8 (>= 1.5)"* && $0 != *libvpcprobe0* ]]' "$(field vpcprobe Depends)"
+ok "vpcprobe: Depends libc6 (shlibdeps), libpcap0.8 (>= 1.5) (loaded for --pcap) and libssl3 (for TLS), not libvpcprobe0" \
+  bash -c '[[ $0 == *libc6* && $0 == *"libpcap0.8 (>= 1.5)"* && $0 == *libssl3* && $0 != *libvpcprobe0* ]]' "$(field vpcprobe Depends)"
 ok "vpcprobe: no libstdc++6 (linked in) and no libfmt (header-only)" \
   bash -c '[[ $0 != *libstdc++* && $0 != *libfmt* ]]' "$(field vpcprobe Depends)"
 ok "vpcprobe: Recommends libcap2-bin (setcap)" test "$(field vpcprobe Recommends)" = libcap2-bin

@@ -37,5 +37,7 @@ broken "stale-nodes recording by interface instead of address" 'count by (ip, cl
 broken "metrics-too-old threshold an hour" '> 600' '> 3600'
 broken "table-limit alert counting PERMANENT entries" 'vpcprobe_neigh_table_entries{scope="counted"}' 'sum without (scope) (vpcprobe_neigh_table_entries)'
 broken "overflow alert on the counter since boot" 'increase(vpcprobe_neigh_table_events_total{event="table_fulls"}[15m]) > 0' 'vpcprobe_neigh_table_events_total{event="table_fulls"} > 0'
+broken "certificate alert on notBefore-like arithmetic (a sign flipped)" '- time() < 14 * 86400' '- time() > 14 * 86400'
+broken "certificate alert at a day instead of two weeks" '< 14 * 86400' '< 86400'
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

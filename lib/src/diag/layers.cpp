@@ -281,7 +281,9 @@ LayerResult eval_application(const PathResult& p, const PathResult* other) {
         return result(Layer::application, p.app.verify_cert ? Check::fail : Check::warn, Finding::app_cert_unverified);
       if (a.error_reply) return result(Layer::application, Check::warn, Finding::app_error_reply);
       return result(Layer::application, Check::pass, Finding::app_answered);
-    case model::AppOutcome::interrupted: return not_run(Layer::application, {model::Cause::interrupted, {}});
+    case model::AppOutcome::interrupted:
+      return not_run(Layer::application, {model::Cause::interrupted, a.out_of_time ? "out of time" : std::string()});
+    case model::AppOutcome::unavailable: return not_run(Layer::application, {model::Cause::no_socket, a.tls_error});
     case model::AppOutcome::silent:
       // The request was never acknowledged: not the service's silence, the path's.
       if (a.request_acked == false) return fail_or_loss(Finding::app_request_lost);

@@ -91,6 +91,7 @@ std::string app_outcome_name(AppOutcome o) {
     case AppOutcome::handshake_failed: return "handshake_failed";
     case AppOutcome::connect_failed: return "connect_failed";
     case AppOutcome::interrupted: return "interrupted";
+    case AppOutcome::unavailable: return "unavailable";
   }
   return "unknown";
 }

@@ -159,6 +159,16 @@ class AppOperation : public ProbeOperation<model::AppResult>, public std::enable
 
   void on_deadline() {
     if (finished_) return;
+    // Too little time for what was left to do: connect, ask, and hear the answer take a few round
+    // trips (and the service a moment); silence that short says nothing.
+    const double had = ms_between(phase_ == Phase::connecting ? started_ : connected_, Clock::now());
+    const double needed = (phase_ == Phase::connecting ? 4 : 2) * spec_.syn_rtt_ms + 20;
+    const bool nothing_yet = phase_ == Phase::connecting || (got_.empty() && tls_got_ == 0);
+    if (nothing_yet && had < needed) {
+      result_.outcome = AppOutcome::interrupted;
+      result_.out_of_time = true;
+      return finish();
+    }
     if (phase_ == Phase::connecting) return end_connect_failed(ETIMEDOUT);
     if (phase_ == Phase::tls) return end_tls(true);
     judge_plain(true);
@@ -225,8 +235,8 @@ class AppOperation : public ProbeOperation<model::AppResult>, public std::enable
     o.sni = spec_.app.sni.empty() ? spec_.host : spec_.app.sni;
     o.verify_name = o.sni.empty() ? spec_.dst.to_string() : o.sni;
     auto tls = net::TlsClient::create(o);
-    if (!tls) {
-      result_.outcome = AppOutcome::handshake_failed;
+    if (!tls) {  // OpenSSL missing on this host: says nothing about the service
+      result_.outcome = AppOutcome::unavailable;
       result_.tls_error = tls.error().message;
       return finish();
     }

@@ -47,14 +47,14 @@ SeriesPlan series_plan(const PathPlan& plan, int count, int extra) {
 // An operation started later, when (and if) its moment comes: the application check, once a SYN
 // found the port open. Cancelled before it starts, it never starts.
 struct LateOperation : Operation {
-  std::function<OperationPtr()> launch;
+  std::function<OperationPtr(const model::TcpResult&)> launch;  // given the SYN that found the port open
   std::function<void(model::NotRun)> never;  // it will not start: why
   OperationPtr running;
   bool ended = false;
-  void start_once() {
+  void start_once(const model::TcpResult& open) {
     if (ended) return;
     ended = true;
-    running = launch();
+    running = launch(open);
   }
   void give_up(model::NotRun why) {
     if (ended) return;
@@ -225,7 +225,8 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
     spec.app = p.app;
     spec.host = p.target->was_name ? p.input : std::string();
     spec.deadline = std::chrono::steady_clock::now() + timeout;
-    app->launch = [&io, &p, pending, spec] {
+    app->launch = [&io, &p, pending, spec](const model::TcpResult& open) mutable {
+      spec.syn_rtt_ms = open.rtt_ms;
       return async_app_check(io, spec, [&p, pending](model::AppResult r) {
         p.app_result = std::move(r);
         pending->complete();
@@ -239,7 +240,7 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
   // Each SYN's result passes by here on its way into the series.
   auto tap = [app](std::function<void(model::TcpResult)> reply) {
     return [app, reply = std::move(reply)](model::TcpResult r) {
-      if (app && r.state == model::TcpState::open) app->start_once();
+      if (app && r.state == model::TcpState::open) app->start_once(r);
       reply(std::move(r));
     };
   };

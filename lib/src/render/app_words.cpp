@@ -180,7 +180,16 @@ LayerWords application_words(const model::PathResult& p, const model::LayerResul
   if (l.finding == Finding::not_run) {
     if (!l.not_run) return words("not asked");
     if (l.not_run->cause == model::Cause::below_failure) return words("port not open");
-    if (l.not_run->cause == model::Cause::interrupted) return words("interrupted", {"The application check was cut short."});
+    if (l.not_run->cause == model::Cause::interrupted) {
+      if (p.app_result && p.app_result->out_of_time) {
+        const auto rtt = model::path_rtt(p);
+        return words("out of time (raise --timeout)",
+                     {fmt::format("--timeout left too few round trips (the path's is {:.1f} ms) to ask the service: not tested; "
+                                  "raise --timeout.", rtt ? rtt->ms : 0.0)});
+      }
+      return words("interrupted", {"The application check was cut short."});
+    }
+    if (l.check == Check::not_tested) return words("not tested", {describe(*l.not_run) + "."});
     return words("not asked", {describe(*l.not_run)});
   }
   if (!p.app_result) return words("unknown");

@@ -61,6 +61,7 @@ enum class AppOutcome {
   handshake_failed,  // TLS: the handshake failed (see tls_error)
   connect_failed,    // the connection itself failed (the SYN's answer was open, connect() was not)
   interrupted,       // cut short (a signal, the deadline) before it ended
+  unavailable,       // could not run on this host (OpenSSL missing: see tls_error)
 };
 std::string app_outcome_name(AppOutcome o);
 
@@ -101,6 +102,7 @@ struct AppResult {
   // request itself was lost on the way (data dropped after the handshake, or too big for the path)
   std::optional<bool> request_acked;
   int retransmits = 0;       // of our segments, by then
+  bool out_of_time = false;  // interrupted: the timeout left too few round trips for the exchange
   int err = 0;               // errno of connect_failed / reset
   std::string tls_error;     // handshake_failed: OpenSSL's reason (or the alert)
   std::optional<TlsFacts> tls;  // tls, and postgres after 'S'

@@ -20,6 +20,9 @@ struct AppCheckSpec {
   std::string host;        // as typed: the HTTP Host header, the TLS name when no --sni is given
   std::string user_agent = "vpcprobe";
   std::chrono::steady_clock::time_point deadline;
+  // The SYN's round trip: a deadline that leaves the exchange less than a few of them says
+  // nothing about the service (interrupted, out_of_time), it only says --timeout was short.
+  double syn_rtt_ms = 0;
   std::size_t read_limit = 64 * 1024;       // a plain answer
   std::size_t tls_read_limit = 256 * 1024;  // a TLS handshake (certificate chains)
 };
