@@ -70,6 +70,8 @@ expect "TLS refused" "app-tls-sni 443" 443 2 failing application private "$A.out
   "$A.tls_error | contains(\"unrecognized name\")" '.verdict.fix | contains("openssl s_client -connect 10.124.0.5:443 -servername db.vpc.internal")'
 expect "HTTP on the TLS port" "app-speak-http 443" 443 2 failing application private "$A.spoke == \"HTTP\""
 expect "PostgreSQL with TLS" app-postgres-tls 5432 0 ok none none "$A.answer == \"S\" and ($A.tls.version | startswith(\"TLS\"))"
+expect "HTTP 503: it answers (a warning, not a failure)" "app-http-503 80" 80 0 ok none none \
+  ".paths.private.layers.application.check == \"warn\" and $A.http_status == 503 and $A.error_reply == true"
 expect "Redis wants a password" "app-redis-auth 6379" 6379 0 ok none none "$A.auth_required == true"
 # The same faults on the public path: degraded, the private path works.
 expect "public silent" "app-silent 5432 public" 5432 1 degraded application public "$U.outcome == \"silent\"" "$A.outcome == \"answered\""
@@ -96,6 +98,20 @@ run in_node env SSL_CERT_DIR="$certs" "$VPCPROBE" diagnose --private 10.124.0.5:
 ok "--sni a name the certificate does not hold: the name check fails" \
   jq_is "$A.tls.sni + \" \" + $A.tls.verify_error + \" \" + .verdict.status" "wrong.example hostname mismatch failing"
 rm -rf "$certs"
+
+# The handshake is complete for the server too (TLS 1.3: the client's Finished goes out before
+# the close): OpenSSL's own server counts it as an accept that finished, not an error in its log.
+lab heal
+slog=$(mktemp)
+"$LAB" exec db timeout 10 openssl s_server -accept 9443 -cert "/run/$VPCLAB_PREFIX-app/cert.pem" -key "/run/$VPCLAB_PREFIX-app/key.pem" \
+  -naccept 1 -www </dev/null >"$slog" 2>&1 &
+server=$!
+for _ in $(seq 100); do "$LAB" exec db ss -Hltn "sport = :9443" | grep -q . && break; sleep 0.05; done
+run vp diagnose --private db.vpc.internal:9443 --app tls --json
+wait "$server"
+ok "openssl s_server: the handshake completed on its side too" bash -c 'grep -q "1 server accepts that finished" "$0"' "$slog"
+ok "openssl s_server: TLS facts on ours" jq_is "$A.tls.version | startswith(\"TLSv1.\")" true
+rm -f "$slog"
 
 # A big ClientHello behind a router whose link is small and whose 'fragmentation needed' errors
 # are dropped: the handshake never answers, and the verdict names the MTU, not the service.

@@ -9,7 +9,8 @@ private address answers and leaves the public one alone. Modes:
 
   postgres      answers the SSLRequest with 'N'           postgres-tls  'S', then a TLS handshake
   tls           a TLS handshake                            tls-sni       refuses every SNI (alert)
-  http          HTTP/1.1 200 to any request                redis         +PONG      redis-auth  -NOAUTH
+  http          HTTP/1.1 200 to any request                http-503      HTTP/1.1 503 (a proxy without backend)
+  redis         +PONG      redis-auth  -NOAUTH
   mysql         a MySQL protocol-10 greeting               ssh           an SSH banner, first
   silent        accepts, reads, never answers              reset         accepts, then RST
   close         accepts, then FIN without a word           speak-http    HTTP/1.1 400 to any bytes
@@ -72,9 +73,10 @@ def serve(conn, mode, tls_ctx, sni_ctx):
         return tls_wrap(conn, tls_ctx)
     if mode == "tls-sni":
         return tls_wrap(conn, sni_ctx)
-    if mode == "http":
+    if mode in ("http", "http-503"):
         if read_some(conn, timeout=5):
-            conn.sendall(b"HTTP/1.1 200 OK\r\nServer: vpclab\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            status = b"200 OK" if mode == "http" else b"503 Service Unavailable"
+            conn.sendall(b"HTTP/1.1 " + status + b"\r\nServer: vpclab\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         return drain(conn)
     if mode in ("redis", "redis-auth"):
         if read_some(conn, timeout=5):

@@ -51,12 +51,14 @@ TEST_CASE("app: HTTP status line and Server header, complete or cut") {
   auto r = read_http(text("HTTP/1.1 503 Service Unavailable\r\nDate: now\r\nserver:  nginx/1.22 \r\n\r\n"), false);
   CHECK(r.state == AppParse::done);
   CHECK(r.http_status == 503);
+  CHECK(r.error_reply);  // it answers, and says it cannot serve: a warning
   CHECK(r.answer == "HTTP/1.1 503 Service Unavailable");
   CHECK(r.server == "nginx/1.22");
   // the connection ended (or the limit, the deadline) after the status line: still an HTTP answer
   auto cut = read_http(text("HTTP/1.0 200 OK\r\nX-Filler: aaaa"), true);
   CHECK(cut.state == AppParse::done);
   CHECK(cut.http_status == 200);
+  CHECK_FALSE(cut.error_reply);
   CHECK(read_http(text("HTTP/1.1 2x0 OK\r\n"), false).state == AppParse::wrong);
   CHECK(read_http(text("SSH-2.0-OpenSSH\r\n"), false).state == AppParse::wrong);
   CHECK(read_http(text("HTTP/1.1 200 OK"), true).state == AppParse::need_more);  // the caller calls this incomplete

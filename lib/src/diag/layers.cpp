@@ -269,7 +269,8 @@ LayerResult eval_application(const PathResult& p, const PathResult* other) {
   if (!p.port || p.app.protocol == model::AppProtocol::none) return result(Layer::application, Check::skipped, Finding::app_not_asked);
   if (!p.app_result) {
     if (p.app_not_run) return not_run(Layer::application, *p.app_not_run);
-    if (p.syns.empty() && p.tcp_not_run) return not_run(Layer::application, {model::Cause::below_failure, {}});
+    // No SYN went out (a route that drops, no address): nothing to ask; a cut run is said above.
+    if (p.syns.empty()) return not_run(Layer::application, {model::Cause::below_failure, {}});
     return not_run(Layer::application, {model::Cause::interrupted, {}});
   }
   const auto& a = *p.app_result;

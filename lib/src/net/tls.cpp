@@ -102,9 +102,13 @@ std::vector<std::string> subject_alt_names(const SslApi& a, X509* cert) {
     const auto* g = static_cast<const GENERAL_NAME*>(a.OPENSSL_sk_value(stack, i));
     if (!g) continue;
     if (g->type == GEN_DNS) {
+      // The server's bytes: printable ASCII only, so a name cannot carry escape sequences to a terminal.
       const auto* str = g->d.dNSName;
-      out.emplace_back(reinterpret_cast<const char*>(a.ASN1_STRING_get0_data(str)),
-                       static_cast<std::size_t>(std::clamp(a.ASN1_STRING_length(str), 0, 255)));
+      const auto* data = a.ASN1_STRING_get0_data(str);
+      std::string name;
+      for (int k = 0; data && k < std::clamp(a.ASN1_STRING_length(str), 0, 255); ++k)
+        name += data[k] >= 0x20 && data[k] < 0x7f ? static_cast<char>(data[k]) : '?';
+      out.push_back(std::move(name));
     } else if (g->type == GEN_IPADD) {
       const auto* str = g->d.iPAddress;
       char text[INET6_ADDRSTRLEN] = {};
@@ -134,6 +138,8 @@ struct TlsClient::Impl {
     if (ctx) api->SSL_CTX_free(ctx);
   }
 };
+
+void TlsClient::preload() { (void)ssl_api(); }
 
 TlsClient::TlsClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TlsClient::~TlsClient() = default;

@@ -82,7 +82,10 @@ class AppOperation : public ProbeOperation<model::AppResult>, public std::enable
     switch (spec_.app.protocol) {
       case AppProtocol::postgres: return send(wire::postgres_ssl_request());
       case AppProtocol::http: {
-        const std::string host = spec_.host.empty() ? spec_.dst.to_string() : spec_.host;
+        // Host: the name typed, else the address (IPv6 in brackets, RFC 9110)
+        const std::string host = !spec_.host.empty() ? spec_.host
+                                 : spec_.dst.is_v6()  ? "[" + spec_.dst.to_string() + "]"
+                                                      : spec_.dst.to_string();
         return send(wire::http_head(host, spec_.app.http_path, spec_.user_agent));
       }
       case AppProtocol::redis: return send(wire::redis_ping());
@@ -152,7 +155,9 @@ class AppOperation : public ProbeOperation<model::AppResult>, public std::enable
       result_.err = ec.value();
       return finish();
     }
-    result_.outcome = AppOutcome::reset;  // another error after the connection was up
+    // Another error of an established connection (an ICMP error: host or network unreachable):
+    // the path broke, the service did not refuse.
+    result_.outcome = AppOutcome::connect_failed;
     result_.err = ec.value();
     finish();
   }
@@ -253,7 +258,16 @@ class AppOperation : public ProbeOperation<model::AppResult>, public std::enable
       result_.outcome = AppOutcome::answered;
       result_.spoke = spoken_of(spec_.app.protocol);
       if (spec_.app.protocol == AppProtocol::tls) result_.answer = result_.tls->version;
-      return finish();
+      if (out.empty()) return finish();
+      // TLS 1.3: the client's Finished is still to go. Sent, so the server sees a completed
+      // handshake (not an error in its log), then the connection is closed; the deadline bounds it.
+      auto buf = std::make_shared<wire::Bytes>(std::move(out));
+      result_.bytes_sent += buf->size();
+      auto self = shared_from_this();
+      asio::async_write(socket_, asio::buffer(*buf), [self, buf](boost::system::error_code, std::size_t) {
+        if (!self->finished_) self->finish();
+      });
+      return;
     }
     if (out.empty()) return read_more();
     if (result_.client_hello_bytes == 0) {
@@ -269,6 +283,7 @@ class AppOperation : public ProbeOperation<model::AppResult>, public std::enable
     if (tls_got_ > 0 && spoke != Spoken::tls) {
       result_.outcome = AppOutcome::other_protocol;
       result_.spoke = spoke;
+      result_.first_bytes = tls_first_;  // what answered the ClientHello (not PostgreSQL's 'S')
       return finish();
     }
     if (!cut) {

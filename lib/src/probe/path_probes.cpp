@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "vpcprobe/net/tls.hpp"
 #include "vpcprobe/probe/app.hpp"
 #include "vpcprobe/probe/arp.hpp"
 #include "vpcprobe/probe/icmp.hpp"
@@ -216,6 +217,7 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
   // within the same timeout as every other probe of the path
   std::shared_ptr<LateOperation> app;
   if (p.port && p.app.protocol != model::AppProtocol::none) {
+    if (p.app.protocol == model::AppProtocol::tls) net::TlsClient::preload();
     app = std::make_shared<LateOperation>();
     ops.push_back(app);
     pending->add();

@@ -164,6 +164,7 @@ AppReading read_http(ByteView got, bool complete) {
   AppReading r = reading(AppParse::done);
   r.answer = clean(line);
   r.http_status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
+  r.error_reply = r.http_status >= 500;  // it answers, but reports its own failure (no backend, overloaded)
   auto headers = as_text(got).substr(eol + 2, end_of_headers == std::string_view::npos ? std::string_view::npos : end_of_headers - eol);
   while (!headers.empty()) {
     auto nl = headers.find("\r\n");

@@ -25,6 +25,9 @@ class TlsClient {
  public:
   enum class State { want_input = 1, done, failed };
   static Result<std::unique_ptr<TlsClient>> create(const TlsOptions& options);
+  // Loads OpenSSL now (the shared build loads it on first use): called when a TLS check is
+  // planned, so the loading does not land in the middle of the probes' timing.
+  static void preload();
   ~TlsClient();
   TlsClient(const TlsClient&) = delete;
   TlsClient& operator=(const TlsClient&) = delete;
