@@ -74,6 +74,15 @@ expect "HTTP 503: it answers (a warning, not a failure)" "app-http-503 80" 80 0 
   ".paths.private.layers.application.check == \"warn\" and $A.http_status == 503 and $A.error_reply == true"
 expect "Redis wants a password" "app-redis-auth 6379" 6379 0 ok none none "$A.auth_required == true"
 # The same faults on the public path: degraded, the private path works.
+# Intermittent: every other connection fails (one backend of two behind a balancer): the failure
+# is tried again, the answer shows, and the path is degraded, not failing.
+expect "every other connection reset" app-flaky-reset 5432 1 degraded application private \
+  "$A.tries == 2 and $A.answered_tries == 1 and $A.outcome == \"reset\" and $A.other_answer.answer == \"N\"" \
+  '.paths.private.layers.application.summary == "intermittent: 1 of 2 failed"'
+expect "every other connection speaks HTTP" app-flaky-speak-http 5432 1 degraded application private "$A.spoke == \"HTTP\""
+expect "public: every other connection reset" "app-flaky-reset 443 public" 443 1 degraded application public "$U.tries == 2"
+# A consistent fast failure is tried three times, all fail: failing
+expect "reset, three times" app-reset 5432 2 failing application private "$A.tries == 3 and $A.answered_tries == 0"
 expect "public silent" "app-silent 5432 public" 5432 1 degraded application public "$U.outcome == \"silent\"" "$A.outcome == \"answered\""
 expect "public reset" "app-reset 443 public" 443 1 degraded application public "$U.outcome == \"reset\""
 

@@ -15,6 +15,7 @@ private address answers and leaves the public one alone. Modes:
   silent        accepts, reads, never answers              reset         accepts, then RST
   close         accepts, then FIN without a word           speak-http    HTTP/1.1 400 to any bytes
   slow          an HTTP answer, one byte a second          huge          a MySQL greeting without end
+  flaky-MODE    every other connection (the 1st, 3rd, ...) in MODE, the others in the port's own
 """
 import os
 import socket
@@ -115,14 +116,24 @@ def serve(conn, mode, tls_ctx, sni_ctx):
     drain(conn)
 
 
+COUNTS = {}
+COUNT_LOCK = threading.Lock()
+
+
 def handle(conn, port, default, control, tls_ctx, sni_ctx):
     try:
         mode = default
+        key = "%s:%d" % (conn.getsockname()[0], port)
         try:
-            with open(os.path.join(control, "%s:%d" % (conn.getsockname()[0], port))) as f:
+            with open(os.path.join(control, key)) as f:
                 mode = f.read().strip() or default
         except OSError:
             pass
+        if mode.startswith("flaky-"):
+            with COUNT_LOCK:
+                COUNTS[key] = COUNTS.get(key, 0) + 1
+                odd = COUNTS[key] % 2 == 1
+            mode = mode[len("flaky-"):] if odd else default
         serve(conn, mode, tls_ctx, sni_ctx)
     except OSError:
         pass

@@ -46,12 +46,14 @@ FAULTS="stale-neighbor stale-neighbor-extern stale-kernel stale-gateway dead-hos
 router-unreachable blackhole-route vpc-down public-down mtu-blackhole dead-pair loss-private loss-public loss-router
 local-drop local-drop-icmp local-drop-all input-drop asymmetric-return silent-host private-is-public private-via-default
 private-via-public public-is-private ip-conflict mtu-blackhole-mid data-dropped
-app-silent app-reset app-close app-speak-http app-ssh app-slow app-huge app-tls-sni app-postgres-tls app-redis-auth app-http-503"
+app-silent app-reset app-close app-speak-http app-ssh app-slow app-huge app-tls-sni app-postgres-tls app-redis-auth app-http-503
+app-flaky-reset app-flaky-speak-http"
 # app-MODE [PORT] [private|public]: what db's private (default) or public address answers on PORT
 # (default 5432): silent (accepts, never answers), reset (RST after accept), close (FIN without a
 # word), speak-http (HTTP 400 to anything), ssh (an SSH banner), slow (one byte a second), huge (a
 # greeting without end), tls-sni (a TLS endpoint that refuses the name), postgres-tls ('S' and TLS),
-# redis-auth (-NOAUTH), http-503 (an HTTP answer of a proxy without backend).
+# redis-auth (-NOAUTH), http-503 (an HTTP answer of a proxy without backend); flaky-reset and
+# flaky-speak-http: every other connection (the first of each lab) fails so, the others answer.
 
 die() { echo "lab: $*" >&2; exit 3; }
 

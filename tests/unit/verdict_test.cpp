@@ -358,6 +358,14 @@ void app_reset(PathResult& p) {
   p.app_result = app_result(model::AppOutcome::reset);
   p.app_result->err = ECONNRESET;
 }
+void app_intermittent(PathResult& p) {
+  app_reset(p);
+  p.app_tries = 2;
+  p.app_answered = 1;
+  model::AppResult ok = app_result(model::AppOutcome::answered);
+  ok.answer = "N";
+  p.app_answer = ok;
+}
 void app_closed(PathResult& p) {
   ask_postgres(p);
   p.app_result = app_result(model::AppOutcome::closed);
@@ -474,6 +482,10 @@ const Case kCases[] = {
      "dropped after the handshake"},
     {"application: a timeout too short to ask is not tested, never a failure", app_out_of_time, healthy, Status::ok, Layer::none,
      "none", "works as far as tested (5432 open 0.40 ms); the application layer could not be tested"},
+    {"application: one connection reset, one answered: intermittent", app_intermittent, healthy, Status::degraded,
+     Layer::application, "private", "Of 2 connections to 10.124.0.5:5432, 1 failed (reset after accept) and 1 answered"},
+    {"application: the fix for an intermittent service", app_intermittent, healthy, Status::degraded, Layer::application, "private",
+     "find the failing backend"},
     {"application: reset after accept", app_reset, healthy, Status::failing, Layer::application, "private", "reset it"},
     {"application: closed without a word", app_closed, healthy, Status::failing, Layer::application, "private",
      "closed it 999.7 ms after the PostgreSQL SSLRequest without sending a byte"},

@@ -275,6 +275,9 @@ LayerResult eval_application(const PathResult& p, const PathResult* other) {
   }
   const auto& a = *p.app_result;
   const bool lossy = eval_transport(p, other).check == Check::degraded;
+  // A failure next to an answer: intermittent, the path works but not as it should.
+  if (a.outcome != model::AppOutcome::answered && p.app_answer)
+    return result(Layer::application, Check::degraded, Finding::app_intermittent);
   auto fail_or_loss = [&](Finding f) { return result(Layer::application, lossy ? Check::warn : Check::fail, f); };
   switch (a.outcome) {
     case model::AppOutcome::answered:

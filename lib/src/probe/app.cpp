@@ -349,4 +349,72 @@ OperationPtr async_app_check(asio::io_context& io, const AppCheckSpec& spec, std
   return op;
 }
 
+namespace {
+
+bool fast_failure(AppOutcome o) {
+  return o == AppOutcome::reset || o == AppOutcome::closed || o == AppOutcome::other_protocol || o == AppOutcome::handshake_failed ||
+         o == AppOutcome::connect_failed;
+}
+
+class AppTriesOperation : public Operation, public std::enable_shared_from_this<AppTriesOperation> {
+ public:
+  AppTriesOperation(asio::io_context& io, AppCheckSpec spec, int most, std::function<void(AppTries)> done)
+      : io_(io), spec_(std::move(spec)), most_(most), done_(std::move(done)) {}
+
+  void next() {
+    ++out_.tries;
+    std::weak_ptr<AppTriesOperation> weak = shared_from_this();
+    current_ = async_app_check(io_, spec_, [weak](model::AppResult r) {
+      if (auto self = weak.lock()) self->one_done(std::move(r));
+    });
+  }
+  void cancel() override {
+    cancelled_ = true;
+    if (current_) current_->cancel();
+  }
+
+ private:
+  void one_done(model::AppResult r) {
+    if (ended_) return;
+    if (r.outcome == AppOutcome::answered) {
+      ++out_.answered;
+      if (failed_) out_.answer = std::move(r);
+      else out_.result = std::move(r);
+      return end();
+    }
+    const bool first_failure = !failed_ && r.outcome != AppOutcome::interrupted && r.outcome != AppOutcome::unavailable;
+    if (first_failure) {
+      failed_ = true;
+      out_.result = r;
+    } else if (!failed_) {
+      out_.result = r;  // interrupted, unavailable: nothing else to say
+    }
+    // Time for another connection: a few round trips of the SYN's, and a moment for the service.
+    const auto left = std::chrono::duration<double, std::milli>(spec_.deadline - std::chrono::steady_clock::now()).count();
+    if (!cancelled_ && fast_failure(r.outcome) && out_.tries < most_ && left > 4 * spec_.syn_rtt_ms + 20) return next();
+    end();
+  }
+  void end() {
+    ended_ = true;
+    current_.reset();
+    asio::post(io_, [done = std::move(done_), out = std::move(out_)]() mutable { done(std::move(out)); });
+  }
+
+  asio::io_context& io_;
+  AppCheckSpec spec_;
+  int most_;
+  std::function<void(AppTries)> done_;
+  AppTries out_;
+  OperationPtr current_;
+  bool failed_ = false, cancelled_ = false, ended_ = false;
+};
+
+}  // namespace
+
+OperationPtr async_app_tries(asio::io_context& io, const AppCheckSpec& spec, int most, std::function<void(AppTries)> done) {
+  auto op = std::make_shared<AppTriesOperation>(io, spec, std::max(1, most), std::move(done));
+  op->next();
+  return op;
+}
+
 }  // namespace vpcprobe::probe

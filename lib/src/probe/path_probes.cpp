@@ -213,8 +213,8 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
     }
   }
 
-  // application: one real connection, started by the first SYN that finds the port open, ending
-  // within the same timeout as every other probe of the path
+  // application: a real connection, started by the first SYN that finds the port open, ending
+  // within the same timeout as every other probe of the path (a fast failure tried again)
   std::shared_ptr<LateOperation> app;
   if (p.port && p.app.protocol != model::AppProtocol::none) {
     if (p.app.protocol == model::AppProtocol::tls) net::TlsClient::preload();
@@ -229,8 +229,11 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
     spec.deadline = std::chrono::steady_clock::now() + timeout;
     app->launch = [&io, &p, pending, spec](const model::TcpResult& open) mutable {
       spec.syn_rtt_ms = open.rtt_ms;
-      return async_app_check(io, spec, [&p, pending](model::AppResult r) {
-        p.app_result = std::move(r);
+      return async_app_tries(io, spec, 3, [&p, pending](AppTries t) {
+        p.app_result = std::move(t.result);
+        p.app_answer = std::move(t.answer);
+        p.app_tries = t.tries;
+        p.app_answered = t.answered;
         pending->complete();
       });
     };

@@ -188,7 +188,9 @@ class ConnectOperation : public ProbeOperation<model::TcpResult>, public std::en
   void on_connect(boost::system::error_code ec) {
     if (finished_) return;
     result_.rtt_ms = ms_since(started_);
-    if (!ec) {
+    // Reset before connect() returned: the handshake had completed (a RST to the SYN itself is
+    // ECONNREFUSED), so the port is open and the service dropped the connection at once.
+    if (!ec || ec == asio::error::connection_reset) {
       result_.state = model::TcpState::open;
       result_.signal = model::TcpSignal::connected;
     } else if (ec == asio::error::connection_refused) {

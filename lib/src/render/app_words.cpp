@@ -198,6 +198,27 @@ LayerWords application_words(const model::PathResult& p, const model::LayerResul
   const std::string asked = asked_name(p.app.protocol);
   const double waited = a.total_ms - a.connect_ms;
   switch (l.finding) {
+    case Finding::app_intermittent: {
+      // what the failing connection was, in the words of a consistent failure of that kind
+      model::LayerResult failed = l;
+      failed.check = Check::fail;
+      switch (a.outcome) {
+        case AppOutcome::reset: failed.finding = Finding::app_reset; break;
+        case AppOutcome::closed: failed.finding = Finding::app_closed; break;
+        case AppOutcome::other_protocol: failed.finding = Finding::app_other_protocol; break;
+        case AppOutcome::handshake_failed: failed.finding = Finding::app_handshake_failed; break;
+        default: failed.finding = Finding::app_connect_failed; break;
+      }
+      const auto what = application_words(p, failed);
+      const int failed_tries = p.app_tries - p.app_answered;
+      std::vector<std::string> ev{fmt::format(
+          "Of {} connections to {}, {} failed ({}) and {} answered{}: an intermittent fault: one backend of several behind a load "
+          "balancer or proxy, or a limit the service reaches now and then.",
+          p.app_tries, w, failed_tries, what.summary, p.app_answered,
+          p.app_answer ? fmt::format(" ({})", answered_summary(*p.app_answer)) : std::string())};
+      for (const auto& e : what.evidence) ev.push_back("The failing one: " + e);
+      return words(fmt::format("intermittent: {} of {} failed", failed_tries, p.app_tries), ev);
+    }
     case Finding::app_answered:
     case Finding::app_error_reply: {
       std::vector<std::string> ev{answered_sentence(p, a)};
@@ -294,6 +315,12 @@ json application_json(const model::PathResult& p) {
            {"verify_error", opt_str(t.verify_error)}, {"sni", opt_str(t.sni)}};
   }
   j["tls"] = tls;
+  j["tries"] = p.app_tries;
+  j["answered_tries"] = p.app_answered;
+  j["other_answer"] = p.app_answer ? json{{"outcome", model::app_outcome_name(p.app_answer->outcome)},
+                                          {"answer", opt_str(p.app_answer->answer)},
+                                          {"summary", answered_summary(*p.app_answer)}}
+                                   : json(nullptr);
   return j;
 }
 

@@ -265,6 +265,10 @@ std::optional<std::string> fix_text(const model::Diagnosis& d) {
       return fmt::format("segments with data to {} are dropped after the handshake: look for a rule that matches on length or content "
                          "on the way (nft list ruleset on this host and the router, the security group or network ACL, an IPS), and "
                          "measure the path MTU (vpcprobe ping --df -s 1472 {})", where_of(p), ip);
+    case FixKind::app_intermittent:
+      return fmt::format("some connections to {} fail and others answer: find the failing backend behind the load balancer or proxy "
+                         "(its health checks, its log), or the limit the service reaches (max_connections, a rate limit); repeat: "
+                         "vpcprobe diagnose --private {} --app {}", where_of(p), where_of(p), model::app_protocol_name(p.app.protocol));
     case FixKind::app_reset:
     case FixKind::app_closed:
       return fmt::format("the service on {} drops the connections it accepts: check its log, its connection limit and its client "

@@ -96,6 +96,7 @@ enum class Finding {
   // its TLS certificate does not verify; or it accepted and then: said nothing, stopped half-way,
   // reset, closed, spoke another protocol, failed the TLS handshake; or the connection failed
   app_not_asked, app_answered, app_error_reply, app_cert_unverified,
+  app_intermittent,       // some connections answered, some failed fast (degraded)
   app_silent, app_incomplete, app_request_lost, app_reset, app_closed, app_other_protocol, app_handshake_failed, app_connect_failed,
   // the "private" path that is not private, the "public" one that is not public
   dns_public_address,     // --private resolves to (or is) a public address
@@ -206,9 +207,12 @@ struct PathResult {
   // mtu: DF echoes of several sizes sent at once
   std::vector<MtuProbe> mtu_probes;
   std::optional<NotRun> mtu_not_run;
-  // application: one real connection once a SYN found the port open (none: not asked)
+  // application: a real connection once a SYN found the port open (none: not asked); a fast
+  // failure is tried again (app_tries connections, app_answered of them answered)
   AppSpec app;
-  std::optional<AppResult> app_result;
+  std::optional<AppResult> app_result;  // the first failure, else the answer
+  std::optional<AppResult> app_answer;  // with a failure: a connection that answered (intermittent)
+  int app_tries = 0, app_answered = 0;
   std::optional<NotRun> app_not_run;
 };
 
@@ -265,6 +269,7 @@ enum class FixKind {
   tls_handshake,           // the TLS handshake fails: OpenSSL's reason says why
   tls_certificate,         // the certificate does not verify (with --verify-cert)
   app_error,               // the service answers with an error of its own
+  app_intermittent,        // some connections fail: one backend of several, a limit reached now and then
 };
 struct Fix {
   FixKind kind = FixKind::target_unreachable;

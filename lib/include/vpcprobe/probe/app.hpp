@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "vpcprobe/model/app.hpp"
@@ -28,5 +29,16 @@ struct AppCheckSpec {
 };
 
 OperationPtr async_app_check(asio::io_context& io, const AppCheckSpec& spec, std::function<void(model::AppResult)> done);
+
+// The check as the diagnosis runs it: a failure that came fast (a reset, a close, another
+// protocol, a refused handshake) is tried again, up to `most` connections in all while the deadline
+// leaves a few round trips, so a fault of one backend in several (or a limit reached now and then)
+// is told from a consistent one. An answer is never tried again.
+struct AppTries {
+  model::AppResult result;                // the first failure, else the answer
+  int tries = 0, answered = 0;
+  std::optional<model::AppResult> answer; // with a failure: a connection that answered
+};
+OperationPtr async_app_tries(asio::io_context& io, const AppCheckSpec& spec, int most, std::function<void(AppTries)> done);
 
 }  // namespace vpcprobe::probe
