@@ -35,21 +35,12 @@ CMD[curl-80]="curl -sSI --max-time 1 http://10.124.0.5/"
 CMD[redis-cli-6379]="redis-cli -h 10.124.0.5 -p 6379 PING"
 TOOLS+=(openssl-443 curl-80 redis-cli-6379)
 
-wall_medians() {  # as bench/diagnose.sh: round robin, timed inside node
+wall_medians() {  # "TOOL MEDIAN_MS" lines (bench/common.sh: round_robin)
   local args=(floor "${CMD[floor]}") tool
   for tool in "${TOOLS[@]}"; do args+=("$tool" "${CMD[$tool]}"); done
-  # shellcheck disable=SC2016  # expands in the inner bash
-  in_node bash -c 'reps=$1; shift
-    for _ in $(seq "$reps"); do
-      for ((i = 1; i < $#; i += 2)); do
-        j=$((i + 1)); s=${EPOCHREALTIME/./}; timeout 10 ${!j} </dev/null >/dev/null 2>&1 || true; e=${EPOCHREALTIME/./}
-        echo "${!i} $((e - s))"
-      done
-    done' _ "$REPS" "${args[@]}" |
-    sort -k1,1 -k2,2n |
-    awk '{ v[$1, ++n[$1]] = $2 }
-      END { for (k in n) { c = n[k]; m = c % 2 ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2; printf "%s %.2f\n", k, m / 1000 } }'
+  round_robin "$REPS" 10 "${args[@]}"
 }
+
 
 inner() {  # inner PORT: vpcprobe's own exchange on the private path, median of REPS runs (ms)
   for _ in $(seq "$REPS"); do

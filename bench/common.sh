@@ -34,3 +34,24 @@ lab_up() {  # lab_up [crowd]: the lab (and the crowded segment), and in_node for
   NS=$("$LAB" ns node)
 }
 in_node() { ip netns exec "$NS" "$@"; }
+
+# round_robin REPS SECONDS NAME CMD [NAME CMD]...: "NAME MEDIAN_MS" lines. Each command runs REPS
+# times, round-robin (1, 2, ..., 1, 2, ...) so background load and the kernel's neighbor state hit
+# every command alike, timed inside node with bash's EPOCHREALTIME (no fork: the timing adds only
+# the command's own fork+exec, which a `true` entry shows), stdin from /dev/null, each at most
+# SECONDS. CMD is split into words on purpose.
+round_robin() {
+  local reps=$1 seconds=$2
+  shift 2
+  # shellcheck disable=SC2016  # expands in the inner bash
+  in_node bash -c 'reps=$1; seconds=$2; shift 2
+    for _ in $(seq "$reps"); do
+      for ((i = 1; i < $#; i += 2)); do
+        j=$((i + 1)); s=${EPOCHREALTIME/./}; timeout "$seconds" ${!j} </dev/null >/dev/null 2>&1 || true; e=${EPOCHREALTIME/./}
+        echo "${!i} $((e - s))"
+      done
+    done' _ "$reps" "$seconds" "$@" |
+    sort -k1,1 -k2,2n |
+    awk '{ v[$1, ++n[$1]] = $2 }
+      END { for (k in n) { c = n[k]; m = c % 2 ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2; printf "%s %.2f\n", k, m / 1000 } }'
+}

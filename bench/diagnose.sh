@@ -59,18 +59,9 @@ wall_medians() {  # wall_medians REPS: "TOOL MEDIAN_MS" lines, timed inside node
   # (entries go REACHABLE -> STALE -> FAILED between runs) hit every tool alike.
   local args=(floor "${CMD[floor]}") tool
   for tool in "${TOOLS[@]}"; do args+=("$tool" "${CMD[$tool]}"); done
-  # shellcheck disable=SC2016  # expands in the inner bash
-  in_node bash -c 'reps=$1; shift
-    for _ in $(seq "$reps"); do
-      for ((i = 1; i < $#; i += 2)); do
-        j=$((i + 1)); s=${EPOCHREALTIME/./}; timeout 30 ${!j} >/dev/null 2>&1 || true; e=${EPOCHREALTIME/./}
-        echo "${!i} $((e - s))"
-      done
-    done' _ "$1" "${args[@]}" |
-    sort -k1,1 -k2,2n |
-    awk '{ v[$1, ++n[$1]] = $2 }
-      END { for (k in n) { c = n[k]; m = c % 2 ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2; printf "%s %.2f\n", k, m / 1000 } }'
+  round_robin "$1" 30 "${args[@]}"
 }
+
 
 verdicts() {  # one run of each, untimed: what each concluded
   local v

@@ -42,18 +42,9 @@ wall_medians() {  # wall_medians TARGET: "TOOL MEDIAN_MS" lines, REPS runs each,
   # the "floor" entry (/bin/true) shows.
   local args=(floor true) tool
   for tool in "${TOOLS[@]}"; do args+=("$tool" "$(cmd_for "$tool" "$1")"); done
-  # shellcheck disable=SC2016  # expands in the inner bash
-  in_node bash -c 'reps=$1; shift
-    for _ in $(seq "$reps"); do
-      for ((i = 1; i < $#; i += 2)); do
-        j=$((i + 1)); s=${EPOCHREALTIME/./}; timeout 5 ${!j} >/dev/null 2>&1 || true; e=${EPOCHREALTIME/./}
-        echo "${!i} $((e - s))"
-      done
-    done' _ "$REPS" "${args[@]}" |
-    sort -k1,1 -k2,2n |
-    awk '{ v[$1, ++n[$1]] = $2 }
-      END { for (k in n) { c = n[k]; m = c % 2 ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2; printf "%s %.2f\n", k, m / 1000 } }'
+  round_robin "$REPS" 5 "${args[@]}"
 }
+
 
 peak_rss() {  # peak_rss CMDLINE: KiB (CMDLINE is split into words on purpose)
   # shellcheck disable=SC2086

@@ -25,25 +25,18 @@ LayerWords words(std::string summary, std::vector<std::string> evidence = {}) { 
 
 std::string where(const model::PathResult& p) { return fmt::format("{}:{}", ip_of(p), p.port.value_or(0)); }
 
-std::string date_of(std::int64_t t) {
-  if (t == 0) return "?";
-  std::time_t tt = static_cast<std::time_t>(t);
+// A Unix time in UTC, as `format` says (strftime); `none` for 0 (unknown).
+std::string utc(std::int64_t t, const char* format, const char* none) {
+  if (t == 0) return none;
+  const auto tt = static_cast<std::time_t>(t);
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  std::strftime(buf, sizeof buf, format, &tm);
   return buf;
 }
-
-std::string iso_of(std::int64_t t) {
-  if (t == 0) return "";
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string date_of(std::int64_t t) { return utc(t, "%Y-%m-%d", "?"); }
+std::string iso_of(std::int64_t t) { return utc(t, "%Y-%m-%dT%H:%M:%SZ", ""); }
 
 // What went out first: the words for the request the answer (or the silence) followed.
 std::string request_words(const model::PathResult& p, const model::AppResult& a) {
