@@ -11,7 +11,7 @@
 #include "ssl_api.hpp"
 
 #if VPCPROBE_SSL_DLOPEN
-#include <dlfcn.h>
+#include "../sys/library.hpp"
 #endif
 
 namespace vpcprobe::net {
@@ -21,17 +21,11 @@ namespace {
 Result<SslApi> load() {
   SslApi api;
 #if VPCPROBE_SSL_DLOPEN
-  // libssl.so.3 brings libcrypto.so.3 along; dlsym() on its handle searches both. RTLD_LOCAL: the
-  // symbols stay out of the global scope (a program that links another OpenSSL is not disturbed).
-  void* lib = ::dlopen("libssl.so.3", RTLD_NOW | RTLD_LOCAL);
-  if (!lib) {
-    const char* e = ::dlerror();
-    return fail(Errc::system, fmt::format("TLS needs OpenSSL 3 (Debian: apt-get install libssl3): {}", e ? e : "not found"));
-  }
+  // libssl.so.3 brings libcrypto.so.3 along; dlsym() on its handle searches both.
+  auto lib = sys::open_library({"libssl.so.3"}, "TLS needs OpenSSL 3 (Debian: apt-get install libssl3)");
+  if (!lib) return std::unexpected(lib.error());
   const char* missing = nullptr;
-#define VPCPROBE_SSL_RESOLVE(name)                                      \
-  api.name = reinterpret_cast<decltype(api.name)>(::dlsym(lib, #name)); \
-  if (!api.name && !missing) missing = #name;
+#define VPCPROBE_SSL_RESOLVE(name) sys::resolve(*lib, api.name, #name, missing);
   VPCPROBE_SSL_FUNCTIONS(VPCPROBE_SSL_RESOLVE)
 #undef VPCPROBE_SSL_RESOLVE
   if (missing) return fail(Errc::system, fmt::format("TLS: the OpenSSL found has no {} (OpenSSL 3 is needed)", missing));

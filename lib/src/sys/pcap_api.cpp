@@ -7,7 +7,7 @@
 #include "vpcprobe/sys/fd.hpp"
 
 #if VPCPROBE_PCAP_DLOPEN
-#include <dlfcn.h>
+#include "library.hpp"
 #endif
 
 namespace vpcprobe::sys {
@@ -18,19 +18,11 @@ Result<PcapApi> load() {
   PcapApi api;
 #if VPCPROBE_PCAP_DLOPEN
   // Debian's runtime package names the SONAME libpcap.so.0.8; upstream and other distributions
-  // use libpcap.so.1. RTLD_LOCAL: its symbols stay out of the global scope.
-  void* lib = nullptr;
-  std::string why;
-  for (const char* soname : {"libpcap.so.0.8", "libpcap.so.1"}) {
-    lib = ::dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-    if (lib) break;
-    if (const char* e = ::dlerror(); e && why.empty()) why = e;
-  }
-  if (!lib) return fail(Errc::system, fmt::format("--pcap needs libpcap (Debian: apt-get install libpcap0.8): {}", why));
+  // use libpcap.so.1.
+  auto lib = open_library({"libpcap.so.0.8", "libpcap.so.1"}, "--pcap needs libpcap (Debian: apt-get install libpcap0.8)");
+  if (!lib) return std::unexpected(lib.error());
   const char* missing = nullptr;
-#define VPCPROBE_PCAP_RESOLVE(name)                                           \
-  api.name = reinterpret_cast<decltype(api.name)>(::dlsym(lib, #name)); \
-  if (!api.name && !missing) missing = #name;
+#define VPCPROBE_PCAP_RESOLVE(name) resolve(*lib, api.name, #name, missing);
   VPCPROBE_PCAP_FUNCTIONS(VPCPROBE_PCAP_RESOLVE)
 #undef VPCPROBE_PCAP_RESOLVE
   if (missing) return fail(Errc::system, fmt::format("--pcap: the libpcap found has no {} (libpcap 1.5 or later is needed)", missing));
