@@ -46,8 +46,14 @@ if [ "$dynamic" = yes ]; then
     "$(in_node env LD_DEBUG=files "$VPCPROBE" diagnose --private db.vpc.internal:443 2>&1)"
   hidden_ssl=$(ldconfig -p | awk '/libssl\.so\.3/ { print $NF }' | sort -u | tr '\n' ' ')
   ok "the test found libssl to hide" test -n "$hidden_ssl"
-  run unshare -m bash -c 'for f in $1; do mount --bind /dev/null "$f" || exit 99; done; shift; exec "$@"' _ "$hidden_ssl" \
-    ip netns exec "$VPCLAB_PREFIX-node" "$VPCPROBE" diagnose --private db.vpc.internal:443 --json
+  nossl() {
+    unshare -m bash -c 'for f in $1; do mount --bind /dev/null "$f" || exit 99; done; shift; exec "$@"' _ "$hidden_ssl" \
+      ip netns exec "$VPCLAB_PREFIX-node" "$VPCPROBE" "$@"
+  }
+  run nossl self-check --json
+  ok "no libssl: self-check says the application layer runs without TLS, and names the package" \
+    jq_is '.layers[] | select(.area == "application") | "\(.available) \(.full) \(.how | test("apt-get install libssl3"))"' "true false true"
+  run nossl diagnose --private db.vpc.internal:443 --json
   ok "no libssl: the TLS check is not tested (never a failure of the service), and says which package" \
     jq_is '"\(.paths.private.layers.transport.check) \(.paths.private.layers.application.check) \(.paths.private.layers.application.evidence[0] | test("apt-get install libssl3"))"' "pass not_tested true"
 fi

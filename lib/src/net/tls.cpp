@@ -22,7 +22,7 @@ Result<SslApi> load() {
   SslApi api;
 #if VPCPROBE_SSL_DLOPEN
   // libssl.so.3 brings libcrypto.so.3 along; dlsym() on its handle searches both.
-  auto lib = sys::open_library({"libssl.so.3"}, "TLS needs OpenSSL 3 (Debian: apt-get install libssl3)");
+  auto lib = sys::open_library({sys::kLibssl}, sys::kLibsslMissing);
   if (!lib) return std::unexpected(lib.error());
   const char* missing = nullptr;
 #define VPCPROBE_SSL_RESOLVE(name) sys::resolve(*lib, api.name, #name, missing);

@@ -16,6 +16,7 @@ const char* area_words(Area a) {
     case Area::neighbor: return "neighbor (ARP)";
     case Area::network: return "network (ICMP echo)";
     case Area::transport: return "transport (TCP)";
+    case Area::application: return "application";
     case Area::repair: return "neighbor repair";
     case Area::evidence: return "evidence (--pcap)";
     case Area::kernel_view: return "dns, route, link";
@@ -28,6 +29,7 @@ const char* used_by(Area a) {
     case Area::neighbor: return "arp, neigh --verify, diagnose: neighbor layer";
     case Area::network: return "ping, diagnose: network and mtu layers";
     case Area::transport: return "tcp, diagnose: transport layer";
+    case Area::application: return "diagnose, check: application layer";
     case Area::repair: return "neigh --fix";
     case Area::evidence: return "--pcap on every probing command";
     case Area::kernel_view: return "every command";
@@ -62,6 +64,9 @@ std::string how(const model::ProcessPrivileges& p, const model::CapabilityLine& 
     case Area::transport:
       if (l.full) return "raw SYN (half-open, ICMP rejections decoded)";
       return "connect() fallback (open/closed/filtered; ICMP codes from the error queue); raw SYN " + why_not(p, *l.missing);
+    case Area::application:
+      if (l.full) return "a normal connection (no privilege needed); OpenSSL for TLS";
+      return "a normal connection (no privilege needed); no TLS: " + why_not(p, *l.missing);
     case Area::repair: return l.full ? "CAP_NET_ADMIN held" : why_not(p, *l.missing);
     case Area::evidence: return l.full ? "libpcap capture on any interface" : why_not(p, *l.missing);
     case Area::kernel_view: return "resolver and rtnetlink reads need no privilege";

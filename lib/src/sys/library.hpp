@@ -9,6 +9,10 @@
 
 namespace vpcprobe::sys {
 
+// OpenSSL's runtime (libssl3 on Debian), for the application layer's TLS handshakes.
+inline constexpr const char* kLibssl = "libssl.so.3";
+inline constexpr const char* kLibsslMissing = "TLS needs OpenSSL 3 (Debian: apt-get install libssl3)";
+
 // dlopen()s the first of `sonames` that loads (RTLD_NOW | RTLD_LOCAL: its symbols stay out of the
 // global scope); else Errc::system, "`what`: the loader's words". Never closed.
 Result<void*> open_library(std::initializer_list<const char*> sonames, const std::string& what);

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "library.hpp"
 #include "vpcprobe/sys/pcap_api.hpp"
 #include "vpcprobe/sys/privileged.hpp"
 
@@ -73,6 +74,14 @@ model::SelfCheckReport self_check(const model::ProcessPrivileges& p) {
 
   const bool tcp_raw = static_cast<bool>(open_tcp_raw_socket(wire::Family::v4, {}));
   line(Area::transport, tcp_raw ? Method::raw_syn : Method::connect, tcp_raw, true, missing(p, "CAP_NET_RAW", kNetRaw));
+
+  // The application layer needs no privilege (a normal connection); TLS needs OpenSSL, which the
+  // shared build loads on first use (the static build carries it).
+  std::optional<model::Missing> no_tls;
+#if VPCPROBE_SSL_DLOPEN
+  if (auto lib = open_library({kLibssl}, kLibsslMissing); !lib) no_tls = model::Missing{"", true, false, lib.error().message};
+#endif
+  line(Area::application, no_tls ? Method::connect : Method::connect_tls, !no_tls, true, no_tls);
 
   const bool admin = has_effective(Cap::net_admin);
   line(Area::repair, admin ? Method::net_admin : Method::none, admin, admin, missing(p, "CAP_NET_ADMIN", kNetAdmin));

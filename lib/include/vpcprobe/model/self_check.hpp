@@ -13,9 +13,9 @@ struct ProcessPrivileges {
   std::string ping_group_range;
 };
 
-enum class Area { neighbor = 1, network, transport, repair, evidence, kernel_view };
+enum class Area { neighbor = 1, network, transport, application, repair, evidence, kernel_view };
 // The method a layer will use here, best first.
-enum class Method { none = 1, packet_socket, raw_icmp, ping_socket, raw_syn, connect, net_admin, pcap_any, netlink };
+enum class Method { none = 1, packet_socket, raw_icmp, ping_socket, raw_syn, connect, net_admin, pcap_any, netlink, connect_tls };
 
 // Why the best method is out of reach.
 struct Missing {
