@@ -23,7 +23,8 @@ namespace vpcprobe::net {
   X(X509_get0_notBefore) X(X509_get0_notAfter) X(X509_free) X(X509_get_ext_d2i) X(ASN1_TIME_to_tm)                \
   X(ASN1_STRING_get0_data) X(ASN1_STRING_length) X(GENERAL_NAMES_free) X(OPENSSL_sk_num) X(OPENSSL_sk_value)      \
   X(X509_VERIFY_PARAM_set1_ip_asc) X(ERR_clear_error) X(ERR_peek_last_error) X(ERR_reason_error_string)           \
-  X(X509_verify_cert_error_string)
+  X(X509_verify_cert_error_string) X(SSL_CTX_set_default_verify_file) X(X509_get_default_cert_dir)                  \
+  X(X509_get_default_cert_dir_env)
 
 struct SslApi {
 #define VPCPROBE_SSL_MEMBER(name) decltype(&::name) name = nullptr;

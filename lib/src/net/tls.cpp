@@ -1,8 +1,11 @@
 #include "vpcprobe/net/tls.hpp"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 #include <cstring>
 #include <ctime>
 
@@ -62,6 +65,29 @@ int add_padding(SSL*, unsigned int, unsigned int, const unsigned char** out, siz
   return 1;
 }
 int parse_padding(SSL*, unsigned int, unsigned int, const unsigned char*, size_t, X509*, size_t, int*, void*) { return 1; }
+
+// Does the trust store's hashed directory ($SSL_CERT_DIR, else OpenSSL's default) hold any
+// certificate link (NAME.0)? Debian's /etc/ssl/certs does; a system with only a bundle file does not.
+bool hashed_dir(const SslApi& a) {
+  const char* env = std::getenv(a.X509_get_default_cert_dir_env());
+  const std::string dirs = env && *env ? env : a.X509_get_default_cert_dir();
+  std::size_t from = 0;
+  while (from <= dirs.size()) {
+    const auto to = std::min(dirs.find(':', from), dirs.size());
+    if (DIR* d = ::opendir(dirs.substr(from, to - from).c_str())) {
+      bool found = false;
+      while (const dirent* e = ::readdir(d))
+        if (std::string_view name = e->d_name; name.size() > 2 && name.ends_with(".0")) {
+          found = true;
+          break;
+        }
+      ::closedir(d);
+      if (found) return true;
+    }
+    from = to + 1;
+  }
+  return false;
+}
 
 bool is_address(const std::string& s) {
   unsigned char buf[16];
@@ -149,10 +175,12 @@ Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& o) {
   a.SSL_CTX_ctrl(impl->ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, TLS1_VERSION, nullptr);
   // Verified, but never refused here: the result is a fact of the report (a private CA is normal).
   a.SSL_CTX_set_verify(impl->ctx, SSL_VERIFY_NONE, nullptr);
-  // The hashed directory only (/etc/ssl/certs, or $SSL_CERT_DIR): issuers are looked up one by one
-  // as the chain needs them. The bundle file would be parsed whole, ~150 certificates, tens of
-  // milliseconds per handshake on the one thread that runs every probe.
+  // The hashed directory (/etc/ssl/certs, or $SSL_CERT_DIR): issuers are looked up one by one as
+  // the chain needs them. The bundle file is parsed whole, ~150 certificates, tens of milliseconds
+  // on the one thread that runs every probe: only where there is no hashed directory.
   a.SSL_CTX_set_default_verify_dir(impl->ctx);
+  static const bool have_dir = hashed_dir(a);
+  if (!have_dir) a.SSL_CTX_set_default_verify_file(impl->ctx);
   impl->padding.bytes.assign(o.hello_padding, 0);
   if (o.hello_padding > 0 &&
       a.SSL_CTX_add_custom_ext(impl->ctx, kGreaseExtension, SSL_EXT_CLIENT_HELLO, add_padding, nullptr, &impl->padding, parse_padding,
