@@ -57,10 +57,25 @@ expect "silent" app-silent 5432 2 failing application private "$A.outcome == \"s
   '.verdict.fix | contains("ss -ltn")' "$U.outcome == \"answered\"" "$A.request_acked == true"
 # its neighbour: the service would answer, but the request never reaches it (a filter passes the
 # SYN and drops the data); on the private path, then on the public one
-expect "data dropped" data-dropped 5432 2 failing application private "$A.outcome == \"silent\" and $A.request_acked == false" \
+expect "data dropped" data-dropped 5432 2 failing application private \
+  "$A.outcome == \"silent\" and $A.request_acked == false and $A.request_held_here == false" \
   "$A.retransmits >= 1" '.paths.private.layers.application.summary == "request never acknowledged"' \
   '.verdict.fix | contains("dropped after the handshake")'
 expect "data dropped, public" "data-dropped 5432 public" 5432 1 degraded application public "$U.request_acked == false"
+expect "data dropped by this host's own firewall" "data-dropped 5432 here" 5432 2 failing application private \
+  "$A.request_acked == false and $A.request_held_here == true" '.verdict.fix | startswith("find the local rule that refuses the data to TCP port 5432")' \
+  '.paths.private.layers.application.summary == "request held on this host"'
+
+# Random loss (30 % into db's VPC NIC), six runs: silence or a failed connection there is the loss,
+# never a failing service; the verdict names loss or what loss makes fail, not the application.
+lab heal
+lab fault loss-private 30
+app_named=0
+for _ in 1 2 3 4 5 6; do
+  run vp diagnose --private db.vpc.internal:5432 --json
+  [ "$(jq -r .verdict.layer <<<"$out")" = application ] && app_named=$((app_named + 1))
+done
+ok "30 % loss, six runs: the application layer is never named" test "$app_named" = 0
 expect "reset" app-reset 5432 2 failing application private "$A.outcome == \"reset\""
 expect "close" app-close 5432 2 failing application private "$A.outcome == \"closed\" and $A.bytes_received == 0"
 expect "speaks HTTP" app-speak-http 5432 2 failing application private "$A.outcome == \"other_protocol\" and $A.spoke == \"HTTP\"" \

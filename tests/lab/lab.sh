@@ -299,12 +299,14 @@ fault() {
       in_ns vrt ip link set eth1 mtu 1400
       nft_rule vrt output icmp type destination-unreachable icmp code frag-needed drop ;;
     data-dropped)  # the handshake passes, every TCP segment with data to PORT (default 5432) is
-      # dropped: a filter on length or content; on db's VPC NIC, or with `public` on the public router
-      if [ "${3:-private}" = public ]; then
-        nft_rule rtr forward ip daddr 198.51.100.10 tcp dport "${2:-5432}" tcp flags != syn ip length '>' 52 drop
-      else
-        db_vpc_filter tcp dport "${2:-5432}" tcp flags != syn ip length '>' 52 drop
-      fi ;;
+      # dropped: a filter on length or content; on db's VPC NIC, with `public` on the public router,
+      # with `here` by node's own output firewall
+      case "${3:-private}" in
+        public) nft_rule rtr forward ip daddr 198.51.100.10 tcp dport "${2:-5432}" tcp flags != syn ip length '>' 52 drop ;;
+        here) nft_rule node output ip daddr 10.124.0.5 tcp dport "${2:-5432}" tcp flags != syn ip length '>' 52 drop ;;
+        private) db_vpc_filter tcp dport "${2:-5432}" tcp flags != syn ip length '>' 52 drop ;;
+        *) die "data-dropped takes private, public or here, not '$3'" ;;
+      esac ;;
     icmp-blocked) db_vpc_filter icmp type echo-request drop ;;
     port-closed) db_vpc_filter tcp dport 5432 reject with tcp reset ;;
     port-dropped) db_vpc_filter tcp dport 5432 drop ;;

@@ -353,6 +353,11 @@ void app_out_of_time(PathResult& p) {
   p.app_result = app_result(model::AppOutcome::interrupted);
   p.app_result->out_of_time = true;
 }
+void app_request_held_here(PathResult& p) {
+  app_request_lost(p);
+  p.app_result->request_held_here = true;
+  p.app_result->retransmits = 0;
+}
 void app_reset(PathResult& p) {
   ask_postgres(p);
   p.app_result = app_result(model::AppOutcome::reset);
@@ -408,6 +413,7 @@ void tls_refused(PathResult& p) {
   p.app_result->tls_error = "tlsv1 unrecognized name";
 }
 void app_silent_lossy_syns(PathResult& p) { syn_loss(p); app_silent(p); }
+void app_silent_lossy_echoes(PathResult& p) { echo_loss(p); app_silent(p); }
 void tls_silent_mtu_black_hole(PathResult& p) {
   mtu_black_hole(p);
   p.port = 443;
@@ -478,6 +484,8 @@ const Case kCases[] = {
      "ss -ltn 'sport = :5432'"},
     {"application: the request never acknowledged: lost on the way", app_request_lost, healthy, Status::failing, Layer::application,
      "private", "was never acknowledged (3 retransmissions"},
+    {"application: a request this host never sent: its own firewall", app_request_held_here, healthy, Status::failing,
+     Layer::application, "private", "find the local rule that refuses the data to TCP port 5432 (the handshake passes) to 10.124.0.5"},
     {"application: the fix for a request lost on the way", app_request_lost, healthy, Status::failing, Layer::application, "private",
      "dropped after the handshake"},
     {"application: a timeout too short to ask is not tested, never a failure", app_out_of_time, healthy, Status::ok, Layer::none,
@@ -503,6 +511,8 @@ const Case kCases[] = {
      "fails at the application layer"},
     {"application: silence on a path that loses SYNs is the loss", app_silent_lossy_syns, healthy, Status::degraded, Layer::transport,
      "private", "intermittent"},
+    {"application: silence while only the echoes show loss (every SYN lucky) is the loss too", app_silent_lossy_echoes, healthy,
+     Status::degraded, Layer::network, "private", "intermittent loss"},
     {"application: a TLS endpoint silent behind an MTU black hole: the MTU", tls_silent_mtu_black_hole, healthy, Status::failing,
      Layer::mtu, "private", "ip link set dev vpc0 mtu 1400"},
     {"application: a reset is not explained by an untested MTU", app_reset_mtu_untested, healthy, Status::failing, Layer::application,

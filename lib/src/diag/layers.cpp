@@ -264,7 +264,7 @@ LayerResult eval_mtu(const PathResult& p, const PathResult*) {
 }
 
 // The service's own answer. It was asked only once a SYN found the port open; silence (or a
-// connection that does not come up) on a path that loses SYNs may be that loss: a warning then.
+// connection that does not come up) on a path that loses probes may be that loss: a warning then.
 LayerResult eval_application(const PathResult& p, const PathResult* other) {
   if (!p.port || p.app.protocol == model::AppProtocol::none) return result(Layer::application, Check::skipped, Finding::app_not_asked);
   if (!p.app_result) {
@@ -274,7 +274,8 @@ LayerResult eval_application(const PathResult& p, const PathResult* other) {
     return not_run(Layer::application, {model::Cause::interrupted, {}});
   }
   const auto& a = *p.app_result;
-  const bool lossy = eval_transport(p, other).check == Check::degraded;
+  // Loss anywhere on the path (SYNs or echoes) may explain silence or a connection that did not come up.
+  const bool lossy = eval_transport(p, other).check == Check::degraded || eval_network(p, other).check == Check::degraded;
   // A failure next to an answer: intermittent, the path works but not as it should.
   if (a.outcome != model::AppOutcome::answered && p.app_answer)
     return result(Layer::application, Check::degraded, Finding::app_intermittent);

@@ -111,7 +111,9 @@ std::optional<model::Fix> fix_for(const PathResult& p, const std::vector<LayerRe
         case Finding::app_silent:
         case Finding::app_incomplete:
         case Finding::app_connect_failed: f.kind = FixKind::app_silent; return f;
-        case Finding::app_request_lost: f.kind = FixKind::data_dropped; return f;
+        case Finding::app_request_lost:
+          f.kind = p.app_result && p.app_result->request_held_here ? FixKind::local_firewall : FixKind::data_dropped;
+          return f;
         case Finding::app_intermittent: f.kind = FixKind::app_intermittent; return f;
         case Finding::app_reset: f.kind = FixKind::app_reset; return f;
         case Finding::app_closed: f.kind = FixKind::app_closed; return f;

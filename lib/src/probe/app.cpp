@@ -2,8 +2,10 @@
 // server's greeting), read until the answer is complete, wrong, closed, reset, too long or late.
 #include "vpcprobe/probe/app.hpp"
 
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <array>
@@ -224,13 +226,7 @@ class AppOperation : public ProbeOperation<model::AppResult>, public std::enable
   void answered(const wire::AppReading& r) {
     result_.outcome = AppOutcome::answered;
     result_.spoke = spoken_of(spec_.app.protocol);
-    result_.answer = r.answer;
-    result_.error_reply = r.error_reply;
-    result_.auth_required = r.auth_required;
-    result_.http_status = r.http_status;
-    result_.server = r.server;
-    result_.mysql_protocol = r.mysql_protocol;
-    result_.mysql_error = r.mysql_error;
+    static_cast<model::AppReply&>(result_) = r;
     finish();
   }
 
@@ -316,12 +312,18 @@ class AppOperation : public ProbeOperation<model::AppResult>, public std::enable
 
   // Silence is told apart from a request that never arrived: the kernel knows whether the peer's
   // host acknowledged our bytes, and how often it retransmitted them.
+  // SIOCOUTQ: the bytes written and not yet acknowledged (sent or not). TCP_INFO: the segments out
+  // on the wire unacknowledged, and the retransmissions. Bytes waiting that were never counted as
+  // sent did not leave: this host's own OUTPUT rule refuses them.
   void read_tcp_info() {
     if (result_.bytes_sent == 0 || !socket_.is_open()) return;
+    const int fd = socket_.native_handle();
+    int waiting = 0;
     tcp_info info{};
     socklen_t len = sizeof info;
-    if (getsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &len) != 0) return;
-    result_.request_acked = info.tcpi_unacked == 0;
+    if (::ioctl(fd, SIOCOUTQ, &waiting) != 0 || getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0) return;
+    result_.request_acked = waiting == 0;
+    result_.request_held_here = waiting > 0 && info.tcpi_unacked == 0;
     result_.retransmits = static_cast<int>(info.tcpi_total_retrans);
   }
   void release() override {

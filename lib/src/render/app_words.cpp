@@ -229,16 +229,21 @@ LayerWords application_words(const model::PathResult& p, const model::LayerResul
                                   w, ms(a.connect_ms), ms(waited), request_words(p, a));
       if (a.request_acked == true) s += " Its host acknowledged the request (TCP): it arrived, and the service did not answer.";
       s += big_hello_words(a);
-      if (l.check == Check::warn) s += " The path also loses SYNs, so this may be loss.";
+      if (l.check == Check::warn) s += " The path also loses probes, so this may be loss.";
       return words("accepted, then silent", {s});
     }
     case Finding::app_request_lost: {
+      if (a.request_held_here)
+        return words("request held on this host",
+                     {fmt::format("{} accepted the connection (connect {}), but {} never left this host: it waits unsent after {} "
+                                  "while the handshake passed: {}.",
+                                  w, ms(a.connect_ms), request_words(p, a), ms(waited), local_rule_words())});
       std::string s = fmt::format("{} accepted the connection (connect {}), but {} was never acknowledged ({} retransmission{} in {}): "
                                   "the handshake passes and the data after it is lost on the way: a firewall or security appliance "
                                   "that drops segments by length or content, or a path that drops large packets.",
                                   w, ms(a.connect_ms), request_words(p, a), a.retransmits, a.retransmits == 1 ? "" : "s", ms(waited));
       s += big_hello_words(a);
-      if (l.check == Check::warn) s += " The path also loses SYNs, so this may be loss.";
+      if (l.check == Check::warn) s += " The path also loses probes, so this may be loss.";
       return words("request never acknowledged", {s});
     }
     case Finding::app_incomplete:
@@ -267,7 +272,7 @@ LayerWords application_words(const model::PathResult& p, const model::LayerResul
                                                         a.tls_error.empty() ? "no reason given" : a.tls_error, a.client_hello_bytes)});
     case Finding::app_connect_failed:
       return words("connect failed", {fmt::format("A SYN found {} open, but a connection to it failed: {}.{}", w, std::strerror(a.err),
-                                                  l.check == Check::warn ? " The path also loses SYNs, so this may be loss." : "")});
+                                                  l.check == Check::warn ? " The path also loses probes, so this may be loss." : "")});
     default: return words("unknown");
   }
 }
@@ -297,6 +302,7 @@ json application_json(const model::PathResult& p) {
   j["first_bytes"] = a.first_bytes.empty() ? json(nullptr) : json(wire::printable(a.first_bytes, 16));
   j["errno"] = a.err ? json(std::strerror(a.err)) : json(nullptr);
   j["request_acked"] = a.request_acked ? json(*a.request_acked) : json(nullptr);
+  j["request_held_here"] = a.request_held_here;
   j["retransmits"] = a.retransmits;
   j["tls_error"] = opt_str(a.tls_error);
   json tls = nullptr;

@@ -21,10 +21,6 @@ namespace {
 
 LayerWords words(std::string summary, std::vector<std::string> evidence = {}) { return {std::move(summary), std::move(evidence)}; }
 
-const char* local_rule_words() {
-  return "a local firewall rule (nftables/iptables, kube-proxy, a CNI) refuses it: `nft list ruleset` or `iptables-save` shows it";
-}
-
 // What the witness saw, as the end of a sentence about answers that never reached vpcprobe.
 std::string dropped_here_words(const model::WireWitness& w, const char* what, int n) {
   std::string s = fmt::format("{} {} reached {} but never vpcprobe: this host dropped {} after {} arrived", n, what,

@@ -9,6 +9,9 @@
 namespace vpcprobe::render::detail {
 
 inline std::string ip_of(const model::PathResult& p) { return p.target ? p.target->addr.to_string() : p.input; }
+inline const char* local_rule_words() {
+  return "a local firewall rule (nftables/iptables, kube-proxy, a CNI) refuses it: `nft list ruleset` or `iptables-save` shows it";
+}
 inline std::string where_of(const model::PathResult& p) { return fmt::format("{}:{}", ip_of(p), p.port.value_or(0)); }
 inline std::string dev_of(const model::PathResult& p) { return p.link ? p.link->name : std::string("DEV"); }
 inline std::string role(const model::PathResult& p) { return model::path_name(p.role); }

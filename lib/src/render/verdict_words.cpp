@@ -236,12 +236,14 @@ std::optional<std::string> fix_text(const model::Diagnosis& d) {
       bool echo_refused = false, syn_refused = false;
       for (const auto& e : p.echoes) echo_refused |= e.outcome == model::EchoOutcome::send_error;
       for (const auto& t : p.syns) syn_refused |= t.signal == model::TcpSignal::send_failed;
+      const bool data_held = p.app_result && p.app_result->request_held_here;  // the handshake passed, the data did not
       const std::string what = echo_refused && syn_refused ? "traffic"
                                : syn_refused             ? fmt::format("TCP port {}", port)
+                               : data_held               ? fmt::format("the data to TCP port {} (the handshake passes)", port)
                                                          : std::string("ICMP echo");
       return fmt::format("find the local rule that refuses {} to {}: nft -a list ruleset | grep -n -e {}{} (or iptables-save | grep {}); "
                          "remove or narrow it",
-                         what, ip, ip, syn_refused ? fmt::format(" -e 'dport {}'", port) : "", ip);
+                         what, ip, ip, syn_refused || data_held ? fmt::format(" -e 'dport {}'", port) : "", ip);
     }
     case FixKind::local_input_drop:
       return fmt::format("answers from {} reach {} and are dropped here: find the INPUT rule (nft -a list ruleset | grep -n {}; "

@@ -81,17 +81,21 @@ struct TlsFacts {
   std::string sni;            // the name sent (empty: none)
 };
 
-struct AppResult {
+// What a service's answer said, as wire/app reads it from the bytes.
+struct AppReply {
+  std::string answer;        // in a few words: "N" (SSLRequest), the HTTP status line, "+PONG", the MySQL version
+  bool error_reply = false;  // an error of the protocol's own, still the service answering (Redis -ERR, MySQL error packet, HTTP 5xx)
+  bool auth_required = false;  // Redis -NOAUTH and the like: it answers, it wants a password
+  int http_status = 0;
+  std::string server;        // HTTP Server header; PostgreSQL: the ErrorResponse's message
+  int mysql_protocol = 0;
+  int mysql_error = 0;
+};
+
+struct AppResult : AppReply {
   AppProtocol protocol = AppProtocol::none;
   AppOutcome outcome = AppOutcome::interrupted;
   Spoken spoke = Spoken::unknown;  // what answered (the protocol asked, or another one)
-  std::string answer;        // in a few words: "N" (SSLRequest), the HTTP status line, "+PONG", the MySQL version
-  bool error_reply = false;  // the service answered with an error of its protocol (Redis -ERR, MySQL error packet)
-  bool auth_required = false;  // Redis -NOAUTH and the like: it answers, it wants a password
-  int http_status = 0;
-  std::string server;        // HTTP Server header
-  int mysql_protocol = 0;
-  int mysql_error = 0;
   double connect_ms = 0;     // the TCP handshake of this connection
   std::optional<double> first_byte_ms;  // from the request (or, for a server that speaks first, the connection) to its first byte
   double total_ms = 0;       // from connect() to the end of the exchange
@@ -101,6 +105,7 @@ struct AppResult {
   // silent, incomplete: did the server's host acknowledge what we sent (TCP_INFO)? false: the
   // request itself was lost on the way (data dropped after the handshake, or too big for the path)
   std::optional<bool> request_acked;
+  bool request_held_here = false;  // not acknowledged, and never even counted as sent: this host's own firewall holds it
   int retransmits = 0;       // of our segments, by then
   bool out_of_time = false;  // interrupted: the timeout left too few round trips for the exchange
   int err = 0;               // errno of connect_failed / reset

@@ -30,15 +30,8 @@ model::Spoken sniff(ByteView first);
 // Reading an answer as it arrives: more bytes needed, a complete answer in the protocol asked, or
 // an answer in another (or no known) protocol.
 enum class AppParse { need_more = 1, done, wrong };
-struct AppReading {
+struct AppReading : model::AppReply {
   AppParse state = AppParse::need_more;
-  std::string answer;        // the words for it: "N", "HTTP/1.1 200 OK", "+PONG", "8.0.36"
-  bool error_reply = false;  // an error of the protocol's own (still the service answering)
-  bool auth_required = false;
-  int http_status = 0;
-  std::string server;        // HTTP Server header
-  int mysql_protocol = 0;
-  int mysql_error = 0;
   bool tls_follows = false;  // PostgreSQL 'S': the server waits for a TLS handshake
 };
 
