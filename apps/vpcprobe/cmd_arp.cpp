@@ -1,4 +1,5 @@
-// vpcprobe arp TARGET: arping, plus the kernel's neighbor cache compared with the wire.
+// vpcprobe arp TARGET: arping (and, for an IPv6 target, the same with Neighbor Discovery), plus
+// the kernel's neighbor cache compared with the wire.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -13,8 +14,9 @@
 namespace vpcprobe::app {
 
 CLI::App* Arp::setup(CLI::App& parent, Options& o) {
-  auto* cmd = parent.add_subcommand("arp", "ARP-probe a neighbor and compare the kernel's cache entry with the MAC that answers");
-  cmd->add_option("target", o.target, "IPv4 address or name of the neighbor")->required();
+  auto* cmd = parent.add_subcommand("arp", "ARP-probe a neighbor (NDP for IPv6) and compare the kernel's cache entry with the MAC that answers");
+  cmd->add_option("target", o.target, "IPv4 or IPv6 address (fe80::1%IFACE) or name of the neighbor")->required();
+  add_family_flags(*cmd, o.family);
   cmd->add_option("-I,--interface", o.interface, "interface to probe on (default: the one the kernel's route picks)");
   cmd->add_option("-c,--count", o.count, "rounds of requests (each: broadcast, plus unicast to the cached MAC)")->capture_default_str();
   cmd->add_option("-i,--interval", o.interval, "seconds between rounds")->capture_default_str();
@@ -26,25 +28,39 @@ CLI::App* Arp::setup(CLI::App& parent, Options& o) {
 
 Result<void> Arp::validate(const Options& o) {
   return first_failure(check_count("--count", o.count, 100000), check_seconds("--interval", o.interval, 0.001, 3600),
-                check_seconds("--timeout", o.timeout, 0.001, 3600), parses(target_endpoint(o.target)),
+                check_seconds("--timeout", o.timeout, 0.001, 3600), parses(target_endpoint(o.target, o.family.policy())),
                 check_interface(o.interface));
 }
 
-Result<Arp::Sockets> Arp::open(const Options&) {
-  auto sock = sys::open_arp_socket();
-  if (!sock) return std::unexpected(sock.error());
-  return Sockets{std::move(*sock)};
+Result<Arp::Sockets> Arp::open(const Options& o) {
+  const auto families = model::families_for(*target_endpoint(o.target, o.family.policy()), o.family.policy());
+  Sockets s;
+  if (families.v4) {
+    auto sock = sys::open_arp_socket();
+    if (!sock) return std::unexpected(sock.error());
+    s.arp = std::move(*sock);
+  }
+  if (families.v6) {
+    auto sock = sys::open_ndp_socket();
+    if (!sock) return std::unexpected(sock.error());
+    s.ndp = std::move(*sock);
+  }
+  return s;
 }
 
 Result<model::Status> Arp::run(const Options& o, Sockets& s, Runtime<Report>& rt) {
   // What the kernel knows, before anything is sent: target, route, interface, source, cache entry.
-  auto target = net::resolve_target(*target_endpoint(o.target));
+  const auto endpoint = *target_endpoint(o.target, o.family.policy());
+  auto target = net::resolve_target(endpoint, model::families_for(endpoint, o.family.policy()));
   if (!target) return std::unexpected(target.error());
+  auto interface = interface_for(endpoint, o.interface);
+  if (!interface) return std::unexpected(interface.error());
+  const bool v6 = target->addr.is_v6();
   auto nl = rt.netlink();
   if (!nl) return std::unexpected(nl.error());
   int oif = 0;
-  if (!o.interface.empty()) {
-    auto link = (*nl)->link_by_name(o.interface);
+  if (!interface->empty()) {
+    auto link = (*nl)->link_by_name(*interface);
     if (!link) return std::unexpected(link.error());
     oif = link->ifindex;
   }
@@ -57,9 +73,11 @@ Result<model::Status> Arp::run(const Options& o, Sockets& s, Runtime<Report>& rt
   const auto& link = view->link;
   if (!link.is_ethernet() || !link.mac || (link.flags & model::iff::noarp))
     return fail(Errc::invalid_argument,
-                fmt::format("interface {} has no Ethernet ARP (type {}); vpcprobe arp needs an Ethernet-like link", link.name, link.type));
-  if (!view->source || !view->source->is_v4())
-    return fail(Errc::invalid_argument, fmt::format("interface {} has no IPv4 address to send ARP from", link.name));
+                fmt::format("interface {} has no Ethernet {} (type {}); vpcprobe arp needs an Ethernet-like link", link.name,
+                            v6 ? "neighbor discovery" : "ARP", link.type));
+  if (!view->source || view->source->family() != target->addr.family())
+    return fail(Errc::invalid_argument, fmt::format("interface {} has no {} address to send {} from", link.name,
+                                                    v6 ? "IPv6" : "IPv4", v6 ? "Neighbor Solicitations" : "ARP"));
   model::ArpReport report;
   report.target = target->addr;
   report.target_name = o.target;
@@ -71,13 +89,13 @@ Result<model::Status> Arp::run(const Options& o, Sockets& s, Runtime<Report>& rt
   report.before = view->entry;
 
   if (auto ok = rt.start_capture({target->addr}); !ok) return std::unexpected(ok.error());
-  auto channel = net::Channel::open(rt.io(), std::move(s.arp));
+  auto channel = net::Channel::open(rt.io(), std::move(v6 ? *s.ndp : *s.arp));
   if (!channel) return std::unexpected(channel.error());
   probe::ArpSpec spec;
   spec.ifindex = link.ifindex;
   spec.our_mac = *link.mac;
-  spec.our_ip = report.source_ip.v4();
-  spec.target = target->addr.v4();
+  spec.our_ip = report.source_ip;
+  spec.target = target->addr;
   if (report.before && report.before->mac && !report.before->mac->is_zero()) spec.unicast_to = report.before->mac;
   spec.count = static_cast<int>(o.count);
   spec.interval = millis(o.interval);

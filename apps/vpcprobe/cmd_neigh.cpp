@@ -1,4 +1,4 @@
-// vpcprobe neigh: the kernel's IPv4 neighbor table, each entry checked on the wire (--verify),
+// vpcprobe neigh: the kernel's neighbor tables (ARP and NDP), each entry checked on the wire (--verify),
 // stale entries repaired safely (--fix), and all of it repeated (--watch).
 #include <cmath>
 
@@ -16,12 +16,13 @@ namespace vpcprobe::app {
 
 CLI::App* Neigh::setup(CLI::App& parent, Options& o) {
   auto* cmd = parent.add_subcommand("neigh",
-                                    "audit the IPv4 neighbor (ARP) table against the wire and the neighbor subsystem's health; "
-                                    "repair stale entries");
+                                    "audit the neighbor tables (IPv4 ARP and IPv6 NDP) against the wire and the neighbor "
+                                    "subsystem's health; repair stale entries");
   cmd->add_option("-I,--interface", o.interface, "only entries of this interface");
+  add_family_flags(*cmd, o.family);
   cmd->add_flag("--verify", o.verify,
-                "check every entry on the wire: broadcast ARP, and unicast ARP to the cached MAC where the broadcast went "
-                "unanswered (includes --health)");
+                "check every entry on the wire: broadcast ARP (IPv6: a Neighbor Solicitation to the solicited-node group), "
+                "and unicast to the cached MAC where that went unanswered (includes --health)");
   cmd->add_flag("--health", o.health,
                 "judge the neighbor subsystem: the table against gc_thresh1/2/3, its counters, and each interface's ARP "
                 "settings (arp_ignore, arp_announce, rp_filter, ...)");
@@ -69,9 +70,17 @@ Result<Neigh::Sockets> Neigh::open(const Options& o) {
   Sockets s;
   if (verifying(o)) {
     // Room for half a second of answers at the asked rate (about 1.3 KB of kernel memory each).
-    auto sock = sys::open_arp_socket(static_cast<std::size_t>(o.rate * 0.5 * 1280));
-    if (!sock) return std::unexpected(sock.error());
-    s.arp = std::move(*sock);
+    const auto families = o.family.policy();
+    if (families.v4) {
+      auto sock = sys::open_arp_socket(static_cast<std::size_t>(o.rate * 0.5 * 1280));
+      if (!sock) return std::unexpected(sock.error());
+      s.arp = std::move(*sock);
+    }
+    if (families.v6) {
+      auto sock = sys::open_ndp_socket(static_cast<std::size_t>(o.rate * 0.5 * 1280));
+      if (!sock) return std::unexpected(sock.error());
+      s.ndp = std::move(*sock);
+    }
   }
   // CAP_NET_ADMIN is kept only when this run changes the table.
   if (writes(o) && !sys::has_effective(sys::Cap::net_admin))
@@ -85,7 +94,10 @@ Result<model::Status> Neigh::run(const Options& o, Sockets& s, Runtime<Report>& 
   if (!nl) return std::unexpected(nl.error());
   auto arp = net::Channel::open_optional(rt.io(), std::move(s.arp));
   if (!arp) return std::unexpected(arp.error());
+  auto ndp = net::Channel::open_optional(rt.io(), std::move(s.ndp));
+  if (!ndp) return std::unexpected(ndp.error());
   run::AuditSpec spec;
+  spec.families = o.family.policy();
   if (!o.interface.empty()) {
     auto link = (*nl)->link_by_name(o.interface);
     if (!link) return std::unexpected(link.error());
@@ -136,7 +148,7 @@ Result<model::Status> Neigh::run(const Options& o, Sockets& s, Runtime<Report>& 
         return rt.stop();
       }
       round_done();
-    });
+    }, ndp->get());
   });
   if (writes(o))  // the changes are done: CAP_NET_ADMIN goes too
     if (auto dropped = sys::drop_privileges(); !dropped) return std::unexpected(dropped.error());

@@ -16,7 +16,8 @@ namespace vpcprobe::app {
 
 CLI::App* Tcp::setup(CLI::App& parent, Options& o) {
   auto* cmd = parent.add_subcommand("tcp", "TCP SYN probe: open, closed, rejected (ICMP code) or filtered");
-  cmd->add_option("target", o.target, "HOST:PORT, or HOST with -p")->required();
+  cmd->add_option("target", o.target, "HOST:PORT ([IPv6]:PORT), or HOST with -p")->required();
+  add_family_flags(*cmd, o.family);
   cmd->add_option("-p,--port", o.ports, "port list: 5432 or 80,443 or 8000-8010");
   cmd->add_option("-c,--count", o.count, "probes per port")->capture_default_str();
   cmd->add_option("-i,--interval", o.interval, "seconds between rounds of probes")->capture_default_str();
@@ -31,8 +32,9 @@ CLI::App* Tcp::setup(CLI::App& parent, Options& o) {
 namespace {
 // The target and its ports, from HOST:PORT or HOST -p PORTS (not both).
 Result<std::pair<model::Endpoint, std::vector<std::uint16_t>>> target_and_ports(const Tcp::Options& o) {
-  auto e = target_endpoint(o.target);
+  auto e = target_endpoint(o.target, o.family.policy());
   if (!e) return std::unexpected(e.error());
+  if (auto i = interface_for(*e, o.interface); !i) return std::unexpected(i.error());
   if (e->port && !o.ports.empty()) return fail(Errc::invalid_argument, "give the port either as HOST:PORT or with -p, not both");
   if (!e->port && o.ports.empty()) return fail(Errc::invalid_argument, "no port: use HOST:PORT or -p PORT");
   auto ports = e->port ? Result<std::vector<std::uint16_t>>(std::vector<std::uint16_t>{*e->port}) : model::parse_ports(o.ports);
@@ -50,30 +52,42 @@ Result<Tcp::Sockets> Tcp::open(const Options& o) {
   // Raw SYN when CAP_NET_RAW is there (the ICMP socket lets us see rejections); connect() otherwise.
   Sockets s;
   if (o.connect) return s;
+  const auto [endpoint, ports] = *target_and_ports(o);
   sys::SocketOptions opts;
-  opts.bind_device = o.interface;
-  auto tcp = sys::open_tcp_raw_socket(wire::Family::v4, opts);
-  if (!tcp) {
-    if (tcp.error().code == Errc::permission) return s;
-    return std::unexpected(tcp.error());
+  opts.bind_device = *interface_for(endpoint, o.interface);
+  auto raw = PerFamily<RawPair>::open(model::families_for(endpoint, o.family.policy()), [&](wire::Family f) -> Result<RawPair> {
+    auto tcp = sys::open_tcp_raw_socket(f, opts);
+    if (!tcp) return std::unexpected(tcp.error());
+    auto icmp = sys::open_icmp_socket(f, opts, false);
+    if (!icmp) return std::unexpected(icmp.error());
+    return RawPair{std::move(*tcp), std::move(icmp->fd)};
+  });
+  if (!raw) {
+    if (raw.error().code == Errc::permission) return s;  // connect()
+    return std::unexpected(raw.error());
   }
-  auto icmp = sys::open_icmp_socket(wire::Family::v4, opts, false);
-  if (!icmp) return std::unexpected(icmp.error());
-  s.tcp = std::move(*tcp);
-  s.icmp = std::move(icmp->fd);
+  s.raw = std::move(*raw);
   return s;
 }
 
 Result<model::Status> Tcp::run(const Options& o, Sockets& s, Runtime<Report>& rt) {
   auto [endpoint, ports] = *target_and_ports(o);
-  auto target = net::resolve_target(endpoint);
+  const std::string interface = *interface_for(endpoint, o.interface);
+  auto target = net::resolve_target(endpoint, model::families_for(endpoint, o.family.policy()));
   if (!target) return std::unexpected(target.error());
   auto family = probe::family_ops(target->addr.family());
   if (!family) return std::unexpected(family.error());
+  std::optional<sys::UniqueFd> tcp_fd, icmp_fd;
+  if (s.raw) {
+    auto pair = s.raw->get(target->addr.family());
+    if (!pair) return std::unexpected(pair.error());
+    tcp_fd = std::move((*pair)->tcp);
+    icmp_fd = std::move((*pair)->icmp);
+  }
   model::TcpReport report;
   report.target = *target;
   report.ports = ports;
-  report.method = s.tcp ? model::ProbeMethod::raw : model::ProbeMethod::connect;
+  report.method = tcp_fd ? model::ProbeMethod::raw : model::ProbeMethod::connect;
 
   probe::TcpSweep sweep;
   sweep.dst = report.target.addr;
@@ -81,12 +95,12 @@ Result<model::Status> Tcp::run(const Options& o, Sockets& s, Runtime<Report>& rt
   sweep.rounds = static_cast<int>(o.count);
   sweep.interval = millis(o.interval);
   sweep.timeout = millis(o.timeout);
-  sweep.bind_device = o.interface;
-  if (s.tcp) {
+  sweep.bind_device = interface;
+  if (tcp_fd) {
     // A raw SYN needs the source address the kernel would use, for the checksum and for matching.
     auto nl = rt.netlink();
     if (!nl) return std::unexpected(nl.error());
-    auto src = probe::source_address(**nl, report.target.addr, o.interface);
+    auto src = probe::source_address(**nl, report.target.addr, interface);
     if (!src) return std::unexpected(src.error());
     sweep.src = *src;
   } else {
@@ -101,8 +115,8 @@ Result<model::Status> Tcp::run(const Options& o, Sockets& s, Runtime<Report>& rt
   }
 
   if (auto ok = rt.start_capture({report.target.addr}); !ok) return std::unexpected(ok.error());
-  auto tcp_ch = net::Channel::open_optional(rt.io(), std::move(s.tcp));
-  auto icmp_ch = net::Channel::open_optional(rt.io(), std::move(s.icmp));
+  auto tcp_ch = net::Channel::open_optional(rt.io(), std::move(tcp_fd));
+  auto icmp_ch = net::Channel::open_optional(rt.io(), std::move(icmp_fd));
   if (!tcp_ch || !icmp_ch) return std::unexpected(!tcp_ch ? tcp_ch.error() : icmp_ch.error());
   rt.header(report);
   Series<Report, model::TcpResult> results(rt, report, report.probes, ports.size() * static_cast<std::size_t>(o.count));

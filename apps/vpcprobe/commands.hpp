@@ -48,9 +48,10 @@ struct Ping : WithPcap {
     long count = 3, size = 56, ttl = kUnsetTtl;
     double interval = 1.0, timeout = 1.0;
     bool dont_fragment = false, json = false;
+    FamilyFlags family;
   };
   struct Sockets {
-    sys::IcmpSocket icmp;
+    PerFamily<sys::IcmpSocket> icmp;
   };
   static CLI::App* setup(CLI::App& parent, Options& o);
   static Result<void> validate(const Options& o);
@@ -65,9 +66,13 @@ struct Tcp : WithPcap {
     long count = 1;
     double interval = 0.2, timeout = 1.0;
     bool connect = false, json = false;
+    FamilyFlags family;
+  };
+  struct RawPair {
+    sys::UniqueFd tcp, icmp;  // raw SYN with its ICMP socket
   };
   struct Sockets {
-    std::optional<sys::UniqueFd> tcp, icmp;  // raw SYN with its ICMP socket, or neither (connect())
+    std::optional<PerFamily<RawPair>> raw;  // none: connect()
   };
   static CLI::App* setup(CLI::App& parent, Options& o);
   static Result<void> validate(const Options& o);
@@ -82,9 +87,10 @@ struct Arp : WithPcap {
     long count = 3;
     double interval = 0.2, timeout = 1.0;
     bool json = false;
+    FamilyFlags family;
   };
   struct Sockets {
-    sys::UniqueFd arp;
+    std::optional<sys::UniqueFd> arp, ndp;  // ARP for an IPv4 target, NDP for an IPv6 one
   };
   static CLI::App* setup(CLI::App& parent, Options& o);
   static Result<void> validate(const Options& o);
@@ -101,6 +107,7 @@ struct Diagnose : WithPcap {
     bool json = false;
     model::AppChoice app;  // --app, --sni, --http-path, --verify-cert
     std::string color = "auto";
+    FamilyFlags family;
   };
   using Sockets = probe::DiagnosisSockets;
   static CLI::App* setup(CLI::App& parent, Options& o);
@@ -117,9 +124,10 @@ struct Neigh : CommandDefaults {
     bool verify = false, health = false, fix_given = false, force = false, dry_run = false, watch_given = false, json = false;
     double rate = 1000, timeout = 1.0, watch = 0;
     long rounds = 0;
+    FamilyFlags family;
   };
   struct Sockets {
-    std::optional<sys::UniqueFd> arp;
+    std::optional<sys::UniqueFd> arp, ndp;
   };
   static CLI::App* setup(CLI::App& parent, Options& o);
   static Result<void> validate(const Options& o);

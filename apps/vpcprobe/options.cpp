@@ -26,11 +26,24 @@ Result<void> check_interface(const std::string& name) {
   return {};
 }
 
-Result<model::Endpoint> target_endpoint(const std::string& text) {
+Result<model::Endpoint> target_endpoint(const std::string& text, model::FamilyPolicy families) {
   auto e = model::parse_endpoint(text);
   if (!e) return e;
-  if (auto ok = model::check_family(*e); !ok) return std::unexpected(ok.error());
+  if (auto ok = model::check_family(*e, families); !ok) return std::unexpected(ok.error());
   return e;
+}
+
+Result<std::string> interface_for(const model::Endpoint& e, const std::string& interface) {
+  if (e.zone.empty()) return interface;
+  if (!interface.empty() && interface != e.zone)
+    return fail(Errc::invalid_argument, fmt::format("'{}' names interface {}, but -I says {}", e.text(), e.zone, interface));
+  return e.zone;
+}
+
+void add_family_flags(CLI::App& cmd, FamilyFlags& f) {
+  auto* four = cmd.add_flag("-4", f.v4, "IPv4 only (a name's A record)");
+  auto* six = cmd.add_flag("-6", f.v6, "IPv6 only (a name's AAAA record)");
+  four->excludes(six);
 }
 
 std::chrono::milliseconds millis(double seconds) { return std::chrono::milliseconds(static_cast<long>(seconds * 1000)); }

@@ -31,6 +31,14 @@ icmp() {
   echo "$head $(checksum "$head 0000 $rest $body") $rest $body"
 }
 
+# An ICMPv6 message from src to dst (16 hex bytes each) of type, code, rest word and body, with its
+# checksum over the IPv6 pseudo header (src, dst, 32-bit length, 00 00 00 3a) filled in.
+icmp6() {
+  local src=$1 dst=$2 head="$3 $4" rest=$5 body=$6 len
+  len=$(( $(tr -d ' \n' <<<"$head 0000 $rest $body" | wc -c) / 2 ))
+  echo "$head $(checksum "$src $dst $(printf '%08x' "$len") 00 00 00 3a $head 0000 $rest $body") $rest $body"
+}
+
 rm -rf "$out"
 
 # ------------------------------------------------------------ Ethernet + ARP (arp_wire_test.cpp)
@@ -111,5 +119,33 @@ seed netlink neightbl_arp_cache "78 01 00 00 40 00 02 00 01 00 00 00 66 0f 00 00
 seed netlink neightbl_dev_parms "dc 00 00 00 40 00 02 00 01 00 00 00 66 0f 00 00 02 00 00 00 0e 00 01 00 61 72 70 5f 63 61 63 68 65 00 00 00 b8 00 06 00 08 00 01 00 00 00 00 00 08 00 02 00 01 00 00 00 08 00 10 00 00 40 03 00 08 00 08 00 65 00 00 00 08 00 0e 00 40 00 00 00 08 00 09 00 00 00 00 00 08 00 0a 00 03 00 00 00 08 00 0b 00 03 00 00 00 08 00 11 00 00 00 00 00 0c 00 03 00 8c 8e 00 00 00 00 00 00 0c 00 04 00 30 75 00 00 00 00 00 00 0c 00 06 00 60 ea 00 00 00 00 00 00 0c 00 07 00 88 13 00 00 00 00 00 00 0c 00 05 00 e8 03 00 00 00 00 00 00 0c 00 0c 00 e8 03 00 00 00 00 00 00 0c 00 0d 00 20 03 00 00 00 00 00 00 0c 00 0f 00 e8 03 00 00 00 00 00 00 0c 00 13 00 88 13 00 00 00 00 00 00"
 seed netlink done "$done_msg"
 seed netlink neigh_then_done "$neigh_permanent $done_msg"
+
+# ------------------------------------------------------------ IPv6, ICMPv6, NDP (ipv6_icmpv6_test.cpp)
+us6="20 01 0d b8 00 01 00 00 00 00 00 00 00 00 00 10"      # 2001:db8:1::10
+peer6="20 01 0d b8 00 01 00 00 00 00 00 00 00 00 00 20"    # 2001:db8:1::20
+router6="20 01 0d b8 00 01 00 00 00 00 00 00 00 00 00 01"  # 2001:db8:1::1
+target6="20 01 0d b8 00 09 00 00 00 00 00 00 00 00 00 09"  # 2001:db8:9::9
+group6="ff 02 00 00 00 00 00 00 00 00 00 01 ff 00 00 20"   # ff02::1:ff00:20
+syn6="9c 40 01 bb 01 02 03 04 00 00 00 00 60 02 fd 20 9d 97 00 00 02 04 05 8c"
+echo6_head="80 00 80 55 12 34 00 01"
+na6=$(icmp6 "$peer6" "$us6" 88 00 "60 00 00 00" "$peer6 02 01 02 00 00 00 00 20")
+ns6=$(icmp6 "$us6" "$group6" 87 00 "00 00 00 00" "$peer6 01 01 02 00 00 00 00 01")
+ptb6=$(icmp6 "$router6" "$us6" 02 00 "00 00 05 00" "60 00 00 00 05 ac 3a 3f $us6 $target6 $echo6_head 61 62 63 64 65 66 67 68")
+seed ipv6 echo_reply_packet "60 00 00 00 00 0c 3a 40 $peer6 $us6 $(icmp6 "$peer6" "$us6" 81 00 "12 34 00 01" "61 62 63 64")"
+seed ipv6 neighbor_advert_packet "60 00 00 00 00 20 3a ff $peer6 $us6 $na6"
+seed ipv6 neighbor_advert_options "$(icmp6 "$peer6" "$us6" 88 00 "a0 00 00 00" "$peer6 0e 01 01 02 03 04 05 06 05 01 00 00 00 00 05 dc 02 01 02 00 00 00 00 20")"
+seed ipv6 neighbor_solicit "$ns6"
+seed ipv6 neighbor_solicit_frame "33 33 ff 00 00 20 02 00 00 00 00 01 86 dd 60 00 00 00 00 20 3a ff $us6 $group6 $ns6"
+seed ipv6 packet_too_big_packet "60 00 00 00 00 40 3a 3e $router6 $us6 $ptb6"
+seed ipv6 admin_prohibited_tcp "$(icmp6 "$router6" "$us6" 01 01 "00 00 00 00" "60 00 00 00 00 18 06 40 $us6 $target6 $syn6")"
+# Time exceeded quoting our echo request behind a destination options header.
+seed ipv6 time_exceeded_dest_options "$(icmp6 "$router6" "$us6" 03 00 "00 00 00 00" \
+  "60 00 00 00 00 18 3c 01 $us6 $target6 3a 00 01 04 00 00 00 00 $echo6_head")"
+# Hop-by-hop -> destination options (16) -> fragment (first, more) -> our SYN.
+seed ipv6 extension_chain_syn "60 00 00 00 00 38 00 40 $us6 $target6 3c 00 01 04 00 00 00 00
+  2c 01 01 0c 00 00 00 00 00 00 00 00 00 00 00 00 06 00 00 01 de ad be ef $syn6"
+# A later fragment (offset 185): data, not a header.
+seed ipv6 later_fragment "60 00 00 00 00 18 2c 40 $us6 $target6 06 00 05 c8 de ad be ef
+  00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f"
 
 echo "seeds written to $out: $(find "$out" -type f | wc -l) files"

@@ -123,7 +123,10 @@ COUNT_LOCK = threading.Lock()
 def handle(conn, port, default, control, tls_ctx, sni_ctx):
     try:
         mode = default
-        key = "%s:%d" % (conn.getsockname()[0], port)
+        local = conn.getsockname()[0]
+        if local.startswith("::ffff:"):  # an IPv4 client of the dual-stack socket
+            local = local[len("::ffff:"):]
+        key = "%s:%d" % (local, port)
         try:
             with open(os.path.join(control, key)) as f:
                 mode = f.read().strip() or default
@@ -145,9 +148,11 @@ def handle(conn, port, default, control, tls_ctx, sni_ctx):
 
 
 def listen(port, default, control, tls_ctx, sni_ctx):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # one dual-stack socket: IPv6 clients, and IPv4 ones as ::ffff:a.b.c.d
+    s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("0.0.0.0", port))
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.bind(("::", port))
     s.listen(512)
     while True:
         conn, _ = s.accept()

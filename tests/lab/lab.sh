@@ -9,11 +9,17 @@
 #                          │                            eth1 10.125.0.1/24 ── app 10.125.0.5/24
 #     pub0 192.0.2.2/24 ── rtr (public router) ── 198.51.100.1/24 ── pub0 198.51.100.10/24  db
 #
+# Dual-stack: every link also carries IPv6, added with `nodad` and with router advertisements,
+# router solicitations and DAD off, so nothing waits and no route appears that the lab did not add:
+#   VPC segment fd00:7c::/64 (ULA): node ::2, db ::5, vrt ::1; behind vrt fd00:7d::/64: vrt ::1, app ::5
+#   public side (documentation prefix): node 2001:db8:2::2, rtr 2001:db8:2::1 / 2001:db8:100::1, db 2001:db8:100::10
+#
 # db answers on TCP 5432 (PostgreSQL: SSLRequest -> 'N'), 443 (TLS, a certificate made at lab start
 # for both its names and addresses), 80 (HTTP), 6379 (Redis) and 3306 (MySQL); app on 5432 and 443
 # (tests/lab/appserver.py). The `app-*` faults change what one address answers on one port.
-# Inside node, names resolve from a hosts file:
-#   db.vpc.internal -> 10.124.0.5, db.public.example -> 198.51.100.10, app.vpc.internal -> 10.125.0.5
+# Inside node, names resolve from a hosts file (A and AAAA; the db6 names have only AAAA):
+#   db.vpc.internal -> 10.124.0.5 fd00:7c::5, db.public.example -> 198.51.100.10 2001:db8:100::10,
+#   app.vpc.internal -> 10.125.0.5 fd00:7d::5, db6.vpc.internal -> fd00:7c::5, db6.public.example -> 2001:db8:100::10
 #
 # `lab.sh crowd` (after up) fills the VPC segment for the neighbor audit: a `crowd` host answering
 # for 10.124.1.1-200 (and a few more), node entries for all of them, and planted problems:
@@ -46,6 +52,9 @@ FAULTS="stale-neighbor stale-neighbor-extern stale-kernel stale-gateway dead-hos
 router-unreachable blackhole-route vpc-down public-down mtu-blackhole dead-pair loss-private loss-public loss-router
 local-drop local-drop-icmp local-drop-all input-drop asymmetric-return silent-host private-is-public private-via-default
 private-via-public public-is-private ip-conflict mtu-blackhole-mid data-dropped
+stale-neighbor-6 stale-neighbor-extern-6 stale-kernel-6 stale-gateway-6 dead-host-6 icmp-blocked-6 port-closed-6 port-dropped-6
+port-rejected-6 router-unreachable-6 blackhole-route-6 unreachable-route-6 prohibit-route-6 public-down-6 mtu-blackhole-6
+local-drop-6 ip-conflict-6 silent-host-6
 app-silent app-reset app-close app-speak-http app-ssh app-slow app-huge app-tls-sni app-postgres-tls app-redis-auth app-http-503
 app-flaky-reset app-flaky-speak-http"
 # app-MODE [PORT] [private|public]: what db's private (default) or public address answers on PORT
@@ -66,9 +75,17 @@ veth() {  # veth NAME_A ROLE_A NAME_B ROLE_B
   ip link add "$1" netns "$(ns "$2")" type veth peer name "$3" netns "$(ns "$4")"
 }
 
-addr() {  # addr ROLE DEV CIDR
+addr() {  # addr ROLE DEV CIDR [CIDR6]
   in_ns "$1" ip addr add "$3" dev "$2"
+  [ -z "${4:-}" ] || in_ns "$1" ip -6 addr add "$4" dev "$2" nodad
   in_ns "$1" ip link set "$2" up
+}
+
+ipv6_quiet() {  # ipv6_quiet ROLE: IPv6 on, but no DAD, no router advertisements or solicitations
+  in_ns "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0 \
+    net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0 net.ipv6.conf.all.accept_dad=0 \
+    net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.default.dad_transmits=0 net.ipv6.conf.all.dad_transmits=0 \
+    net.ipv6.conf.default.router_solicitations=0 net.ipv6.conf.all.router_solicitations=0
 }
 
 APPDIR=/run/$P-app  # the services' certificate and per-address modes
@@ -92,7 +109,7 @@ services() {  # services ROLE PORT=MODE...: the lab's application servers in ROL
 certificate() {  # a self-signed certificate for db's names and addresses, valid 30 days
   mkdir -p "$APPDIR"
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj "/CN=db.vpc.internal/O=vpclab" \
-    -addext "subjectAltName=DNS:db.vpc.internal,DNS:db.public.example,IP:10.124.0.5,IP:198.51.100.10" \
+    -addext "subjectAltName=DNS:db.vpc.internal,DNS:db.public.example,DNS:db6.vpc.internal,DNS:db6.public.example,IP:10.124.0.5,IP:198.51.100.10,IP:fd00:7c::5,IP:2001:db8:100::10" \
     -keyout "$APPDIR/key.pem" -out "$APPDIR/cert.pem" >/dev/null 2>&1 || die "openssl could not make the lab certificate"
 }
 
@@ -103,7 +120,7 @@ sw_port() {  # attach sw-side veth end to the bridge
 db_vpc_nic() {  # (re)create db's VPC NIC; a new veth gets a new random MAC
   veth eth0 db p-db sw
   sw_port p-db
-  addr db eth0 10.124.0.5/20
+  addr db eth0 10.124.0.5/20 fd00:7c::5/64
 }
 
 up() {
@@ -111,38 +128,49 @@ up() {
   for r in "${CORE_ROLES[@]}"; do
     ip netns add "$(ns "$r")"
     in_ns "$r" ip link set lo up
-    in_ns "$r" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    if [ "$r" = sw ]; then in_ns "$r" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    else ipv6_quiet "$r"; fi
   done
-  in_ns sw ip link add name br0 type bridge
+  # no MLD snooping: solicitations to a solicited-node group reach every port, as on a cloud VPC
+  in_ns sw ip link add name br0 type bridge mcast_snooping 0
   in_ns sw ip link set br0 up
 
   # VPC segment
-  veth vpc0 node p-node sw; sw_port p-node; addr node vpc0 10.124.0.2/20
+  veth vpc0 node p-node sw; sw_port p-node; addr node vpc0 10.124.0.2/20 fd00:7c::2/64
   db_vpc_nic
-  veth eth0 vrt p-vrt sw; sw_port p-vrt; addr vrt eth0 10.124.0.1/20
+  veth eth0 vrt p-vrt sw; sw_port p-vrt; addr vrt eth0 10.124.0.1/20 fd00:7c::1/64
   # routed private subnet behind the VPC router
-  veth eth1 vrt eth0 app; addr vrt eth1 10.125.0.1/24; addr app eth0 10.125.0.5/24
+  veth eth1 vrt eth0 app; addr vrt eth1 10.125.0.1/24 fd00:7d::1/64; addr app eth0 10.125.0.5/24 fd00:7d::5/64
   in_ns app ip route add default via 10.125.0.1
-  in_ns vrt sysctl -qw net.ipv4.ip_forward=1
+  in_ns app ip -6 route add default via fd00:7d::1
+  in_ns vrt sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
   in_ns node ip route add 10.125.0.0/24 via 10.124.0.1
+  in_ns node ip -6 route add fd00:7d::/64 via fd00:7c::1
 
   # public path
-  veth pub0 node e-node rtr; addr node pub0 192.0.2.2/24; addr rtr e-node 192.0.2.1/24
-  veth pub0 db e-db rtr; addr db pub0 198.51.100.10/24; addr rtr e-db 198.51.100.1/24
-  in_ns rtr sysctl -qw net.ipv4.ip_forward=1
+  veth pub0 node e-node rtr; addr node pub0 192.0.2.2/24 2001:db8:2::2/64; addr rtr e-node 192.0.2.1/24 2001:db8:2::1/64
+  veth pub0 db e-db rtr; addr db pub0 198.51.100.10/24 2001:db8:100::10/64; addr rtr e-db 198.51.100.1/24 2001:db8:100::1/64
+  in_ns rtr sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
   in_ns node ip route add default via 192.0.2.1
+  in_ns node ip -6 route add default via 2001:db8:2::1
   in_ns db ip route add default via 198.51.100.1
+  in_ns db ip -6 route add default via 2001:db8:100::1
 
   # answer every probe: no ICMP rate limiting on the hosts and routers that send errors
-  for r in db vrt rtr app; do in_ns "$r" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_ratemask=0 net.ipv4.icmp_msgs_per_sec=100000 net.ipv4.icmp_msgs_burst=10000; done
+  for r in db vrt rtr app; do
+    in_ns "$r" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_ratemask=0 net.ipv4.icmp_msgs_per_sec=100000 net.ipv4.icmp_msgs_burst=10000
+    in_ns "$r" sysctl -qw net.ipv6.icmp.ratelimit=0
+  done
 
   # unprivileged ICMP (ping sockets) for every group inside node
   in_ns node sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 
   # names inside node; the resolver points at node's own loopback so no DNS query leaves the lab
   mkdir -p "/etc/netns/$(ns node)"
-  printf '127.0.0.1 localhost\n10.124.0.5 db.vpc.internal\n198.51.100.10 db.public.example\n10.125.0.5 app.vpc.internal\n' \
-    > "/etc/netns/$(ns node)/hosts"
+  printf '127.0.0.1 localhost\n10.124.0.5 db.vpc.internal\n198.51.100.10 db.public.example\n10.125.0.5 app.vpc.internal\n%s\n' \
+    'fd00:7c::5 db.vpc.internal db6.vpc.internal
+2001:db8:100::10 db.public.example db6.public.example
+fd00:7d::5 app.vpc.internal' > "/etc/netns/$(ns node)/hosts"
   printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > "/etc/netns/$(ns node)/resolv.conf"
 
   certificate
@@ -151,6 +179,11 @@ up() {
   # warm the caches the way a running node has them
   in_ns node ping -c1 -W1 10.124.0.5 >/dev/null 2>&1 || true
   in_ns node ping -c1 -W1 10.125.0.5 >/dev/null 2>&1 || true
+  # IPv6: until each path answers (the routers' first neighbor resolutions can take a second)
+  local ip
+  for ip in fd00:7c::5 fd00:7d::5 2001:db8:100::10; do
+    for _ in 1 2 3 4 5; do in_ns node ping -6 -c1 -W1 "$ip" >/dev/null 2>&1 && break; done
+  done
 }
 
 down() {
@@ -242,23 +275,26 @@ ip_conflict() {  # ip_conflict IP: a `dup` host on the VPC segment also claims I
   in_ns dup sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
   veth eth0 dup p-dup sw
   sw_port p-dup
-  in_ns dup ip addr add "$ip/20" dev eth0
+  case "$ip" in
+    *:*) ipv6_quiet dup; in_ns dup ip -6 addr add "$ip/64" dev eth0 nodad ;;
+    *) in_ns dup ip addr add "$ip/20" dev eth0 ;;
+  esac
   in_ns dup ip link set eth0 up
 }
 
 stale_gateway() {  # the VPC router's NIC is replaced; node keeps a PERMANENT entry for the old MAC
   local old; old=$(mac_of vrt eth0)
   in_ns vrt ip link del eth0
-  veth eth0 vrt p-vrt sw; sw_port p-vrt; addr vrt eth0 10.124.0.1/20
-  in_ns node ip neigh replace 10.124.0.1 lladdr "$old" dev vpc0 nud permanent
+  veth eth0 vrt p-vrt sw; sw_port p-vrt; addr vrt eth0 10.124.0.1/20 fd00:7c::1/64
+  in_ns node ip neigh replace "${1:-10.124.0.1}" lladdr "$old" dev vpc0 nud permanent
   echo "old MAC $old, new MAC $(mac_of vrt eth0)"
 }
 
-stale() {  # stale NUD_AND_FLAGS...: replace db's NIC, pin the node's entry to the old MAC
-  local old; old=$(mac_of db eth0)
+stale() {  # stale IP NUD_AND_FLAGS...: replace db's NIC, pin the node's entry for IP to the old MAC
+  local old ip=$1; shift; old=$(mac_of db eth0)
   in_ns db ip link del eth0
   db_vpc_nic
-  in_ns node ip neigh replace 10.124.0.5 lladdr "$old" dev vpc0 "$@"
+  in_ns node ip neigh replace "$ip" lladdr "$old" dev vpc0 "$@"
   echo "old MAC $old, new MAC $(mac_of db eth0)"
 }
 
@@ -278,9 +314,9 @@ db_vpc_filter() {  # db_vpc_filter RULE: one nft rule on traffic entering db's V
 
 fault() {
   case "${1:-}" in
-    stale-neighbor) stale nud permanent ;;
-    stale-neighbor-extern) stale nud reachable extern_learn ;;
-    stale-kernel) stale nud reachable ;;  # a kernel-managed entry: heals only when it expires
+    stale-neighbor) stale 10.124.0.5 nud permanent ;;
+    stale-neighbor-extern) stale 10.124.0.5 nud reachable extern_learn ;;
+    stale-kernel) stale 10.124.0.5 nud reachable ;;  # a kernel-managed entry: heals only when it expires
     stale-gateway) stale_gateway ;;
     dead-host) in_ns db ip addr del 10.124.0.5/20 dev eth0 ;;
     blackhole-route) in_ns node ip route add blackhole 10.124.0.5/32 ;;
@@ -351,6 +387,31 @@ fault() {
       case " $(echo $FAULTS) " in *" $1 "*) ;; *) die "unknown fault '$1'; faults: $FAULTS" ;; esac
       case "$side" in private) ip=10.124.0.5 ;; public) ip=198.51.100.10 ;; *) die "app faults take private or public, not '$side'" ;; esac
       echo "$mode" > "$APPDIR/$ip:$port" ;;
+    # IPv6 twins: the same fault on fd00:7c::5 / 2001:db8:100::10 (and the same hosts)
+    stale-neighbor-6) stale fd00:7c::5 nud permanent ;;
+    stale-neighbor-extern-6) stale fd00:7c::5 nud reachable extern_learn ;;
+    stale-kernel-6) stale fd00:7c::5 nud reachable ;;
+    stale-gateway-6) stale_gateway fd00:7c::1 ;;
+    dead-host-6) in_ns db ip -6 addr del fd00:7c::5/64 dev eth0 ;;
+    icmp-blocked-6) db_vpc_filter icmpv6 type echo-request drop ;;
+    port-closed-6) db_vpc_filter meta nfproto ipv6 tcp dport 5432 reject with tcp reset ;;
+    port-dropped-6) db_vpc_filter meta nfproto ipv6 tcp dport 5432 drop ;;
+    port-rejected-6) db_vpc_filter meta nfproto ipv6 tcp dport 5432 reject with icmpv6 type admin-prohibited ;;
+    router-unreachable-6) nft_rule vrt forward ip6 daddr fd00:7d::/64 reject with icmpv6 type addr-unreachable ;;
+    blackhole-route-6) in_ns node ip -6 route add blackhole fd00:7c::5/128 ;;
+    unreachable-route-6) in_ns node ip -6 route add unreachable fd00:7c::5/128 ;;
+    prohibit-route-6) in_ns node ip -6 route add prohibit fd00:7c::5/128 ;;
+    public-down-6) nft_rule rtr forward ip6 daddr 2001:db8:100::10 drop ;;
+    mtu-blackhole-6)  # IPv6 routers never fragment: a 1400-byte link behind the VPC router and its
+      # Packet Too Big filtered make large packets vanish
+      in_ns vrt ip link set eth1 mtu 1400
+      in_ns app ip link set eth0 mtu 1400
+      nft_rule vrt output icmpv6 type packet-too-big drop ;;
+    local-drop-6) nft_rule node output ip6 daddr fd00:7c::5 tcp dport 5432 drop ;;
+    ip-conflict-6) ip_conflict "${2:-fd00:7c::5}" ;;
+    silent-host-6)  # db drops every IPv6 packet on its VPC NIC but neighbor solicitations: NDP still answers
+      db_vpc_filter icmpv6 type nd-neighbor-solicit accept
+      db_vpc_filter meta nfproto ipv6 drop ;;
     *) die "unknown fault '${1:-}'; faults: $FAULTS" ;;
   esac
 }

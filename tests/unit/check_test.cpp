@@ -53,7 +53,8 @@ TEST_CASE("targets file: every mistake is one clear error") {
       {"[[target]]\nname='a'\nprivate='10.0.0.1:0'", "port"},
       {"[[target]]\nname='a'\nprivate='10.0.0.1:99999'", "port"},
       {"[[target]]\nname='a'\nprivate='999.0.0.1'", "not a valid IPv4 address"},
-      {"[[target]]\nname='a'\nprivate='::1'", "IPv6"},
+      {"[[target]]\nname='a'\nprivate='[fe80::1%eth0]:5432'", "link-local"},
+      {"[[target]]\nname='a'\nprivate='fe80::1'", "link-local"},
       {"[[target]]\nname='a'\nprivate='10.0.0.1'\npublic=5", "'public' must be a string"},
       {"timeout = 0\n[[target]]\nname='a'\nprivate='10.0.0.1'", "timeout must be"},
       {"port = 70000\n[[target]]\nname='a'\nprivate='10.0.0.1'", "port 70000"},
@@ -120,7 +121,7 @@ model::CheckReport report() {
   p.role = model::Path::private_;
   p.input = "10.124.0.5";
   p.port = 5432;
-  p.target = model::TargetInfo{"10.124.0.5", *wire::IpAddr::parse("10.124.0.5"), false, 0};
+  p.target = model::TargetInfo{"10.124.0.5", *wire::IpAddr::parse("10.124.0.5"), false, 0, std::nullopt, ""};
   p.route = model::RouteInfo{model::RouteType::unicast, 3, std::nullopt, wire::IpAddr::parse("10.124.0.2"), 254};
   model::TcpResult tcp;
   tcp.port = 5432;

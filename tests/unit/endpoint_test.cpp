@@ -77,16 +77,31 @@ TEST_CASE("endpoints: every malformed one is one clear invalid_argument") {
   CHECK_FALSE(parse_endpoint(std::string(254, 'a')));
 }
 
-TEST_CASE("family policy: IPv6 literals refused while only IPv4 is spoken; names pass") {
+TEST_CASE("family policy: both families by default, one with -4/-6; link-local needs its zone") {
   auto v6 = *parse_endpoint("[fd00:7c::5]:5432");
   auto v4 = *parse_endpoint("10.124.0.5");
   auto name = *parse_endpoint("db.vpc.internal");
-  CHECK_FALSE(model::check_family(v6));
-  CHECK(model::check_family(v6).error().message.find("IPv6") != std::string::npos);
+  CHECK(model::check_family(v6));
   CHECK(model::check_family(v4));
   CHECK(model::check_family(name));
-  CHECK(model::check_family(v6, {false, true}));
-  CHECK_FALSE(model::check_family(v4, {false, true}));
+  const auto only4 = model::FamilyPolicy::only(wire::Family::v4), only6 = model::FamilyPolicy::only(wire::Family::v6);
+  REQUIRE_FALSE(model::check_family(v6, only4));
+  CHECK(model::check_family(v6, only4).error().message.find("-4") != std::string::npos);
+  CHECK(model::check_family(v6, only6));
+  REQUIRE_FALSE(model::check_family(v4, only6));
+  CHECK(model::check_family(v4, only6).error().message.find("-6") != std::string::npos);
+  CHECK(model::check_family(name, only6));
+  // A link-local literal without its interface cannot be sent to; with one it can.
+  auto ll = *parse_endpoint("fe80::1");
+  REQUIRE_FALSE(model::check_family(ll));
+  CHECK(model::check_family(ll).error().message.find("%IFACE") != std::string::npos);
+  CHECK(model::check_family(*parse_endpoint("fe80::1%vpc0")));
+  // The sockets a run opens: a literal's own family, a name's every family the run speaks.
+  CHECK(model::families_for(v6, {}).v6);
+  CHECK_FALSE(model::families_for(v6, {}).v4);
+  CHECK(model::families_for(name, {}).v4);
+  CHECK(model::families_for(name, {}).v6);
+  CHECK_FALSE(model::families_for(name, only4).v6);
 }
 
 TEST_CASE("ports and port lists") {

@@ -31,7 +31,7 @@ model::NeighAudit audit(const char* ip, std::optional<wire::Mac> mac, std::uint1
 model::ArpProbeResult answered_by(std::vector<wire::Mac> macs, bool interrupted = false) {
   model::ArpProbeResult r;
   r.rounds = r.broadcast_sent = r.unicast_sent = 2;
-  for (const auto& m : macs) r.replies.push_back({m, m, 0.1, 0, false, std::nullopt});
+  for (const auto& m : macs) r.replies.push_back({m, m, 0.1, 0, false, std::nullopt, std::nullopt});
   r.interrupted = interrupted;
   return r;
 }
@@ -50,7 +50,11 @@ TEST_CASE("unverifiable: NOARP, loopback, point-to-point, no ARP, no MAC, not un
   CHECK(diag::unverifiable(audit("10.124.0.5", std::nullopt, model::nud::failed).before, ethernet()) == Unverifiable::no_mac);
   CHECK(diag::unverifiable(audit("10.124.0.5", wire::Mac{}, model::nud::incomplete).before, ethernet()) == Unverifiable::no_mac);
   CHECK(diag::unverifiable(audit("224.0.0.1", kCached, model::nud::reachable).before, ethernet()) == Unverifiable::not_unicast);
-  CHECK(diag::unverifiable(audit("fd00::5", kCached, model::nud::reachable).before, ethernet()) == Unverifiable::other_family);
+  // IPv6 entries are verified with Neighbor Discovery; multicast ones are not neighbors.
+  CHECK_FALSE(diag::unverifiable(audit("fd00::5", kCached, model::nud::reachable).before, ethernet()).has_value());
+  CHECK_FALSE(diag::unverifiable(audit("fe80::1", kCached, model::nud::stale).before, ethernet()).has_value());
+  CHECK(diag::unverifiable(audit("ff02::1:ff00:5", kCached, model::nud::reachable).before, ethernet()) == Unverifiable::not_unicast);
+  CHECK(diag::unverifiable(audit("fd00::5", kCached, model::nud::noarp).before, ethernet()) == Unverifiable::noarp_entry);
 
   std::vector<model::NeighAudit> audits{a, audit("10.124.0.6", kCached, model::nud::reachable)};
   audits[1].before.ifindex = 9;  // its interface is not among those read

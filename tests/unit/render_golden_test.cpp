@@ -39,7 +39,7 @@ model::PathResult path(model::Path role, const char* name, const char* addr, con
   p.endpoint = *model::parse_endpoint(name);
   p.input = name;
   p.port = 5432;
-  p.target = model::TargetInfo{name, ip(addr), true, 0.2};
+  p.target = model::TargetInfo{name, ip(addr), true, 0.2, std::nullopt, ""};
   p.route = model::RouteInfo{model::RouteType::unicast, ifindex, gw ? std::optional(ip(gw)) : std::nullopt,
                              ip(role == model::Path::private_ ? "10.124.0.2" : "192.0.2.2"), 254};
   p.link = model::LinkInfo{ifindex, dev, kUp, 1, 6, 1500, 1, mac("02:00:00:00:10:00")};
@@ -114,7 +114,7 @@ model::NeighReport audited() {
   auto answers = [](std::vector<wire::Mac> macs) {
     model::ArpProbeResult p;
     p.rounds = p.broadcast_sent = p.unicast_sent = 2;
-    for (const auto& m : macs) p.replies.push_back({m, m, 0.1, 0, false, std::nullopt});
+    for (const auto& m : macs) p.replies.push_back({m, m, 0.1, 0, false, std::nullopt, std::nullopt});
     return p;
   };
   const auto crowd = mac("02:00:00:00:0c:01"), dup = mac("02:00:00:00:0d:01");

@@ -47,7 +47,7 @@ model::ArpProbeResult arp_answered_by(const std::vector<wire::Mac>& macs) {
   model::ArpProbeResult a;
   a.rounds = a.broadcast_sent = a.unicast_sent = 2;
   int round = 0;
-  for (const auto& m : macs) a.replies.push_back({m, m, 0.2, round++ % 2, false, std::nullopt});
+  for (const auto& m : macs) a.replies.push_back({m, m, 0.2, round++ % 2, false, std::nullopt, std::nullopt});
   return a;
 }
 
@@ -75,7 +75,7 @@ PathResult healthy_private() {
   p.role = model::Path::private_;
   p.input = "db.vpc.internal";
   p.port = 5432;
-  p.target = model::TargetInfo{"db.vpc.internal", ip("10.124.0.5"), true, 1.2};
+  p.target = model::TargetInfo{"db.vpc.internal", ip("10.124.0.5"), true, 1.2, std::nullopt, ""};
   p.route = model::RouteInfo{RouteType::unicast, 3, std::nullopt, ip("10.124.0.10"), 254};
   p.link = link(3, "vpc0");
   p.next_hop = ip("10.124.0.5");
@@ -90,7 +90,7 @@ PathResult healthy_public() {
   p.role = model::Path::public_;
   p.input = "198.51.100.10";
   p.port = 5432;
-  p.target = model::TargetInfo{"198.51.100.10", ip("198.51.100.10"), false, 0};
+  p.target = model::TargetInfo{"198.51.100.10", ip("198.51.100.10"), false, 0, std::nullopt, ""};
   p.route = model::RouteInfo{RouteType::unicast, 4, ip("192.0.2.1"), ip("192.0.2.10"), 254};
   p.link = link(4, "pub0");
   p.next_hop = ip("192.0.2.1");
@@ -312,7 +312,7 @@ void via_default_dead_end(PathResult& p) {  // the public router has no way to a
 }
 void public_is_private(PathResult& p) {
   p.input = "db.public.example";
-  p.target = model::TargetInfo{"db.public.example", ip("10.124.0.5"), true, 0.3};
+  p.target = model::TargetInfo{"db.public.example", ip("10.124.0.5"), true, 0.3, std::nullopt, ""};
 }
 void mtu_untested(PathResult& p) {
   p.mtu_probes.clear();

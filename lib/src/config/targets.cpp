@@ -44,6 +44,8 @@ Result<model::Endpoint> endpoint(std::string_view text) {
   auto e = model::parse_endpoint(text);
   if (!e) return e;
   if (auto ok = model::check_family(*e); !ok) return std::unexpected(ok.error());
+  if (!e->zone.empty())
+    return fail(Errc::invalid_argument, fmt::format("'{}' is link-local: a neighbor, not a service path to check", e->text()));
   return e;
 }
 }  // namespace

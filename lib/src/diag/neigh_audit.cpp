@@ -14,8 +14,11 @@ std::optional<Unverifiable> unverifiable(const model::NeighEntry& e, const model
   if (link.flags & model::iff::loopback) return Unverifiable::loopback;
   if (link.flags & model::iff::pointopoint) return Unverifiable::point_to_point;
   if ((link.flags & model::iff::noarp) || !link.is_ethernet()) return Unverifiable::link_without_arp;
-  if (!e.ip.is_v4()) return Unverifiable::other_family;
   if (!e.mac || e.mac->is_zero()) return Unverifiable::no_mac;
+  if (e.ip.is_v6()) {  // verified with Neighbor Discovery
+    if (e.ip.is_multicast() || e.ip.is_unspecified() || e.ip.v6().is_v4_mapped()) return Unverifiable::not_unicast;
+    return std::nullopt;
+  }
   const auto ip = e.ip.v4();
   if (ip.is_multicast() || ip.is_broadcast() || ip.is_unspecified()) return Unverifiable::not_unicast;
   return std::nullopt;

@@ -135,9 +135,16 @@ Result<Endpoint> parse_endpoint(std::string_view text) {
 
 Result<void> check_family(const Endpoint& e, FamilyPolicy families) {
   if (!e.literal) return {};
-  if (e.literal->is_v6() && !families.v6) return std::unexpected(bad(fmt::format("'{}' is IPv6; vpcprobe checks IPv4 paths", e.host)));
-  if (e.literal->is_v4() && !families.v4) return std::unexpected(bad(fmt::format("'{}' is IPv4, but IPv6 was asked for", e.host)));
+  if (e.literal->is_v6() && !families.v6) return std::unexpected(bad(fmt::format("'{}' is IPv6, but -4 (IPv4 only) was asked for", e.host)));
+  if (e.literal->is_v4() && !families.v4) return std::unexpected(bad(fmt::format("'{}' is IPv4, but -6 (IPv6 only) was asked for", e.host)));
+  if (e.literal->is_v6() && e.literal->v6().is_link_local() && e.zone.empty())
+    return std::unexpected(bad(fmt::format("'{}' is link-local: name its interface as {}%IFACE", e.host, e.host)));
   return {};
+}
+
+FamilyPolicy families_for(const Endpoint& e, FamilyPolicy families) {
+  if (e.literal) return FamilyPolicy::only(e.literal->family());
+  return families;
 }
 
 std::string Endpoint::text() const {

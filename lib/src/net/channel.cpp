@@ -141,7 +141,7 @@ bool Channel::read_one(bool error_queue) {
       std::memcpy(&aux, CMSG_DATA(c), sizeof aux);
       rx.vlan_tagged = (aux.tp_status & TP_STATUS_VLAN_VALID) != 0 || aux.tp_vlan_tci != 0;
     } else {
-      parse_inet_cmsg(c, rx.hops, rx.queued_error);
+      parse_inet_cmsg(c, rx.hops, rx.queued_error, &rx.to);
     }
   }
   if (from.ss_family == AF_PACKET && msg.msg_namelen >= sizeof(sockaddr_ll)) {

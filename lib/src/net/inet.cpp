@@ -67,9 +67,17 @@ const Inet& Inet::v6() {
 
 const Inet& Inet::of(wire::Family f) { return f == wire::Family::v4 ? v4() : v6(); }
 
-bool parse_inet_cmsg(const cmsghdr* c, std::optional<std::uint8_t>& hops, std::optional<ExtendedError>& error) {
+bool parse_inet_cmsg(const cmsghdr* c, std::optional<std::uint8_t>& hops, std::optional<ExtendedError>& error,
+                     std::optional<wire::IpAddr>* to) {
   const bool v4 = c->cmsg_level == IPPROTO_IP, v6 = c->cmsg_level == IPPROTO_IPV6;
   if (!v4 && !v6) return false;
+  if (v6 && c->cmsg_type == IPV6_PKTINFO) {
+    if (c->cmsg_len < CMSG_LEN(sizeof(in6_pktinfo))) return false;
+    in6_pktinfo pi;
+    std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
+    if (to) *to = wire::IpAddr::from_bytes({reinterpret_cast<const std::uint8_t*>(&pi.ipi6_addr), 16});
+    return true;
+  }
   if ((v4 && c->cmsg_type == IP_TTL) || (v6 && c->cmsg_type == IPV6_HOPLIMIT)) {
     if (c->cmsg_len < CMSG_LEN(sizeof(int))) return false;
     int value;

@@ -25,24 +25,34 @@ std::expected<Resolved, ResolveError> lookup(const std::string& name, FamilyPoli
   auto t0 = std::chrono::steady_clock::now();
   int rc = ::getaddrinfo(name.c_str(), nullptr, &hints, &res);
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  std::optional<wire::IpAddr> addr;
-  for (auto* ai = res; rc == 0 && ai && !addr; ai = ai->ai_next) addr = address_of(ai->ai_addr, ai->ai_addrlen);
+  // IPv4 first when the name has both (the resolver's own order puts IPv6 first, RFC 6724): the
+  // same path a plain `ping NAME` of old took; -6 asks for the other.
+  std::optional<wire::IpAddr> v4, v6;
+  for (auto* ai = res; rc == 0 && ai; ai = ai->ai_next)
+    if (auto a = address_of(ai->ai_addr, ai->ai_addrlen)) {
+      if (a->is_v4() && !v4) v4 = a;
+      if (a->is_v6() && !v6 && !a->v6().is_v4_mapped()) v6 = a;
+    }
   if (res) freeaddrinfo(res);
+  std::optional<wire::IpAddr> addr = v4 && families.v4 ? v4 : v6 && families.v6 ? v6 : std::nullopt;
   if (!addr) {
     model::DnsFailure f{model::DnsFailure::Kind::not_found, rc != 0 ? gai_strerror(rc) : "no address"};
     return std::unexpected(ResolveError{
         Error{Errc::not_found, fmt::format("'{}' does not resolve to an {} address: {}", name,
-                                           families.v6 && !families.v4 ? "IPv6" : "IPv4", f.detail)},
+                                           families.v6 && !families.v4 ? "IPv6" : families.v4 && !families.v6 ? "IPv4" : "IP", f.detail)},
         f});
   }
-  return Resolved{*addr, true, ms};
+  Resolved r{*addr, true, ms, std::nullopt};
+  if (addr->is_v4() && v6) r.other_family = v6;
+  if (addr->is_v6() && v4) r.other_family = v4;
+  return r;
 }
 
 }  // namespace
 
 std::expected<Resolved, ResolveError> resolve(const model::Endpoint& e, FamilyPolicy families) {
   if (auto ok = model::check_family(e, families); !ok) return std::unexpected(ResolveError{ok.error(), std::nullopt});
-  if (e.literal) return Resolved{*e.literal, false, 0};
+  if (e.literal) return Resolved{*e.literal, false, 0, std::nullopt};
   return lookup(e.host, families);
 }
 
@@ -53,7 +63,7 @@ Result<model::TargetInfo> resolve_target(const model::Endpoint& e, FamilyPolicy 
     if (err.code == Errc::not_found) err.code = Errc::unreachable;
     return std::unexpected(err);
   }
-  return model::TargetInfo{e.host, r->addr, r->was_name, r->resolve_ms};
+  return model::TargetInfo{e.host, r->addr, r->was_name, r->resolve_ms, r->other_family, e.zone};
 }
 
 struct PendingResolve::State {

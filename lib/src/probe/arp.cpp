@@ -8,6 +8,8 @@
 
 #include "vpcprobe/wire/arp.hpp"
 #include "vpcprobe/wire/ethernet.hpp"
+#include "vpcprobe/wire/icmpv6.hpp"
+#include "vpcprobe/wire/ipv6.hpp"
 
 namespace vpcprobe::probe {
 
@@ -40,9 +42,21 @@ class ArpOperation : public ProbeOperation<model::ArpProbeResult>, public std::e
  private:
   void send_round() {
     Round round;
+    const bool ndp = spec_.target.is_v6();
     auto send_to = [&](const wire::Mac& dst, net::Clock::time_point& sent_at) {
-      auto frame = wire::encode_arp_request_frame(spec_.our_mac, spec_.our_ip, spec_.target, dst);
-      auto sent = channel_.send_frame(frame, spec_.ifindex, dst, wire::kEtherTypeArp);
+      wire::Mac to = dst;
+      wire::Bytes frame;
+      if (ndp) {
+        // Broadcast means the solicited-node group; unicast, the target itself at the cached MAC.
+        const auto target = spec_.target.v6();
+        const auto group = wire::solicited_node(target);
+        const bool multicast = dst.is_broadcast();
+        if (multicast) to = wire::multicast_mac(group);
+        frame = wire::encode_neighbor_solicit_frame(spec_.our_mac, to, spec_.our_ip.v6(), multicast ? group : target, target);
+      } else {
+        frame = wire::encode_arp_request_frame(spec_.our_mac, spec_.our_ip.v4(), spec_.target.v4(), dst);
+      }
+      auto sent = channel_.send_frame(frame, spec_.ifindex, to, ndp ? wire::kEtherTypeIpv6 : wire::kEtherTypeArp);
       if (!sent) {
         result_.send_errors.push_back(sent.error());
         return false;
@@ -75,18 +89,27 @@ class ArpOperation : public ProbeOperation<model::ArpProbeResult>, public std::e
     // asked on this interface.
     if (rx.other_host || rx.vlan_tagged) return reject();
     auto eth = wire::decode_ethernet(rx.bytes);
-    if (!eth || eth->header.ethertype != wire::kEtherTypeArp || eth->header.vlan_id) return reject();
-    auto arp = wire::decode_arp(eth->payload);
-    if (!arp) return reject();
-    if (arp->op == wire::ArpOp::request) return false;  // someone else asking; not an answer
-    if (!wire::arp_reply_matches(*arp, spec_.target, spec_.our_ip, spec_.our_mac)) return reject();
+    if (!eth || eth->header.vlan_id) return reject();
     model::ArpReply reply;
-    reply.mac = arp->sender_mac;
     reply.eth_src = eth->header.src;
+    if (spec_.target.is_v6()) {
+      auto mac = neighbor_advert(*eth, reply);
+      if (!mac) return false;
+      if (mac->is_zero()) return reject();
+      reply.mac = *mac;
+    } else {
+      if (eth->header.ethertype != wire::kEtherTypeArp) return reject();
+      auto arp = wire::decode_arp(eth->payload);
+      if (!arp) return reject();
+      if (arp->op == wire::ArpOp::request) return false;  // someone else asking; not an answer
+      if (!wire::arp_reply_matches(*arp, spec_.target.v4(), spec_.our_ip.v4(), spec_.our_mac)) return reject();
+      reply.mac = arp->sender_mac;
+    }
+    const wire::Mac& answering = reply.mac;
     // The cached MAC's first reply in a round answers the unicast request (sent first); every
     // other reply answers the broadcast.
     Round& round = rounds_.back();
-    reply.unicast = spec_.unicast_to && arp->sender_mac == *spec_.unicast_to && !round.unicast_answered &&
+    reply.unicast = spec_.unicast_to && answering == *spec_.unicast_to && !round.unicast_answered &&
                     round.unicast_at != net::Clock::time_point{};
     if (reply.unicast) round.unicast_answered = true;
     auto sent_at = reply.unicast ? round.unicast_at : round.broadcast_at;
@@ -96,6 +119,25 @@ class ArpOperation : public ProbeOperation<model::ArpProbeResult>, public std::e
     result_.replies.push_back(reply);
     if (result_.rounds >= spec_.count || spec_.finish_when_answered) schedule_grace();
     return true;
+  }
+
+  // The MAC a Neighbor Advertisement answering our solicitation gives (its flags into reply);
+  // nothing for a frame that is not an advertisement at all (other IPv6 traffic: not ours to
+  // count), the zero MAC for one that is an advertisement but not an answer to us (rejected).
+  std::optional<wire::Mac> neighbor_advert(const wire::EthernetFrame& eth, model::ArpReply& reply) {
+    if (eth.header.ethertype != wire::kEtherTypeIpv6) return std::nullopt;
+    auto ip = wire::decode_ipv6(eth.payload);
+    if (!ip || ip->protocol != wire::kProtoIcmpv6 || ip->fragmented) return std::nullopt;
+    auto icmp = wire::decode_icmpv6(ip->payload);
+    if (!icmp || icmp->type != wire::icmp6_type::neighbor_advertisement) return std::nullopt;
+    const wire::Mac no{};
+    // RFC 4861 7.1.2: hop limit 255 (not forwarded from off-link), a valid checksum, code 0.
+    if (ip->header.hop_limit != wire::kNdpHopLimit || !wire::icmpv6_checksum_ok(ip->payload, ip->header.src, ip->header.dst))
+      return no;
+    auto na = wire::decode_neighbor_advert(*icmp);
+    if (!na || na->target != spec_.target.v6() || ip->header.dst != spec_.our_ip.v6() || !na->solicited) return no;
+    reply.ndp = model::ArpReply::NdpFlags{na->router, na->solicited, na->override_flag};
+    return na->target_mac.value_or(eth.header.src);
   }
 
   // Garbage or a reply to somebody else's question on our interface: counted, never attributed.

@@ -1,7 +1,11 @@
 #include "vpcprobe/probe/family.hpp"
 
+#include <algorithm>
+
 #include "vpcprobe/wire/icmp.hpp"
+#include "vpcprobe/wire/icmpv6.hpp"
 #include "vpcprobe/wire/ipv4.hpp"
+#include "vpcprobe/wire/ipv6.hpp"
 
 namespace vpcprobe::probe {
 
@@ -89,11 +93,93 @@ std::optional<RawTcp> read_raw_tcp_v4(const net::Received& rx) {
 constexpr FamilyOps kIpv4{wire::Family::v4, NeighborProtocol::arp, wire::kIpv4MinHeader, wire::kIcmpHeaderLen,
                           wire::encode_echo_request, read_raw_icmp_v4, read_ping_socket_v4, read_raw_tcp_v4};
 
+// IPv6 --------------------------------------------------------------------------------------------
+// An ICMPv6 or TCP socket of either kind delivers no IPv6 header: the source comes with the
+// datagram (msg_name), the hop limit as a control message (IPV6_RECVHOPLIMIT), the destination as
+// packet info (IPV6_RECVPKTINFO).
+
+std::optional<QuotedProbe> quoted_v6(const wire::Icmpv6Error& err) {
+  if (auto e = wire::quoted_echo6(err)) {
+    QuotedProbe q{e->src, e->dst, QuotedProbe::Kind::echo};
+    q.id = e->id;
+    q.seq = e->seq;
+    return q;
+  }
+  if (auto t = wire::quoted_tcp6(err)) {
+    QuotedProbe q{t->src, t->dst, QuotedProbe::Kind::tcp};
+    q.sport = t->sport;
+    q.dport = t->dport;
+    q.tcp_seq = t->seq;
+    return q;
+  }
+  return std::nullopt;
+}
+
+// Packet Too Big carries a 32-bit MTU; the model keeps 16 bits (no link of ours is larger).
+std::uint16_t mtu16(std::uint32_t mtu) { return static_cast<std::uint16_t>(std::min<std::uint32_t>(mtu, 65535)); }
+
+std::optional<IcmpEvent> read_raw_icmp_v6(const net::Received& rx) {
+  if (!rx.from || !rx.from->is_v6()) return std::nullopt;
+  auto icmp = wire::decode_icmpv6(rx.bytes);
+  if (!icmp) return std::nullopt;
+  IcmpEvent ev;
+  ev.from = *rx.from;
+  if (icmp->type == wire::icmp6_type::echo_reply && icmp->code == 0) {
+    ev.kind = IcmpEvent::Kind::echo_reply;
+    ev.id = icmp->echo_id();
+    ev.seq = icmp->echo_seq();
+    ev.payload = icmp->body;
+    ev.hops = rx.hops;
+    ev.bytes = rx.bytes.size();
+    return ev;
+  }
+  auto err = wire::decode_icmpv6_error(*icmp);
+  if (!err) return std::nullopt;
+  ev.kind = IcmpEvent::Kind::error;
+  ev.error = model::IcmpErrorInfo{err->type, err->code, mtu16(err->mtu), *rx.from};
+  ev.quoted = quoted_v6(*err);
+  if (!ev.quoted) return std::nullopt;
+  return ev;
+}
+
+std::optional<IcmpEvent> read_ping_socket_v6(const net::Received& rx) {
+  auto icmp = wire::decode_icmpv6(rx.bytes);
+  if (!icmp) return std::nullopt;
+  IcmpEvent ev;
+  if (rx.queued_error) {
+    const auto& ee = *rx.queued_error;
+    if (icmp->type != wire::icmp6_type::echo_request || !ee.from_icmp()) return std::nullopt;
+    ev.kind = IcmpEvent::Kind::error;
+    ev.seq = icmp->echo_seq();
+    ev.from = ee.offender.value_or(wire::IpAddr(wire::Ipv6{}));
+    ev.error = model::IcmpErrorInfo{ee.type, ee.code, ee.type == wire::icmp6_type::packet_too_big ? mtu16(ee.info) : std::uint16_t{0},
+                                    ev.from};
+    return ev;
+  }
+  if (icmp->type != wire::icmp6_type::echo_reply || !rx.from) return std::nullopt;
+  ev.kind = IcmpEvent::Kind::echo_reply;
+  ev.from = *rx.from;
+  ev.id = icmp->echo_id();
+  ev.seq = icmp->echo_seq();
+  ev.payload = icmp->body;
+  ev.hops = rx.hops;
+  ev.bytes = rx.bytes.size();
+  return ev;
+}
+
+std::optional<RawTcp> read_raw_tcp_v6(const net::Received& rx) {
+  if (!rx.from || !rx.from->is_v6() || !rx.to || !rx.to->is_v6()) return std::nullopt;
+  return RawTcp{*rx.from, *rx.to, rx.bytes};
+}
+
+constexpr FamilyOps kIpv6{wire::Family::v6, NeighborProtocol::ndp, wire::kIpv6Header, wire::kIcmpv6HeaderLen,
+                          wire::encode_echo6_request, read_raw_icmp_v6, read_ping_socket_v6, read_raw_tcp_v6};
+
 }  // namespace
 
 Result<const FamilyOps*> family_ops(wire::Family f) {
   if (f == wire::Family::v4) return &kIpv4;
-  return fail(Errc::unsupported, "IPv6 probes (ICMPv6, NDP, TCP over IPv6) are not built yet");
+  return &kIpv6;
 }
 
 }  // namespace vpcprobe::probe

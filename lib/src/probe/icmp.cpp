@@ -1,6 +1,7 @@
 #include "vpcprobe/probe/icmp.hpp"
 
 #include <linux/filter.h>
+#include <netinet/icmp6.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -128,7 +129,22 @@ OperationPtr async_echo(asio::io_context& io, net::Channel& channel, const Famil
 }
 
 Result<void> filter_echo_replies(net::Channel& channel, const FamilyOps& family, std::uint16_t id) {
-  if (family.family != wire::Family::v4) return fail(Errc::unsupported, "echo reply filter: IPv4 only");
+  if (family.family == wire::Family::v6) {
+    // The kernel's ICMPv6 type filter (set when the socket was opened) lets only echo replies and
+    // the errors through; this is the same id check, with no IP header in front.
+    sock_filter code6[] = {
+        {BPF_LD | BPF_B | BPF_ABS, 0, 0, 0},                       // A = ICMPv6 type
+        {BPF_JMP | BPF_JEQ | BPF_K, 0, 3, ICMP6_ECHO_REPLY},       // echo reply? else accept (errors)
+        {BPF_LD | BPF_H | BPF_ABS, 0, 0, 4},                       // A = id
+        {BPF_JMP | BPF_JEQ | BPF_K, 1, 0, id},                     // ours? accept : drop
+        {BPF_RET | BPF_K, 0, 0, 0},
+        {BPF_RET | BPF_K, 0, 0, 0xffffffffu},
+    };
+    sock_fprog prog6{static_cast<unsigned short>(std::size(code6)), code6};
+    if (::setsockopt(channel.native(), SOL_SOCKET, SO_ATTACH_FILTER, &prog6, sizeof prog6) != 0)
+      return fail(Errc::system, fmt::format("ICMPv6 socket filter: {}", std::strerror(errno)));
+    return {};
+  }
   sock_filter code[] = {
       {BPF_LDX | BPF_B | BPF_MSH, 0, 0, 0},         // X = IP header length
       {BPF_LD | BPF_B | BPF_IND, 0, 0, 0},          // A = ICMP type

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 
+#include "vpcprobe/probe/arp.hpp"
 #include "vpcprobe/probe/arp_sweep.hpp"
 
 namespace vpcprobe::probe {
@@ -26,13 +27,33 @@ std::optional<wire::IpAddr> InterfaceView::source_for(int ifindex, const wire::I
   return any;
 }
 
-Result<AuditTable> read_audit_table(net::NetlinkClient& nl, int ifindex) {
-  auto entries = nl.neigh_dump(wire::Family::v4, ifindex);
+namespace {
+// Both families' entries (IPv4 first, as `ip neigh` lists them), or the one asked for.
+Result<std::vector<model::NeighEntry>> dump(net::NetlinkClient& nl, int ifindex, model::FamilyPolicy families) {
+  std::vector<model::NeighEntry> all;
+  for (auto f : {wire::Family::v4, wire::Family::v6}) {
+    if (!families.speaks(f)) continue;
+    auto entries = nl.neigh_dump(f, ifindex);
+    if (!entries) return std::unexpected(entries.error());
+    // IPv6 multicast entries (ff02::1:ff00:5 -> 33:33:ff:00:00:05) are the kernel's computed
+    // group mapping, not neighbors: `ip -6 neigh` hides them too (NOARP).
+    for (auto& e : *entries)
+      if (!(e.ip.is_v6() && e.ip.is_multicast())) all.push_back(std::move(e));
+  }
+  return all;
+}
+}  // namespace
+
+Result<AuditTable> read_audit_table(net::NetlinkClient& nl, int ifindex, model::FamilyPolicy families) {
+  auto entries = dump(nl, ifindex, families);
   if (!entries) return std::unexpected(entries.error());
   AuditTable t;
-  auto addrs = nl.addresses(wire::Family::v4);
-  if (!addrs) return std::unexpected(addrs.error());
-  t.interfaces.addrs = std::move(*addrs);
+  for (auto f : {wire::Family::v4, wire::Family::v6}) {
+    if (!families.speaks(f)) continue;
+    auto addrs = nl.addresses(f);
+    if (!addrs) return std::unexpected(addrs.error());
+    t.interfaces.addrs.insert(t.interfaces.addrs.end(), addrs->begin(), addrs->end());
+  }
   t.audits.reserve(entries->size());
   for (const auto& e : *entries) {
     if (!t.interfaces.link(e.ifindex)) {
@@ -58,7 +79,7 @@ OperationPtr async_verify(asio::io_context& io, net::Channel& arp, const Interfa
   auto jobs = std::make_shared<std::vector<std::uint32_t>>();  // target -> audit
   for (std::size_t i = 0; i < audits.size(); ++i) {
     auto& a = audits[i];
-    if (a.unverifiable || a.probe) continue;
+    if (a.unverifiable || a.probe || !a.before.ip.is_v4()) continue;
     const auto* link = ifaces.link(a.before.ifindex);
     auto src = ifaces.source_for(a.before.ifindex, a.before.ip);
     if (!link) {
@@ -109,8 +130,80 @@ void apply_fixes(net::NetlinkClient& nl, std::vector<model::NeighAudit>& audits,
   }
 }
 
-Result<std::vector<model::NeighEntry>> read_after(net::NetlinkClient& nl, int ifindex, std::vector<model::NeighAudit>& audits) {
-  auto now = nl.neigh_dump(wire::Family::v4, ifindex);
+OperationPtr async_verify_ndp(asio::io_context& io, net::Channel& ndp, const InterfaceView& ifaces,
+                              std::vector<model::NeighAudit>& audits, const VerifySpec& spec,
+                              std::function<void(ApplyResults apply)> done) {
+  std::vector<ArpSpec> specs;
+  auto jobs = std::make_shared<std::vector<std::uint32_t>>();
+  for (std::size_t i = 0; i < audits.size(); ++i) {
+    auto& a = audits[i];
+    if (a.unverifiable || a.probe || !a.before.ip.is_v6()) continue;
+    const auto* link = ifaces.link(a.before.ifindex);
+    auto src = ifaces.source_for(a.before.ifindex, a.before.ip);
+    if (!link) {
+      a.unverifiable = model::Unverifiable::interface_gone;
+      continue;
+    }
+    if (!link->mac || !src || !src->is_v6() || !a.before.mac) {
+      a.unverifiable = model::Unverifiable::no_source_address;
+      continue;
+    }
+    ArpSpec s;
+    s.ifindex = link->ifindex;
+    s.our_mac = *link->mac;
+    s.our_ip = *src;
+    s.target = a.before.ip;
+    s.unicast_to = a.before.mac;
+    s.count = 2;
+    s.interval = std::min(std::chrono::milliseconds(200), spec.timeout / 4);
+    s.wait = spec.timeout - s.interval;
+    s.finish_when_answered = true;
+    s.grace_min = std::chrono::milliseconds(4);
+    s.grace_max = std::chrono::milliseconds(20);
+    s.grace_rtt_factor = 8;
+    specs.push_back(s);
+    jobs->push_back(static_cast<std::uint32_t>(i));
+  }
+  auto results = std::make_shared<std::vector<std::optional<model::ArpProbeResult>>>(specs.size());
+  const auto gap = std::chrono::duration_cast<Schedule::Duration>(std::chrono::duration<double>(2.0 / std::max(1.0, spec.rate_pps)));
+  std::vector<Schedule::Duration> offsets;
+  for (std::size_t i = 0; i < specs.size(); ++i) offsets.push_back(gap * static_cast<long>(i));
+  auto progress = spec.progress;
+  auto finished = std::make_shared<std::size_t>(0);
+  auto schedule = std::make_shared<Schedule>(
+      io, offsets,
+      [&io, &ndp, specs, results, progress, finished](int i, std::function<void()> completed) -> OperationPtr {
+        return async_arp(io, ndp, specs[static_cast<std::size_t>(i)],
+                         [results, i, completed, progress, finished, total = specs.size()](model::ArpProbeResult r) {
+                           (*results)[static_cast<std::size_t>(i)] = std::move(r);
+                           if (progress) progress(++*finished, total);
+                           completed();
+                         });
+      },
+      [jobs, results, done = std::move(done)] {
+        done([jobs, results](std::vector<model::NeighAudit>& owned) {
+          for (std::size_t t = 0; t < results->size() && t < jobs->size(); ++t) {
+            if ((*jobs)[t] >= owned.size() || !(*results)[t]) continue;
+            auto& a = owned[(*jobs)[t]];
+            a.answering = (*results)[t]->answering_macs();
+            a.probe = std::move(*(*results)[t]);
+          }
+        });
+      });
+  schedule->start();
+  // The schedule as an operation: cancelling it ends every probe with what it has.
+  struct Handle : Operation {
+    std::shared_ptr<Schedule> s;
+    void cancel() override { s->cancel(); }
+  };
+  auto h = std::make_shared<Handle>();
+  h->s = schedule;
+  return h;
+}
+
+Result<std::vector<model::NeighEntry>> read_after(net::NetlinkClient& nl, int ifindex, std::vector<model::NeighAudit>& audits,
+                                                  model::FamilyPolicy families) {
+  auto now = dump(nl, ifindex, families);
   if (!now) return std::unexpected(now.error());
   // Sorted once, searched per audit: no map nodes for a table of 100 000 entries.
   auto before = [](const model::NeighEntry& x, const std::pair<int, wire::IpAddr>& k) {

@@ -82,14 +82,16 @@ void read_neighbor_after(net::NetlinkClient& nl, model::PathResult& p) {
   if (auto e = nl.neigh_get(*p.next_hop, p.link->ifindex)) p.neigh_after = *e;
 }
 
-std::vector<std::uint32_t> mtu_probe_sizes(std::uint32_t link_mtu) {
+std::vector<std::uint32_t> mtu_probe_sizes(std::uint32_t link_mtu, wire::Family family) {
   // The link MTU, then the usual suspects: PPPoE, VXLAN/Geneve and IPsec overheads, GRE, 1280.
+  // IPv6 stops at 1280, the smallest MTU an IPv6 link may have (RFC 8200 5).
   static constexpr std::uint32_t kCommon[] = {1500, 1492, 1480, 1460, 1450, 1420, 1400, 1380, 1280, 1024, 576};
+  const std::uint32_t floor = family == wire::Family::v6 ? 1280 : 576;
   std::vector<std::uint32_t> out;
-  if (link_mtu < 576) return out;
+  if (link_mtu < floor) return out;
   out.push_back(std::min<std::uint32_t>(link_mtu, 65535));
   for (auto s : kCommon)
-    if (s < out.front() && out.size() < 12) out.push_back(s);
+    if (s < out.front() && s >= floor && out.size() < 12) out.push_back(s);
   return out;
 }
 

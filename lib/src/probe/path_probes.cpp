@@ -90,19 +90,22 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
     return ops;
   }
   const FamilyOps& fam = **family;
+  const PathFamilySockets& fs = s.of(ip.family());
   const auto timeout = plan.timeout;
   const auto seq_base = static_cast<std::uint16_t>(identity.seq_base() + path_index * kSeqPerPath);
-  const bool raw_syn = p.port && s.tcp_raw && p.route->prefsrc;
+  const bool raw_syn = p.port && fs.tcp_raw && p.route->prefsrc;
   std::vector<std::uint16_t> sports;
   if (raw_syn)
     for (int i = 0; i < kSynPortsPerPath; ++i) sports.push_back(identity.tcp_source_port(path_index * kSynPortsPerPath + i));
 
   // The witness first, so it sees the first probe leave. It stops when everything else is done.
   std::shared_ptr<Witness> witness;
-  if (!s.witness || s.icmp_method != model::ProbeMethod::raw) {
+  if (ip.is_v6()) {
+    p.witness_not_run = model::NotRun{model::Cause::not_applicable, "IPv6"};
+  } else if (!s.witness || fs.icmp_method != model::ProbeMethod::raw) {
     p.witness_not_run = model::NotRun{model::Cause::no_privilege, "CAP_NET_RAW"};
   } else {
-    WitnessSpec ws{ip, s.icmp_id, seq_base, static_cast<std::uint16_t>(kDfSeqOffset), sports, p.port.value_or(0)};
+    WitnessSpec ws{ip, fs.icmp_id, seq_base, static_cast<std::uint16_t>(kDfSeqOffset), sports, p.port.value_or(0)};
     witness = std::make_shared<Witness>(*s.witness, ws);
     witness->start();
     ops.push_back(witness);
@@ -129,17 +132,18 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
   }
 
   // neighbor
+  net::Channel* neighbor = ip.is_v6() ? s.ndp : s.arp;
   if (p.next_hop && !p.arp_not_run) {
-    if (!s.arp) {
-      p.arp_not_run = s.arp_missing;
-    } else if (!p.link || !p.link->mac || !p.route->prefsrc || !p.route->prefsrc->is_v4()) {
+    if (!neighbor) {
+      p.arp_not_run = ip.is_v6() ? s.ndp_missing : s.arp_missing;
+    } else if (!p.link || !p.link->mac || !p.route->prefsrc || p.route->prefsrc->family() != p.next_hop->family()) {
       p.arp_not_run = model::NotRun{model::Cause::no_source, p.link ? p.link->name : std::string()};
     } else {
       ArpSpec spec;
       spec.ifindex = p.link->ifindex;
       spec.our_mac = *p.link->mac;
-      spec.our_ip = p.route->prefsrc->v4();
-      spec.target = p.next_hop->v4();
+      spec.our_ip = *p.route->prefsrc;
+      spec.target = *p.next_hop;
       if (p.neigh_before && p.neigh_before->mac && !p.neigh_before->mac->is_zero()) spec.unicast_to = p.neigh_before->mac;
       spec.count = 2;
       spec.interval = std::min(std::chrono::milliseconds(200), timeout / 4);
@@ -152,7 +156,7 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
       spec.grace_max = std::chrono::milliseconds(20);
       spec.grace_rtt_factor = 8;
       pending->add();
-      ops.push_back(async_arp(io, *s.arp, spec, [&p, pending](model::ArpProbeResult r) {
+      ops.push_back(async_arp(io, *neighbor, spec, [&p, pending](model::ArpProbeResult r) {
         p.arp = std::move(r);
         pending->complete();
       }));
@@ -163,23 +167,23 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
   auto group = std::make_shared<SeriesGroup>(io);
 
   // network: a series of echoes
-  if (!s.icmp) {
-    p.echo_not_run = s.icmp_missing;
-    p.mtu_not_run = s.icmp_missing;
+  if (!fs.icmp) {
+    p.echo_not_run = fs.icmp_missing;
+    p.mtu_not_run = fs.icmp_missing;
   } else {
-    p.echo_method = s.icmp_method;
+    p.echo_method = fs.icmp_method;
     pending->add();
     ops.push_back(start_series<model::EchoResult>(
         io, series_plan(plan, plan.count, std::max(plan.count, PathPlan::kMaxCount - plan.count)),
-        [&io, &s, &fam, &identity, ip, seq_base](int i, std::chrono::milliseconds wait, std::function<void(model::EchoResult)> reply) {
+        [&io, &fs, &fam, &identity, ip, seq_base](int i, std::chrono::milliseconds wait, std::function<void(model::EchoResult)> reply) {
           EchoSpec spec;
           spec.target = ip;
-          spec.id = s.icmp_id;
+          spec.id = fs.icmp_id;
           spec.wire_seq = static_cast<std::uint16_t>(seq_base + i);
           spec.display_seq = i + 1;
           spec.tag = identity.payload_tag(spec.wire_seq);
           spec.timeout = wait;
-          return async_echo(io, *s.icmp, fam, s.icmp_method, spec, std::move(reply));
+          return async_echo(io, *fs.icmp, fam, fs.icmp_method, spec, std::move(reply));
         },
         [](const model::EchoResult& r) { return r.outcome == model::EchoOutcome::reply; },
         [&p, pending](std::vector<model::EchoResult> r) {
@@ -188,28 +192,28 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
         },
         group));
     // mtu: DF echoes of every candidate size at once
-    if (s.icmp_df && p.link) {
-      auto sizes = mtu_probe_sizes(p.link->mtu);
+    if (fs.icmp_df && p.link) {
+      auto sizes = mtu_probe_sizes(p.link->mtu, ip.family());
       p.mtu_probes.resize(sizes.size());
       for (std::size_t i = 0; i < sizes.size(); ++i) {
         p.mtu_probes[i].size = sizes[i];
         EchoSpec df;
         df.target = ip;
-        df.id = s.icmp_df_id;
+        df.id = fs.icmp_df_id;
         df.wire_seq = static_cast<std::uint16_t>(seq_base + kDfSeqOffset + i);
         df.tag = identity.payload_tag(df.wire_seq);
         df.payload_size = sizes[i] - fam.ip_header - fam.icmp_header;
         df.timeout = timeout;
         pending->add();
-        ops.push_back(async_echo(io, *s.icmp_df, fam, s.icmp_method, df, [&p, pending, i](model::EchoResult r) {
+        ops.push_back(async_echo(io, *fs.icmp_df, fam, fs.icmp_method, df, [&p, pending, i](model::EchoResult r) {
           p.mtu_probes[i].answered = r.outcome == model::EchoOutcome::reply;
           p.mtu_probes[i].interrupted = r.outcome == model::EchoOutcome::interrupted;
           p.mtu_probes[i].error = r.error;
           pending->complete();
         }));
       }
-    } else if (!s.icmp_df) {
-      p.mtu_not_run = s.icmp_df_missing;
+    } else if (!fs.icmp_df) {
+      p.mtu_not_run = fs.icmp_df_missing;
     }
   }
 
@@ -266,10 +270,10 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
     if (raw_syn) {
       p.tcp_method = model::ProbeMethod::raw;
       const auto src = *p.route->prefsrc;
-      net::Channel* icmp = s.icmp_method == model::ProbeMethod::raw ? s.icmp : nullptr;
+      net::Channel* icmp = fs.icmp_method == model::ProbeMethod::raw ? fs.icmp : nullptr;
       ops.push_back(start_series<model::TcpResult>(
           io, series_plan(plan, plan.count, std::max(plan.count, PathPlan::kMaxCount - plan.count)),
-          [&io, &s, &fam, &identity, icmp, src, ip, port, sports, tap](int i, std::chrono::milliseconds wait,
+          [&io, &fs, &fam, &identity, icmp, src, ip, port, sports, tap](int i, std::chrono::milliseconds wait,
                                                                         std::function<void(model::TcpResult)> reply) {
             SynSpec spec;
             spec.src = src;
@@ -279,7 +283,7 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
             spec.isn = identity.tcp_isn(spec.src, spec.dst, spec.sport, spec.dport);
             spec.attempt = i + 1;
             spec.timeout = wait;
-            return async_tcp_syn(io, *s.tcp_raw, icmp, fam, spec, tap(std::move(reply)));
+            return async_tcp_syn(io, *fs.tcp_raw, icmp, fam, spec, tap(std::move(reply)));
           },
           answered, finished, group));
     } else {

@@ -38,20 +38,18 @@ struct PathOps : Operation {
 
 }  // namespace
 
-Result<DiagnosisSockets> open_diagnosis_sockets(wire::Family family) {
-  DiagnosisSockets s;
-  s.family = family;
-  auto missing = [](const Error& e, const char* what) -> Result<model::NotRun> {
-    if (e.code == Errc::permission) return model::NotRun{model::Cause::no_privilege, what};
-    return std::unexpected(e);
-  };
-  if (auto arp = sys::open_arp_socket()) {
-    s.arp = std::move(*arp);
-  } else {
-    auto why = missing(arp.error(), "CAP_NET_RAW");
-    if (!why) return std::unexpected(why.error());
-    s.arp_missing = *why;
-  }
+namespace {
+
+Result<model::NotRun> missing(const Error& e, const char* what) {
+  if (e.code == Errc::permission) return model::NotRun{model::Cause::no_privilege, what};
+  // IPv6 turned off in the kernel (ipv6.disable=1) or a socket family it does not have.
+  if (e.sys_errno == EAFNOSUPPORT || e.message.find("not supported") != std::string::npos)
+    return model::NotRun{model::Cause::no_socket, e.message};
+  return std::unexpected(e);
+}
+
+Result<void> open_family(wire::Family family, FamilySockets& s) {
+  s.wanted = true;
   auto icmp = sys::open_icmp_socket(family, {});
   if (icmp) {
     s.icmp_method = icmp->method;
@@ -61,12 +59,39 @@ Result<DiagnosisSockets> open_diagnosis_sockets(wire::Family family) {
     if (auto dfs = sys::open_icmp_socket(family, df)) s.icmp_df = std::move(dfs->fd);
     else s.icmp_df_missing = model::NotRun{model::Cause::no_socket, dfs.error().message};
   } else {
-    auto why = missing(icmp.error(), "CAP_NET_RAW or net.ipv4.ping_group_range");
+    auto why = missing(icmp.error(), family == wire::Family::v4 ? "CAP_NET_RAW or net.ipv4.ping_group_range" : "CAP_NET_RAW or net.ipv4.ping_group_range (it governs ICMPv6 too)");
     if (!why) return std::unexpected(why.error());
     s.icmp_missing = *why;
   }
   if (auto tcp = sys::open_tcp_raw_socket(family, {})) s.tcp = std::move(*tcp);
-  else if (tcp.error().code != Errc::permission) return std::unexpected(tcp.error());
+  else if (tcp.error().code != Errc::permission && !s.icmp_missing) return std::unexpected(tcp.error());
+  return {};
+}
+
+}  // namespace
+
+Result<DiagnosisSockets> open_diagnosis_sockets(model::FamilyPolicy families) {
+  DiagnosisSockets s;
+  if (families.v4) {
+    if (auto arp = sys::open_arp_socket()) {
+      s.arp = std::move(*arp);
+    } else {
+      auto why = missing(arp.error(), "CAP_NET_RAW");
+      if (!why) return std::unexpected(why.error());
+      s.arp_missing = *why;
+    }
+    if (auto ok = open_family(wire::Family::v4, s.v4); !ok) return std::unexpected(ok.error());
+  }
+  if (families.v6) {
+    if (auto ndp = sys::open_ndp_socket()) {
+      s.ndp = std::move(*ndp);
+    } else {
+      auto why = missing(ndp.error(), "CAP_NET_RAW");
+      if (!why) return std::unexpected(why.error());
+      s.ndp_missing = *why;
+    }
+    if (auto ok = open_family(wire::Family::v6, s.v6); !ok) return std::unexpected(ok.error());
+  }
   // Without it, what left and what arrived is simply not said.
   if (auto witness = sys::open_witness_socket()) s.witness = std::move(*witness);
   else if (witness.error().code != Errc::permission) return std::unexpected(witness.error());
@@ -77,10 +102,8 @@ Result<std::unique_ptr<DiagnosisChannels>> DiagnosisChannels::create(asio::io_co
                                                                      const wire::Identity& identity) {
   std::unique_ptr<DiagnosisChannels> c(new DiagnosisChannels());
   auto& ps = c->ps_;
-  ps.icmp_method = sockets.icmp_method;
   ps.arp_missing = sockets.arp_missing;
-  ps.icmp_missing = sockets.icmp_missing;
-  ps.icmp_df_missing = sockets.icmp_df_missing;
+  ps.ndp_missing = sockets.ndp_missing;
   auto channel = [&io](std::optional<sys::UniqueFd>& fd, std::unique_ptr<net::Channel>& into) -> Result<net::Channel*> {
     if (!fd) return nullptr;
     auto ch = net::Channel::open(io, std::move(*fd));
@@ -88,36 +111,54 @@ Result<std::unique_ptr<DiagnosisChannels>> DiagnosisChannels::create(asio::io_co
     into = std::move(*ch);
     return into.get();
   };
-  auto family = family_ops(sockets.family);
-  if (!family) return std::unexpected(family.error());
   auto arp = channel(sockets.arp, c->arp_);
-  auto icmp = channel(sockets.icmp, c->icmp_);
-  auto icmp_df = channel(sockets.icmp_df, c->icmp_df_);
-  auto tcp = channel(sockets.tcp, c->tcp_);
+  auto ndp = channel(sockets.ndp, c->ndp_);
   auto witness = channel(sockets.witness, c->witness_);
-  for (const auto* r : {&arp, &icmp, &icmp_df, &tcp, &witness})
+  for (const auto* r : {&arp, &ndp, &witness})
     if (!*r) return std::unexpected(r->error());
   ps.witness = *witness;
   ps.arp = *arp;
-  ps.icmp = *icmp;
-  ps.icmp_df = *icmp_df;
-  ps.tcp_raw = *tcp;
-  if (ps.icmp) {
-    auto id = claim_echo_id(*ps.icmp, **family, ps.icmp_method, identity.icmp_id());
-    if (!id) return std::unexpected(id.error());
-    ps.icmp_id = *id;
-  }
-  if (ps.icmp_df) {
-    auto id = claim_echo_id(*ps.icmp_df, **family, ps.icmp_method, static_cast<std::uint16_t>(identity.icmp_id() + 1));
-    if (!id) return std::unexpected(id.error());
-    ps.icmp_df_id = *id;
-  }
+  ps.ndp = *ndp;
+  // Each family's echo, DF echo and raw TCP; the IPv6 echo ids are the IPv4 ones + 2 and + 3.
+  auto one_family = [&](wire::Family f, FamilySockets& fs, PathFamilySockets& out, std::unique_ptr<net::Channel>& icmp_ch,
+                        std::unique_ptr<net::Channel>& df_ch, std::unique_ptr<net::Channel>& tcp_ch, std::uint16_t id) -> Result<void> {
+    out.icmp_method = fs.icmp_method;
+    out.icmp_missing = fs.wanted ? fs.icmp_missing : model::NotRun{model::Cause::not_applicable, "-" + std::string(f == wire::Family::v4 ? "6" : "4")};
+    out.icmp_df_missing = fs.wanted ? fs.icmp_df_missing : out.icmp_missing;
+    auto family = family_ops(f);
+    if (!family) return std::unexpected(family.error());
+    auto icmp = channel(fs.icmp, icmp_ch);
+    auto icmp_df = channel(fs.icmp_df, df_ch);
+    auto tcp = channel(fs.tcp, tcp_ch);
+    for (const auto* r : {&icmp, &icmp_df, &tcp})
+      if (!*r) return std::unexpected(r->error());
+    out.icmp = *icmp;
+    out.icmp_df = *icmp_df;
+    out.tcp_raw = *tcp;
+    if (out.icmp) {
+      auto claimed = claim_echo_id(*out.icmp, **family, out.icmp_method, id);
+      if (!claimed) return std::unexpected(claimed.error());
+      out.icmp_id = *claimed;
+    }
+    if (out.icmp_df) {
+      auto claimed = claim_echo_id(*out.icmp_df, **family, out.icmp_method, static_cast<std::uint16_t>(id + 1));
+      if (!claimed) return std::unexpected(claimed.error());
+      out.icmp_df_id = *claimed;
+    }
+    return {};
+  };
+  if (auto ok = one_family(wire::Family::v4, sockets.v4, ps.v4, c->icmp_, c->icmp_df_, c->tcp_, identity.icmp_id()); !ok)
+    return std::unexpected(ok.error());
+  if (auto ok = one_family(wire::Family::v6, sockets.v6, ps.v6, c->icmp6_, c->icmp6_df_, c->tcp6_,
+                           static_cast<std::uint16_t>(identity.icmp_id() + 2));
+      !ok)
+    return std::unexpected(ok.error());
   return c;
 }
 
 DiagnosisChannels::~DiagnosisChannels() {
   // Packet sockets: closed off the critical path, once the report is out (sys::close_deferred).
-  for (auto* ch : {&arp_, &witness_})
+  for (auto* ch : {&arp_, &ndp_, &witness_})
     if (*ch) sys::defer_close((*ch)->take());
 }
 
@@ -128,21 +169,21 @@ Result<void> DiagnosisChannels::watch_hosts(const std::vector<wire::IpAddr>& hos
 
 std::uint64_t DiagnosisChannels::send_retries() const {
   std::uint64_t n = 0;
-  for (const auto* ch : {arp_.get(), icmp_.get(), icmp_df_.get(), tcp_.get()})
+  for (const auto* ch : {arp_.get(), ndp_.get(), icmp_.get(), icmp_df_.get(), tcp_.get(), icmp6_.get(), icmp6_df_.get(), tcp6_.get()})
     if (ch) n += ch->send_retries();
   return n;
 }
 
 void prepare(const std::vector<model::Diagnosis*>& diags, std::chrono::steady_clock::time_point dns_deadline,
-             net::NetlinkClient& nl) {
+             net::NetlinkClient& nl, model::FamilyPolicy families) {
   auto paths = paths_of(diags);
   std::vector<net::PendingResolve> pending;
   pending.reserve(paths.size());
-  for (auto* p : paths) pending.emplace_back(p->endpoint, dns_deadline);
+  for (auto* p : paths) pending.emplace_back(p->endpoint, dns_deadline, families);
   for (std::size_t i = 0; i < paths.size(); ++i) {
     auto r = pending[i].get();
     auto* p = paths[i];
-    if (r) p->target = model::TargetInfo{p->input, r->addr, r->was_name, r->resolve_ms};
+    if (r) p->target = model::TargetInfo{p->input, r->addr, r->was_name, r->resolve_ms, r->other_family, p->endpoint.zone};
     else p->dns_error = r.error().dns.value_or(model::DnsFailure{model::DnsFailure::Kind::not_found, r.error().error.message});
   }
   for (auto* p : paths) read_kernel_view(nl, *p);

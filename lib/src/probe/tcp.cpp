@@ -196,6 +196,11 @@ class ConnectOperation : public ProbeOperation<model::TcpResult>, public std::en
     } else if (ec == asio::error::connection_refused) {
       result_.state = model::TcpState::closed;
       result_.signal = model::TcpSignal::refused;
+    } else if (ec == asio::error::access_denied && read_queued_icmp()) {
+      // IPv6: an administratively prohibited (or reject-route) answer fails connect() with EACCES,
+      // like a local refusal; the queued ICMPv6 error tells them apart.
+      result_.state = model::TcpState::rejected;
+      result_.signal = model::TcpSignal::icmp_error;
     } else if (ec.value() == EPERM || ec == asio::error::access_denied) {
       // Refused by this host before the SYN left: a local netfilter (or LSM) rule.
       result_.state = model::TcpState::error;
@@ -224,7 +229,9 @@ class ConnectOperation : public ProbeOperation<model::TcpResult>, public std::en
   bool read_queued_icmp() {
     auto ee = net::read_error_queue(socket_.native_handle());
     if (!ee || !ee->from_icmp()) return false;
-    auto mtu = static_cast<std::uint16_t>(ee->code == wire::unreach_code::frag_needed ? ee->info : 0);
+    const bool too_big = ee->origin == 3 ? ee->type == 2 /* ICMPv6 packet too big */
+                                         : ee->type == wire::icmp_type::dest_unreachable && ee->code == wire::unreach_code::frag_needed;
+    auto mtu = static_cast<std::uint16_t>(too_big ? std::min<std::uint32_t>(ee->info, 65535) : 0);
     result_.error = model::IcmpErrorInfo{ee->type, ee->code, mtu, ee->offender.value_or(wire::IpAddr{})};
     return true;
   }

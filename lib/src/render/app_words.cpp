@@ -23,7 +23,7 @@ namespace {
 
 LayerWords words(std::string summary, std::vector<std::string> evidence = {}) { return {std::move(summary), std::move(evidence)}; }
 
-std::string where(const model::PathResult& p) { return fmt::format("{}:{}", ip_of(p), p.port.value_or(0)); }
+std::string where(const model::PathResult& p) { return detail::with_port(p, ip_of(p), p.port.value_or(0)); }
 
 // A Unix time in UTC, as `format` says (strftime); `none` for 0 (unknown).
 std::string utc(std::int64_t t, const char* format, const char* none) {

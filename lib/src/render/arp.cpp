@@ -43,7 +43,7 @@ const char* finding_schema_name(model::NeighFinding f) {
 
 }  // namespace
 
-std::string arp_headline(const model::ArpReport& r) { return detail::arp_headline(r.verdict); }
+std::string arp_headline(const model::ArpReport& r) { return detail::arp_headline(r.verdict, r.target.is_v6()); }
 
 std::vector<std::string> arp_details(const model::ArpReport& r) {
   auto d = detail::arp_details(facts(r), r.verdict);
@@ -56,28 +56,34 @@ std::optional<std::string> arp_fix(const model::ArpReport& r) { return detail::a
 std::string arp_text(const model::ArpReport& r) {
   std::string out;
   const auto& p = r.probe;
-  out += fmt::format("ARP {} on {} from {} {}\n", r.target.to_string(), r.interface, r.source_ip.to_string(), r.source_mac.to_string());
+  // IPv6: the same probe in Neighbor Discovery's words (NDP; multicast to the solicited-node group).
+  const bool v6 = r.target.is_v6();
+  const char* proto = v6 ? "NDP" : "ARP";
+  const char* many = v6 ? "multicast" : "broadcast";
+  out += fmt::format("{} {} on {} from {} {}\n", proto, r.target.to_string(), r.interface, r.source_ip.to_string(), r.source_mac.to_string());
   out += fmt::format("kernel cache before: {}\n", r.before ? entry_line(*r.before, r.interface) : std::string("no entry"));
   for (const auto& rep : p.replies) {
     out += fmt::format("reply from {} at {}  {:.3f} ms  ({})", r.target.to_string(), rep.mac.to_string(), rep.rtt_ms,
-                       rep.unicast ? "unicast" : "broadcast");
-    if (rep.eth_src != rep.mac) out += fmt::format("  (frame from {}: proxy ARP?)", rep.eth_src.to_string());
+                       rep.unicast ? "unicast" : many);
+    if (rep.ndp)
+      out += fmt::format("  flags {}{}{}", rep.ndp->router ? "R" : "-", rep.ndp->solicited ? "S" : "-", rep.ndp->override_flag ? "O" : "-");
+    if (rep.eth_src != rep.mac) out += fmt::format("  (frame from {}: proxy {}?)", rep.eth_src.to_string(), v6 ? "NDP" : "ARP");
     if (rep.vlan) out += fmt::format("  vlan {}", *rep.vlan);
     out += "\n";
   }
-  out += fmt::format("--- {} arp statistics ---\n", r.target.to_string());
+  out += fmt::format("--- {} {} statistics ---\n", r.target.to_string(), v6 ? "ndp" : "arp");
   const int answered = p.answered_rounds();
-  out += fmt::format("{} rounds ({} broadcast, {} unicast requests), {} replies, {} rounds answered, {:.0f}% loss", p.rounds,
-                     p.broadcast_sent, p.unicast_sent, p.replies.size(), answered, model::loss_percent(p.rounds, answered));
+  out += fmt::format("{} rounds ({} {}, {} unicast {}), {} replies, {} rounds answered, {:.0f}% loss", p.rounds, p.broadcast_sent, many,
+                     p.unicast_sent, v6 ? "solicitations" : "requests", p.replies.size(), answered, model::loss_percent(p.rounds, answered));
   auto rtts = rtts_of(p);
   if (auto s = model::rtt_stats(rtts)) out += fmt::format(", rtt min/avg/max = {:.3f}/{:.3f}/{:.3f} ms", s->min_ms, s->avg_ms, s->max_ms);
   out += "\n";
-  if (p.rejected) out += fmt::format("{} unrelated or malformed ARP frames ignored\n", p.rejected);
+  if (p.rejected) out += fmt::format("{} unrelated or malformed {} frames ignored\n", p.rejected, v6 ? "advertisement" : "ARP");
   for (const auto& e : p.send_errors) out += fmt::format("send error: {}\n", send_error_text(e));
   if (r.after && r.after != r.before) out += fmt::format("kernel cache after:  {}\n", entry_line(*r.after, r.interface));
   else if (!r.after && r.before) out += "kernel cache after:  no entry\n";
   out += "\n";
-  out += fmt::format("{}: {}\n", r.verdict.status == model::Status::ok ? "OK" : "FAIL", detail::arp_headline(r.verdict));
+  out += fmt::format("{}: {}\n", r.verdict.status == model::Status::ok ? "OK" : "FAIL", detail::arp_headline(r.verdict, r.target.is_v6()));
   for (const auto& d : arp_details(r)) out += "  " + d + "\n";
   if (auto fix = detail::arp_fix(facts(r), r.verdict)) out += fmt::format("  fix: {}\n", *fix);
   return out;
@@ -93,8 +99,11 @@ std::string arp_json(const model::ArpReport& r) {
                        {"eth_src", rep.eth_src.to_string()},
                        {"rtt_ms", round3(rep.rtt_ms)},
                        {"round", rep.round},
-                       {"request", rep.unicast ? "unicast" : "broadcast"},
-                       {"vlan", rep.vlan ? json(*rep.vlan) : json(nullptr)}});
+                       {"request", rep.unicast ? "unicast" : r.target.is_v6() ? "multicast" : "broadcast"},
+                       {"vlan", rep.vlan ? json(*rep.vlan) : json(nullptr)},
+                       {"ndp_flags", rep.ndp ? json{{"router", rep.ndp->router}, {"solicited", rep.ndp->solicited},
+                                                    {"override", rep.ndp->override_flag}}
+                                             : json(nullptr)}});
   json macs = json::array();
   for (const auto& m : p.answering_macs()) macs.push_back(m.to_string());
   json send_errors = json::array();
@@ -105,6 +114,8 @@ std::string arp_json(const model::ArpReport& r) {
   json j;
   j["schema"] = "vpcprobe.arp/1";
   j["target"] = r.target.to_string();
+  j["family"] = r.target.is_v4() ? "ipv4" : "ipv6";
+  j["protocol"] = r.target.is_v4() ? "arp" : "ndp";
   j["target_name"] = r.target_name;
   j["interface"] = r.interface;
   j["source"] = {{"ip", r.source_ip.to_string()}, {"mac", r.source_mac.to_string()}};
@@ -128,7 +139,7 @@ std::string arp_json(const model::ArpReport& r) {
                   {"interrupted", r.interrupted}};
   j["verdict"] = {{"status", model::status_name(r.verdict.status)},
                   {"finding", finding_schema_name(r.verdict.finding)},
-                  {"headline", detail::arp_headline(r.verdict)},
+                  {"headline", detail::arp_headline(r.verdict, r.target.is_v6())},
                   {"details", arp_details(r)},
                   {"fix", fix ? json(*fix) : json(nullptr)},
                   {"kernel_heals", r.verdict.kernel_heals}};

@@ -16,10 +16,10 @@ std::string join_macs(const std::vector<wire::Mac>& macs) {
 }
 }  // namespace
 
-std::string arp_headline(const model::ArpVerdict& v) {
+std::string arp_headline(const model::ArpVerdict& v, bool ndp) {
   switch (v.finding) {
     case NeighFinding::conflict: return "IP ADDRESS CONFLICT";
-    case NeighFinding::silent: return "NO ARP REPLY";
+    case NeighFinding::silent: return ndp ? "NO NEIGHBOR ADVERTISEMENT" : "NO ARP REPLY";
     case NeighFinding::stale: return "STALE NEIGHBOR ENTRY";
     case NeighFinding::consistent: return "CONSISTENT";
   }
@@ -30,6 +30,7 @@ std::vector<std::string> arp_details(const ArpFacts& f, const model::ArpVerdict&
   std::vector<std::string> d;
   const std::string ip = f.ip.to_string();
   const auto& probe = f.probe;
+  const bool ndp = f.ip.is_v6();
   switch (v.finding) {
     case NeighFinding::conflict: {
       auto macs = probe.answering_macs();
@@ -39,22 +40,27 @@ std::vector<std::string> arp_details(const ArpFacts& f, const model::ArpVerdict&
       break;
     }
     case NeighFinding::silent:
-      d.push_back(fmt::format("Nobody answered who-has {} on {} ({} broadcast{} requests).", ip, f.interface, probe.broadcast_sent,
-                              probe.unicast_sent ? fmt::format(" and {} unicast", probe.unicast_sent) : ""));
+      if (ndp)
+        d.push_back(fmt::format("Nobody answered the Neighbor Solicitations for {} on {} ({} multicast{}).", ip, f.interface,
+                                probe.broadcast_sent, probe.unicast_sent ? fmt::format(" and {} unicast", probe.unicast_sent) : ""));
+      else
+        d.push_back(fmt::format("Nobody answered who-has {} on {} ({} broadcast{} requests).", ip, f.interface, probe.broadcast_sent,
+                                probe.unicast_sent ? fmt::format(" and {} unicast", probe.unicast_sent) : ""));
       if (f.before) d.push_back(fmt::format("The kernel cache still holds {}.", entry_words(*f.before)));
       if (f.route_gateway)
-        d.push_back(fmt::format("{} is not on-link: the kernel routes it via {}; ARP only reaches hosts on the same segment.", ip,
-                                f.route_gateway->to_string()));
+        d.push_back(fmt::format("{} is not on-link: the kernel routes it via {}; {} only reaches hosts on the same segment.", ip,
+                                f.route_gateway->to_string(), ndp ? "neighbor discovery" : "ARP"));
       else
-        d.push_back("The host is down, its address moved, or ARP is filtered on the segment.");
+        d.push_back(ndp ? "The host is down, its address moved, or ICMPv6 neighbor discovery is filtered (on the segment or by its firewall)."
+                        : "The host is down, its address moved, or ARP is filtered on the segment.");
       break;
     case NeighFinding::stale: {
       const auto& before = *f.before;
       d.push_back(fmt::format("The kernel sends {} traffic to {} ({}), but {} now answers from {}.", ip, v.cached->to_string(),
                               state_words(before), ip, v.answering->to_string()));
       if (v.cached_silent)
-        d.push_back(fmt::format("{} stayed silent to {} unicast request{}.", v.cached->to_string(), probe.unicast_sent,
-                                probe.unicast_sent == 1 ? "" : "s"));
+        d.push_back(fmt::format("{} stayed silent to {} unicast {}{}.", v.cached->to_string(), probe.unicast_sent,
+                                ndp ? "solicitation" : "request", probe.unicast_sent == 1 ? "" : "s"));
       if (v.kernel_heals) {
         d.push_back("The kernel will re-resolve this entry by itself once it goes stale.");
       } else {
@@ -84,6 +90,20 @@ std::vector<std::string> arp_details(const ArpFacts& f, const model::ArpVerdict&
       if (probe.listened_after_answer_ms > 0)
         d.push_back(fmt::format("No second MAC answered in the {:.1f} ms listened after that (an IP conflict shows as two).",
                                 probe.listened_after_answer_ms));
+      break;
+    }
+  }
+  // NDP: the Router flag of the answer against what the kernel believes (RFC 4861 7.2.5: an
+  // advertisement that clears it takes the neighbor off the default router list).
+  if (ndp && f.before && v.finding != NeighFinding::silent) {
+    const bool cached_router = (f.before->flags & model::ntf::router) != 0;
+    for (const auto& rep : probe.replies) {
+      if (!rep.ndp || rep.ndp->router == cached_router) continue;
+      d.push_back(cached_router ? fmt::format("Router flag mismatch: the kernel marks {} as a router, but {} answers without the R flag: "
+                                              "it no longer routes (its forwarding is off), and the kernel stops using it as a gateway.",
+                                              ip, rep.mac.to_string())
+                                : fmt::format("Router flag mismatch: {} answers as a router (R flag) from {}, but the kernel's entry is "
+                                              "not marked as one.", ip, rep.mac.to_string()));
       break;
     }
   }

@@ -20,7 +20,7 @@ struct ArpFacts {
   const std::optional<wire::IpAddr>& route_gateway;
 };
 
-std::string arp_headline(const model::ArpVerdict& v);  // "STALE NEIGHBOR ENTRY", ...
+std::string arp_headline(const model::ArpVerdict& v, bool ndp = false);  // "STALE NEIGHBOR ENTRY", ...
 std::vector<std::string> arp_details(const ArpFacts& f, const model::ArpVerdict& v);
 std::optional<std::string> arp_fix(const ArpFacts& f, const model::ArpVerdict& v);
 

@@ -44,8 +44,13 @@ const char* color_of(Check c) {
 
 std::string path_title(const model::PathResult& p) {
   std::string s = p.input;
+  const bool v6 = p.target ? p.target->addr.is_v6() : p.endpoint.literal && p.endpoint.literal->is_v6();
+  if (v6 && !(p.target && p.target->was_name) && p.port) return fmt::format("[{}]:{}", s, *p.port);
   if (p.target && p.target->was_name) s += fmt::format(" ({})", p.target->addr.to_string());
   if (p.port) s += fmt::format(":{}", *p.port);
+  if (p.target && p.target->other_family)
+    s += fmt::format(" [{}; also {} {}: {}]", wire::family_name(p.target->addr.family()), wire::family_name(p.target->other_family->family()),
+                     p.target->other_family->to_string(), p.target->addr.is_v4() ? "-6" : "-4");
   return s;
 }
 

@@ -164,6 +164,7 @@ LayerWords neighbor_words(const PathResult& p, const model::LayerResult& l) {
     return words("no next hop");
   }
   const std::string hop = p.next_hop->to_string();
+  const std::string arp = p.next_hop->is_v6() ? "NDP" : "ARP";  // IPv6 neighbors answer Neighbor Discovery
   const bool is_gateway = p.route && p.route->gateway;
   const std::string who = is_gateway ? fmt::format("gateway {}", hop) : hop;
   switch (l.finding) {
@@ -173,22 +174,22 @@ LayerWords neighbor_words(const PathResult& p, const model::LayerResult& l) {
     case Finding::neigh_proven_by_answer: {
       std::vector<std::string> evidence{fmt::format("The target answered, so {} forwards traffic.", who)};
       if (p.arp_not_run)
-        evidence.push_back(fmt::format("ARP to {} was not sent ({}): a second host answering for the same address (an IP conflict) "
-                                       "would not show.", who, describe(*p.arp_not_run)));
-      return words(fmt::format("{} (not ARP-probed)", hop), evidence);
+        evidence.push_back(fmt::format("{} to {} was not sent ({}): a second host answering for the same address (an IP conflict) "
+                                       "would not show.", arp, who, describe(*p.arp_not_run)));
+      return words(fmt::format("{} (not {}-probed)", hop, arp), evidence);
     }
     case Finding::neigh_silent_target_answered:
-      return words("no ARP reply", {fmt::format("{} did not answer ARP, yet the target answered.", who)});
+      return words(fmt::format("no {} reply", arp), {fmt::format("{} did not answer {}, yet the target answered.", who, arp)});
     case Finding::not_run: {
       if (!l.not_run || (l.not_run->cause == model::Cause::not_applicable && l.not_run->detail.empty())) return words("not applicable");
       const std::string entry = p.neigh_before ? "the kernel entry is " + entry_words(*p.neigh_before) : "the kernel has no entry for it";
       if (p.arp && p.arp->interrupted)
-        return words("not ARP-probed", {fmt::format("ARP to {} got no answer before the run was cut short; {}.", who, entry)});
-      return words("not ARP-probed", {fmt::format("ARP to {} was not sent ({}); {}.", who, describe(*l.not_run), entry)});
+        return words(fmt::format("not {}-probed", arp), {fmt::format("{} to {} got no answer before the run was cut short; {}.", arp, who, entry)});
+      return words(fmt::format("not {}-probed", arp), {fmt::format("{} to {} was not sent ({}); {}.", arp, who, describe(*l.not_run), entry)});
     }
     default: break;
   }
-  if (!p.arp || !l.arp) return words("not ARP-probed");
+  if (!p.arp || !l.arp) return words(fmt::format("not {}-probed", arp));
   const std::string dev = p.link ? p.link->name : "";
   const std::optional<wire::IpAddr> no_gateway;  // the next hop is always on-link
   ArpFacts facts{*p.next_hop, dev, p.neigh_before, p.neigh_after, *p.arp, no_gateway};
@@ -198,7 +199,7 @@ LayerWords neighbor_words(const PathResult& p, const model::LayerResult& l) {
     case Finding::neigh_consistent: return words(fmt::format("{} at {}", hop, p.arp->answering_macs().front().to_string()), evidence);
     case Finding::neigh_stale: return words("STALE entry", evidence);
     case Finding::neigh_conflict: return words("IP conflict", evidence);
-    case Finding::neigh_silent: return words("no ARP reply", evidence);
+    case Finding::neigh_silent: return words(fmt::format("no {} reply", arp), evidence);
     default: return words("unknown");
   }
 }
@@ -245,9 +246,9 @@ LayerWords network_words(const PathResult& p, const model::LayerResult& l) {
                                                  where_lost(p, p.witness ? p.witness->echo_out : 0))});
     case Finding::echo_silent_arp_ok:
       return words("no echo reply",
-                   {fmt::format("{} answers ARP, so it is up on the segment, but neither ICMP echo nor TCP: its host firewall drops "
+                   {fmt::format("{} answers {}, so it is up on the segment, but neither ICMP echo nor TCP: its host firewall drops "
                                 "us, its replies go back another way (an asymmetric return path), or it has no route back to {}.{}",
-                                ip, src_of(p), where_lost(p, p.witness ? p.witness->echo_out : 0))});
+                                ip, is_v6(p) ? "neighbor discovery" : "ARP", src_of(p), where_lost(p, p.witness ? p.witness->echo_out : 0))});
     case Finding::echo_lost_in_loss: {
       const auto t = model::summarize(p.syns);
       return words("no echo reply (loss?)",
@@ -281,7 +282,7 @@ LayerWords transport_words(const PathResult& p, const model::LayerResult& l) {
     return words("not probed", {describe(*l.not_run)});
   }
   const auto port = p.port.value_or(0);
-  const std::string where = fmt::format("{}:{}", ip_of(p), port);
+  const std::string where = with_port(p, ip_of(p), port);
   const auto s = model::summarize(p.syns);
   const auto rtt = model::rtt_summary(s.rtts_ms);
   auto first = [&](model::TcpState st) -> const model::TcpResult* {

@@ -25,12 +25,22 @@ std::string method_words(model::ProbeMethod m) {
 }
 
 std::string target_words(const model::TargetInfo& t) {
-  if (!t.was_name) return t.addr.to_string();
-  return fmt::format("{} ({}, resolved in {:.1f} ms)", t.name, t.addr.to_string(), t.resolve_ms);
+  const std::string ip = t.zone.empty() ? t.addr.to_string() : t.addr.to_string() + "%" + t.zone;
+  if (!t.was_name) return ip;
+  // A name with both families says which one was probed, and how to ask for the other.
+  const std::string other = t.other_family ? fmt::format("; {}, also {} {}: {}", wire::family_name(t.addr.family()),
+                                                         wire::family_name(t.other_family->family()), t.other_family->to_string(),
+                                                         t.addr.is_v4() ? "-6" : "-4")
+                                           : "";
+  return fmt::format("{} ({}, resolved in {:.1f} ms{})", t.name, ip, t.resolve_ms, other);
 }
 
 json target_json(const model::TargetInfo& t) {
-  return {{"name", t.name}, {"ip", t.addr.to_string()}, {"resolved", t.was_name},
+  return {{"name", t.name},
+          {"ip", t.addr.to_string()},
+          {"family", t.addr.is_v4() ? "ipv4" : "ipv6"},
+          {"other_family_ip", t.other_family ? json(t.other_family->to_string()) : json(nullptr)},
+          {"resolved", t.was_name},
           {"resolve_ms", t.was_name ? json(round3(t.resolve_ms)) : json(nullptr)}};
 }
 
@@ -57,8 +67,10 @@ EchoCounts count(const model::PingReport& r) {
 }  // namespace
 
 std::string ping_header(const model::PingReport& r) {
-  return fmt::format("PING {} {}({}) bytes of data via {}{}{}{}\n", target_words(r.target), r.payload_size,
-                     r.payload_size + 28, method_words(r.method),
+  // As iputils: IPv4 counts the 20 + 8 header bytes in, IPv6 shows the data bytes only.
+  const std::string size = r.target.addr.is_v6() ? fmt::format("{} data bytes", r.payload_size)
+                                                  : fmt::format("{}({}) bytes of data", r.payload_size, r.payload_size + 28);
+  return fmt::format("PING {} {} via {}{}{}{}\n", target_words(r.target), size, method_words(r.method),
                      r.interface.empty() ? "" : fmt::format(", interface {}", r.interface),
                      r.ttl ? fmt::format(", ttl {}", r.ttl) : "", r.dont_fragment ? ", DF set" : "");
 }

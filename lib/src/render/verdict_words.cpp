@@ -202,7 +202,8 @@ std::optional<std::string> fix_text(const model::Diagnosis& d) {
     case FixKind::neigh_replace:
       return fmt::format("{}   (or: {})", neigh_replace_command(*f.addr, *f.mac, f.dev), neigh_delete_command(*f.addr, f.dev));
     case FixKind::neigh_conflict:
-      return fmt::format("find the host that should not hold {} (arping -I {} {})", f.addr->to_string(), f.dev, f.addr->to_string());
+      return fmt::format("find the host that should not hold {} ({} {} {})", f.addr->to_string(),
+                         f.addr->is_v6() ? "vpcprobe arp -I" : "arping -I", f.dev, f.addr->to_string());
     case FixKind::neigh_unreachable:
       return fmt::format("check that {} is up and on the same segment as {}", f.addr->to_string(), f.dev);
     case FixKind::router_refuses: {
@@ -252,8 +253,8 @@ std::optional<std::string> fix_text(const model::Diagnosis& d) {
       return fmt::format("answers from {} come back through {}, not the way the probes left: fix the return route (at {} or its "
                          "router), or make reverse-path filtering loose: sysctl -w net.ipv4.conf.{}.rp_filter=2", ip, f.dev, ip, f.dev);
     case FixKind::target_silent:
-      return fmt::format("{} is up (it answers ARP) but answers nothing else: check its host firewall, and that it routes its replies "
-                         "to {} back the way they came", ip, src_of(p));
+      return fmt::format("{} is up (it answers {}) but answers nothing else: check its host firewall, and that it routes its replies "
+                         "to {} back the way they came", ip, p.target && p.target->addr.is_v6() ? "neighbor discovery" : "ARP", src_of(p));
     case FixKind::private_name:
       if (!p.target || !p.target->was_name)
         return fmt::format("{} is a public address: give --private the service's private (VPC) address", ip);

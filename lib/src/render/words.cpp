@@ -1,6 +1,7 @@
 #include "vpcprobe/render/words.hpp"
 
 #include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -58,7 +59,39 @@ const char* other_meaning(std::uint8_t type, std::uint8_t code) {
 
 }  // namespace
 
+namespace {
+// ICMPv6 (RFC 4443); the sender's family tells which numbering an error uses.
+std::optional<std::string> icmp6_meaning(const model::IcmpErrorInfo& e) {
+  switch (e.type) {
+    case 1:
+      switch (e.code) {
+        case 0: return "no route to destination";
+        case 1: return "communication administratively prohibited";
+        case 2: return "beyond scope of source address";
+        case 3: return "address unreachable";
+        case 4: return "port unreachable";
+        case 5: return "source address failed ingress/egress policy";
+        case 6: return "reject route to destination";
+        default: return std::nullopt;
+      }
+    case 2: return e.mtu ? fmt::format("packet too big (MTU {})", e.mtu) : std::string("packet too big");
+    case 3: return e.code == 0 ? std::optional<std::string>("hop limit exceeded in transit")
+                               : e.code == 1 ? std::optional<std::string>("fragment reassembly time exceeded") : std::nullopt;
+    case 4:
+      if (e.code == 0) return "parameter problem (erroneous header field)";
+      if (e.code == 1) return "parameter problem (unrecognized next header)";
+      if (e.code == 2) return "parameter problem (unrecognized IPv6 option)";
+      return std::nullopt;
+    default: return std::nullopt;
+  }
+}
+}  // namespace
+
 std::string icmp_meaning(const model::IcmpErrorInfo& e) {
+  if (e.from.is_v6()) {
+    if (auto m = icmp6_meaning(e)) return *m;
+    return fmt::format("ICMPv6 type {} code {}", unsigned{e.type}, unsigned{e.code});
+  }
   if (e.type == wire::icmp_type::dest_unreachable) {
     if (e.code == wire::unreach_code::frag_needed && e.mtu != 0)
       return fmt::format("fragmentation needed (next-hop MTU {})", e.mtu);
@@ -70,7 +103,8 @@ std::string icmp_meaning(const model::IcmpErrorInfo& e) {
 }
 
 std::string icmp_error_text(const model::IcmpErrorInfo& e) {
-  return fmt::format("{} (ICMP type {} code {}) from {}", icmp_meaning(e), e.type, e.code, e.from.to_string());
+  return fmt::format("{} ({} type {} code {}) from {}", icmp_meaning(e), e.from.is_v6() ? "ICMPv6" : "ICMP", e.type, e.code,
+                     e.from.to_string());
 }
 
 std::string send_error_text(const model::SendError& e) {

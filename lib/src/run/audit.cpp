@@ -8,19 +8,19 @@
 
 namespace vpcprobe::run {
 
-AuditRound::AuditRound(asio::io_context& io, net::NetlinkClient& nl, net::Channel* arp, AuditSpec spec, Done done)
-    : io_(io), nl_(nl), arp_(arp), spec_(std::move(spec)), done_(std::move(done)) {}
+AuditRound::AuditRound(asio::io_context& io, net::NetlinkClient& nl, net::Channel* arp, net::Channel* ndp, AuditSpec spec, Done done)
+    : io_(io), nl_(nl), arp_(arp), ndp_(ndp), spec_(std::move(spec)), done_(std::move(done)) {}
 
 std::shared_ptr<AuditRound> AuditRound::start(asio::io_context& io, net::NetlinkClient& nl, net::Channel* arp, AuditSpec spec,
-                                              Done done) {
-  std::shared_ptr<AuditRound> round(new AuditRound(io, nl, arp, std::move(spec), std::move(done)));
+                                              Done done, net::Channel* ndp) {
+  std::shared_ptr<AuditRound> round(new AuditRound(io, nl, arp, ndp, std::move(spec), std::move(done)));
   round->begin();
   return round;
 }
 
 void AuditRound::begin() {
   started_ = std::chrono::steady_clock::now();
-  auto table = probe::read_audit_table(nl_, spec_.ifindex);
+  auto table = probe::read_audit_table(nl_, spec_.ifindex, spec_.families);
   if (!table) {
     finished_ = true;
     asio::post(io_, [done = std::move(done_), e = table.error()] { done(std::unexpected(e)); });
@@ -33,7 +33,7 @@ void AuditRound::begin() {
   // The round's owner keeps it alive; the callbacks only look whether it still is (no cycle
   // through the schedule when a signal stops the io_context mid-round).
   std::weak_ptr<AuditRound> weak = weak_from_this();
-  if (!spec_.verify || !arp_) {
+  if (!spec_.verify || (!arp_ && !ndp_)) {
     asio::post(io_, [weak] {
       if (auto self = weak.lock()) self->finish();
     });
@@ -44,26 +44,42 @@ void AuditRound::begin() {
   vs.rate_pps = spec_.rate_pps;
   vs.timeout = spec_.timeout;
   vs.progress = spec_.progress;
-  sweep_ = probe::async_verify(io_, *arp_, table_.interfaces, table_.audits, vs,
-                               [weak](probe::ApplyResults apply, model::ArpSweepStats stats) {
-                                 if (auto self = weak.lock()) {
-                                   apply(self->table_.audits);
-                                   self->sweep_stats_ = stats;
-                                   self->finish();
-                                 }
-                               });
+  // ARP for the IPv4 entries and NDP for the IPv6 ones, side by side (each at the full rate: they
+  // leave by different sockets and ask different hosts).
+  waiting_ = (arp_ ? 1 : 0) + (ndp_ ? 1 : 0);
+  if (arp_)
+    sweep_ = probe::async_verify(io_, *arp_, table_.interfaces, table_.audits, vs,
+                                 [weak](probe::ApplyResults apply, model::ArpSweepStats stats) {
+                                   if (auto self = weak.lock()) {
+                                     apply(self->table_.audits);
+                                     self->sweep_stats_ = stats;
+                                     if (--self->waiting_ == 0) self->finish();
+                                   }
+                                 });
+  if (ndp_)
+    ndp_sweep_ = probe::async_verify_ndp(io_, *ndp_, table_.interfaces, table_.audits, vs, [weak](probe::ApplyResults apply) {
+      if (auto self = weak.lock()) {
+        // From the io_context, never inline: the ARP sweep's callback may still be on the stack.
+        apply(self->table_.audits);
+        if (--self->waiting_ == 0) asio::post(self->io_, [weak] {
+          if (auto s = weak.lock()) s->finish();
+        });
+      }
+    });
 }
 
 void AuditRound::cancel() {
   if (sweep_) sweep_->cancel();
+  if (ndp_sweep_) ndp_sweep_->cancel();
 }
 
 void AuditRound::finish() {
   if (finished_) return;
   finished_ = true;
   sweep_.reset();
+  ndp_sweep_.reset();
   model::NeighReport r;
-  r.verified = spec_.verify && arp_;
+  r.verified = spec_.verify && (arp_ || ndp_);
   r.sweep = sweep_stats_;
   r.dry_run = spec_.dry_run;
   auto& audits = table_.audits;
@@ -75,13 +91,13 @@ void AuditRound::finish() {
       if (!spec_.dry_run) probe::apply_fixes(nl_, audits, spec_.on_change);
     }
     // The table as it is now: our own probe's answers may have re-taught kernel-managed entries.
-    auto after = probe::read_after(nl_, spec_.ifindex, audits);
+    auto after = probe::read_after(nl_, spec_.ifindex, audits, spec_.families);
     if (!after) {
       auto done = std::move(done_);
       done(std::unexpected(after.error()));
       return;
     }
-    if (spec_.ifindex == 0) table_now = std::move(*after);
+    if (spec_.ifindex == 0 && spec_.families.v4) table_now = std::move(*after);
     diag::mark_relearned(audits);
     const double probe_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
     for (auto& a : audits) a.kept_alive = diag::kept_alive_by_traffic(a, probe_ms);

@@ -53,7 +53,7 @@ Result<std::unique_ptr<CheckRun>> CheckRun::start(asio::io_context& io, net::Net
       if (!link) return fail(link.error().code, fmt::format("neigh: {}", link.error().message));
       as.ifindex = link->ifindex;
     }
-    as.verify = channels.arp() != nullptr;
+    as.verify = channels.arp() != nullptr || channels.ndp() != nullptr;
     as.health = a.health;
     as.rate_pps = spec.rate_pps / 2;
     as.timeout = spec.timeout;
@@ -63,7 +63,7 @@ Result<std::unique_ptr<CheckRun>> CheckRun::start(asio::io_context& io, net::Net
       else raw->fatal_ = r.error();
       a.finished = !raw->cut_short_;
       raw->one_done();
-    }));
+    }, channels.ndp()));
   }
   // Each path sends about 24 packets (2 ARP, 5 echoes, up to 12 DF echoes, 5 SYNs; more when a
   // series disagrees): space the paths.

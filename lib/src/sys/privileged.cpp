@@ -11,6 +11,7 @@
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <sys/capability.h>
@@ -53,7 +54,7 @@ Result<UniqueFd> open_socket(int domain, int type, int protocol, Cap needed, con
       return fail(Errc::permission, fmt::format("{} needs {}: {}", what, cap_name(needed), how_to_get(needed)));
     if (err == EMFILE || err == ENFILE)
       return fail(Errc::system, "too many open files: `ulimit -n` is too low for vpcprobe (it needs about 16)");
-    return fail(Errc::system, fmt::format("{}: socket: {}", what, std::strerror(err)));
+    return fail(Errc::system, fmt::format("{}: socket: {}", what, std::strerror(err)), err);
   }
   UniqueFd owned(fd);
   if (type == SOCK_RAW || domain == AF_PACKET)
@@ -233,6 +234,16 @@ Result<IcmpSocket> open_icmp_socket(wire::Family family, SocketOptions opts, boo
     // A raw socket sees the ICMP errors themselves; the error queue would deliver each one twice.
     opts.error_queue = false;
     if (auto ok = apply_socket_options(raw->get(), family, opts); !ok) return std::unexpected(ok.error());
+    if (family == wire::Family::v6) {
+      // A raw ICMPv6 socket would wake for every neighbor and router message on the host: only
+      // echo replies and the four errors that can quote a probe pass (RFC 3542 ICMP6_FILTER).
+      icmp6_filter types;
+      ICMP6_FILTER_SETBLOCKALL(&types);
+      for (int t : {ICMP6_ECHO_REPLY, ICMP6_DST_UNREACH, ICMP6_PACKET_TOO_BIG, ICMP6_TIME_EXCEEDED, ICMP6_PARAM_PROB})
+        ICMP6_FILTER_SETPASS(t, &types);
+      if (::setsockopt(raw->get(), IPPROTO_ICMPV6, ICMP6_FILTER, &types, sizeof types) != 0)
+        return fail(Errc::system, fmt::format("cannot set ICMP6_FILTER: {}", std::strerror(errno)));
+    }
     return IcmpSocket{std::move(*raw), model::ProbeMethod::raw};
   }
   if (raw.error().code != Errc::permission || !allow_unprivileged) return std::unexpected(raw.error());
@@ -258,6 +269,11 @@ Result<UniqueFd> open_tcp_raw_socket(wire::Family family, SocketOptions opts) {
   if (!raw) return raw;
   opts.error_queue = false;
   if (auto ok = apply_socket_options(raw->get(), family, opts); !ok) return std::unexpected(ok.error());
+  // An IPv6 raw socket delivers no IP header: the address each segment was sent to comes as
+  // packet info, and the answer must be to the source the SYN left from.
+  int one = 1;
+  if (family == wire::Family::v6 && ::setsockopt(raw->get(), IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one) != 0)
+    return fail(Errc::system, fmt::format("cannot set IPV6_RECVPKTINFO: {}", std::strerror(errno)));
   return raw;
 }
 
@@ -284,6 +300,29 @@ Result<UniqueFd> open_arp_socket(std::size_t receive_buffer) {
     int size = static_cast<int>(std::min<std::size_t>(receive_buffer, 64u << 20));
     if (::setsockopt(fd->get(), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
       (void)::setsockopt(fd->get(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);  // capped by rmem_max: the 4 MiB stay
+  }
+  return fd;
+}
+
+Result<UniqueFd> open_ndp_socket(std::size_t receive_buffer) {
+  auto fd = open_socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IPV6), Cap::net_raw, "sending Neighbor Solicitations");
+  if (!fd) return fd;
+  int one = 1;
+  (void)::setsockopt(fd->get(), SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
+  // Ethernet type IPv6 (offset 12), next header ICMPv6 (14 + 6), type 136 (14 + 40).
+  sock_filter code[] = {
+      {BPF_LD | BPF_H | BPF_ABS, 0, 0, 12},   {BPF_JMP | BPF_JEQ | BPF_K, 0, 5, ETH_P_IPV6},
+      {BPF_LD | BPF_B | BPF_ABS, 0, 0, 20},   {BPF_JMP | BPF_JEQ | BPF_K, 0, 3, IPPROTO_ICMPV6},
+      {BPF_LD | BPF_B | BPF_ABS, 0, 0, 54},   {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 136},
+      {BPF_RET | BPF_K, 0, 0, 0xffffffffu},   {BPF_RET | BPF_K, 0, 0, 0},
+  };
+  sock_fprog prog{static_cast<unsigned short>(std::size(code)), code};
+  if (::setsockopt(fd->get(), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0)
+    return fail(Errc::system, fmt::format("NDP socket filter: {}", std::strerror(errno)));
+  if (receive_buffer > (4u << 20)) {
+    int size = static_cast<int>(std::min<std::size_t>(receive_buffer, 64u << 20));
+    if (::setsockopt(fd->get(), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+      (void)::setsockopt(fd->get(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
   }
   return fd;
 }

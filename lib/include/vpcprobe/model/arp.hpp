@@ -21,6 +21,12 @@ struct ArpReply {
   int round = 0;        // which request round it arrived in (0-based)
   bool unicast = false; // attributed to the unicast request to the cached MAC
   std::optional<std::uint16_t> vlan;
+  // IPv6 (NDP): the Neighbor Advertisement's flags; absent for ARP.
+  struct NdpFlags {
+    bool router = false, solicited = false, override_flag = false;
+    bool operator==(const NdpFlags&) const = default;
+  };
+  std::optional<NdpFlags> ndp;
 };
 
 struct ArpProbeResult {

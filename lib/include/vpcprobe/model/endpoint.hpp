@@ -29,13 +29,17 @@ struct Endpoint {
   std::string text() const;              // back to the canonical typed form, e.g. "[fd00::5]:5432"
 };
 
-// Which address families a run speaks. The one place IPv6 is still refused: every command checks
+// Which address families a run speaks: both by default, one with -4 or -6. Every command checks
 // what was typed against it (check_family) before anything is opened, and the resolver asks only
-// for these families.
+// for these families (IPv4 first when a name has both).
 struct FamilyPolicy {
   bool v4 = true;
-  bool v6 = false;
+  bool v6 = true;
+  static FamilyPolicy only(wire::Family f) { return {f == wire::Family::v4, f == wire::Family::v6}; }
+  bool speaks(wire::Family f) const { return f == wire::Family::v4 ? v4 : v6; }
 };
+// The families whose sockets a run must open for this target: a literal's own, else the policy's.
+FamilyPolicy families_for(const Endpoint& e, FamilyPolicy families);
 // A literal of a family this run does not speak is bad input (Errc::invalid_argument, exit 3).
 Result<void> check_family(const Endpoint& e, FamilyPolicy families = {});
 

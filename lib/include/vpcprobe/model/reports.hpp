@@ -15,6 +15,9 @@ struct TargetInfo {
   wire::IpAddr addr;
   bool was_name = false;
   double resolve_ms = 0;
+  // The name also resolved in the other family (not probed: -4/-6 choose); shown in the header.
+  std::optional<wire::IpAddr> other_family;
+  std::string zone;        // the interface of a link-local IPv6 literal (fe80::1%vpc0)
 };
 
 struct PingReport {

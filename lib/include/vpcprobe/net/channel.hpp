@@ -31,6 +31,7 @@ struct Received {
   bool other_host = false;        // AF_PACKET: addressed to another host's MAC
   bool vlan_tagged = false;       // AF_PACKET: arrived with an 802.1Q tag the NIC stripped
   std::optional<wire::IpAddr> from;           // IP sockets: source address
+  std::optional<wire::IpAddr> to;             // IPv6 sockets with IPV6_RECVPKTINFO: destination address
   std::optional<std::uint8_t> hops;           // IP sockets: TTL / hop limit (IP_RECVTTL, IPV6_RECVHOPLIMIT)
   std::optional<ExtendedError> queued_error;  // set when read from the error queue
 };

@@ -59,8 +59,10 @@ struct ExtendedError {
   std::optional<wire::IpAddr> offender;
   bool from_icmp() const { return origin == 2 || origin == 3; }
 };
-// Reads one control message of either family; true when it was a hop-limit or error message.
-bool parse_inet_cmsg(const cmsghdr* c, std::optional<std::uint8_t>& hops, std::optional<ExtendedError>& error);
+// Reads one control message of either family; true when it was a hop-limit, error or (IPv6)
+// packet-info message (`to`: the address the datagram was sent to, IPV6_RECVPKTINFO).
+bool parse_inet_cmsg(const cmsghdr* c, std::optional<std::uint8_t>& hops, std::optional<ExtendedError>& error,
+                     std::optional<wire::IpAddr>* to = nullptr);
 // Reads one queued error from fd's error queue, if any.
 std::optional<ExtendedError> read_error_queue(int fd);
 

@@ -1,7 +1,7 @@
 #pragma once
 // Turns a parsed endpoint into an address. A literal needs no lookup; a name is resolved with the
 // system resolver (getaddrinfo: /etc/hosts, DNS). Which families a run accepts is decided here, in
-// one place: IPv6 literals and AAAA-only names are refused until the IPv6 probes exist.
+// one place: both families by default (IPv4 first when a name has both), one with -4/-6.
 //
 // Errors: a literal of a family this run does not do is Errc::invalid_argument (bad input, exit 3);
 // a valid name that does not resolve (or not in time) is Errc::not_found, with a DnsFailure.
@@ -21,6 +21,7 @@ struct Resolved {
   wire::IpAddr addr;
   bool was_name = false;
   double resolve_ms = 0;
+  std::optional<wire::IpAddr> other_family;  // the name's first address of the other family
 };
 
 using model::FamilyPolicy;

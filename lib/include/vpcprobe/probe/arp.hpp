@@ -3,6 +3,13 @@
 // each a broadcast request and, when a MAC is cached, a unicast request to that MAC; replies are
 // matched strictly and collected until `wait` after the last round (or a short grace after the last
 // round was answered).
+//
+// For an IPv6 target the same operation speaks NDP (RFC 4861) on a packet socket of its own
+// (sys::open_ndp_socket): the "broadcast" is a Neighbor Solicitation to the target's
+// solicited-node group (and its 33:33 MAC), the unicast one goes to the target's address at the
+// cached MAC; an answer is a Neighbor Advertisement with hop limit 255, a good checksum, our
+// address as destination, the target we asked for and the Solicited flag, its MAC from the target
+// link-layer option (else the frame's source) and its R/S/O flags kept.
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -18,8 +25,8 @@ namespace vpcprobe::probe {
 struct ArpSpec {
   int ifindex = 0;
   wire::Mac our_mac;
-  wire::Ipv4 our_ip;
-  wire::Ipv4 target;
+  wire::IpAddr our_ip;  // one family: IPv4 (ARP) or IPv6 (NDP)
+  wire::IpAddr target;
   std::optional<wire::Mac> unicast_to;
   int count = 3;
   std::chrono::milliseconds interval{200};

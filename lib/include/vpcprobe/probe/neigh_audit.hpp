@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "vpcprobe/model/endpoint.hpp"
 #include "vpcprobe/model/neigh_audit.hpp"
 #include "vpcprobe/net/channel.hpp"
 #include "vpcprobe/net/netlink_client.hpp"
@@ -30,7 +31,7 @@ struct AuditTable {
   std::vector<model::NeighAudit> audits;
   InterfaceView interfaces;
 };
-Result<AuditTable> read_audit_table(net::NetlinkClient& nl, int ifindex);
+Result<AuditTable> read_audit_table(net::NetlinkClient& nl, int ifindex, model::FamilyPolicy families = {});
 
 struct VerifySpec {
   double rate_pps = 1000;                   // ARP requests per second, all interfaces together
@@ -56,6 +57,15 @@ void apply_fixes(net::NetlinkClient& nl, std::vector<model::NeighAudit>& audits,
 
 // Reads each audited entry again (after probing and fixing).
 // Returns the table as read (sorted by interface and address).
-Result<std::vector<model::NeighEntry>> read_after(net::NetlinkClient& nl, int ifindex, std::vector<model::NeighAudit>& audits);
+Result<std::vector<model::NeighEntry>> read_after(net::NetlinkClient& nl, int ifindex, std::vector<model::NeighAudit>& audits,
+                                                  model::FamilyPolicy families = {});
+
+// The IPv6 entries' wire check: one NDP probe (probe/arp.hpp) per entry on the NDP channel, started
+// 2/rate_pps apart (each sends up to two solicitations a round), two rounds: multicast to the
+// solicited-node group and unicast to the cached MAC, ending at the first answered round plus a
+// short grace for a second MAC. The IPv4 entries are left to async_verify.
+OperationPtr async_verify_ndp(asio::io_context& io, net::Channel& ndp, const InterfaceView& ifaces,
+                              std::vector<model::NeighAudit>& audits, const VerifySpec& spec,
+                              std::function<void(ApplyResults apply)> done);
 
 }  // namespace vpcprobe::probe

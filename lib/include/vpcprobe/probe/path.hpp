@@ -17,10 +17,8 @@
 
 namespace vpcprobe::probe {
 
-// The sockets a diagnosis may use; a missing one comes with the reason (e.g. missing CAP_NET_RAW).
-struct PathSockets {
-  net::Channel* arp = nullptr;
-  std::optional<model::NotRun> arp_missing;
+// The sockets of one family a diagnosis may use; a missing one comes with the reason.
+struct PathFamilySockets {
   net::Channel* icmp = nullptr;        // plain echo
   net::Channel* icmp_df = nullptr;     // DF echoes for the MTU layer
   model::ProbeMethod icmp_method = model::ProbeMethod::raw;
@@ -28,7 +26,16 @@ struct PathSockets {
   std::optional<model::NotRun> icmp_missing;
   std::optional<model::NotRun> icmp_df_missing;
   net::Channel* tcp_raw = nullptr;     // with icmp (raw) for rejections; else connect()
+};
+// The sockets a diagnosis may use; a missing one comes with the reason (e.g. missing CAP_NET_RAW).
+struct PathSockets {
+  net::Channel* arp = nullptr;         // IPv4 neighbors
+  std::optional<model::NotRun> arp_missing;
+  net::Channel* ndp = nullptr;         // IPv6 neighbors
+  std::optional<model::NotRun> ndp_missing;
+  PathFamilySockets v4, v6;
   net::Channel* witness = nullptr;     // AF_PACKET view of every interface (with CAP_NET_RAW)
+  const PathFamilySockets& of(wire::Family f) const { return f == wire::Family::v4 ? v4 : v6; }
 };
 
 // How hard each layer is probed: the series' length and the time it all may take.
@@ -60,8 +67,8 @@ void read_kernel_view(net::NetlinkClient& nl, model::PathResult& path);
 void read_neighbor_after(net::NetlinkClient& nl, model::PathResult& path);
 
 // The DF echo sizes (whole IP packets) tried for a link MTU: the MTU itself and common smaller
-// path MTUs, largest first. Pure.
-std::vector<std::uint32_t> mtu_probe_sizes(std::uint32_t link_mtu);
+// path MTUs, largest first, down to 576 (IPv4) or 1280 (IPv6). Pure.
+std::vector<std::uint32_t> mtu_probe_sizes(std::uint32_t link_mtu, wire::Family family = wire::Family::v4);
 
 // Starts the probes; `done` runs when all have completed. Results land in `path`, which must
 // outlive the operations. Returns the handles so a deadline can cancel them.

@@ -20,15 +20,23 @@
 
 namespace vpcprobe::probe {
 
-struct DiagnosisSockets {
-  wire::Family family = wire::Family::v4;
-  std::optional<sys::UniqueFd> arp, icmp, icmp_df, tcp, witness;
+// The sockets of one address family: echo, DF echo, raw TCP.
+struct FamilySockets {
+  bool wanted = false;
+  std::optional<sys::UniqueFd> icmp, icmp_df, tcp;
   model::ProbeMethod icmp_method = model::ProbeMethod::raw;
-  std::optional<model::NotRun> arp_missing, icmp_missing, icmp_df_missing;
+  std::optional<model::NotRun> icmp_missing, icmp_df_missing;
 };
-// Opens what this process may open; what it may not is recorded as the reason a layer is not
-// tested. Errors other than a missing privilege (e.g. too many open files) end the run.
-Result<DiagnosisSockets> open_diagnosis_sockets(wire::Family family = wire::Family::v4);
+struct DiagnosisSockets {
+  std::optional<sys::UniqueFd> arp, ndp, witness;
+  std::optional<model::NotRun> arp_missing, ndp_missing;
+  FamilySockets v4, v6;
+};
+// Opens what this process may open, for each family the run may probe (both for names, unless
+// -4/-6); what it may not is recorded as the reason a layer is not tested. Errors other than a
+// missing privilege (e.g. too many open files) end the run; a family the kernel does not have
+// (IPv6 disabled) is recorded as such.
+Result<DiagnosisSockets> open_diagnosis_sockets(model::FamilyPolicy families = {});
 
 class DiagnosisChannels {
  public:
@@ -36,6 +44,7 @@ class DiagnosisChannels {
                                                            const wire::Identity& identity);
   const PathSockets& sockets() const { return ps_; }
   net::Channel* arp() const { return ps_.arp; }  // shared with neighbor audits
+  net::Channel* ndp() const { return ps_.ndp; }
   std::uint64_t send_retries() const;
   // The witness sees only packets from or to these hosts (the resolved targets).
   Result<void> watch_hosts(const std::vector<wire::IpAddr>& hosts);
@@ -45,13 +54,13 @@ class DiagnosisChannels {
 
  private:
   DiagnosisChannels() = default;
-  std::unique_ptr<net::Channel> arp_, icmp_, icmp_df_, tcp_, witness_;
+  std::unique_ptr<net::Channel> arp_, ndp_, icmp_, icmp_df_, tcp_, icmp6_, icmp6_df_, tcp6_, witness_;
   PathSockets ps_;
 };
 
 // Resolves every name at once (each bounded by dns_deadline) and reads the kernel's view of each path.
 void prepare(const std::vector<model::Diagnosis*>& diags, std::chrono::steady_clock::time_point dns_deadline,
-             net::NetlinkClient& nl);
+             net::NetlinkClient& nl, model::FamilyPolicy families = {});
 
 // The addresses the paths resolved to (for the --pcap filter).
 std::vector<wire::IpAddr> targets_of(const std::vector<model::Diagnosis*>& diags);

@@ -17,6 +17,7 @@ namespace vpcprobe::run {
 
 struct AuditSpec {
   int ifindex = 0;                          // 0: every interface
+  model::FamilyPolicy families;             // IPv4 and IPv6 entries (`ip neigh`), or one with -4/-6
   bool verify = false;                      // probe on the wire (needs an ARP channel)
   double rate_pps = 1000;
   std::chrono::milliseconds timeout{1000};
@@ -36,23 +37,26 @@ class AuditRound : public std::enable_shared_from_this<AuditRound> {
   using Done = std::function<void(Result<model::NeighReport>)>;
   // Reads the table now; the rest runs on io. `done` runs once (from io, never inline); nl and arp
   // must outlive the round.
+  // ndp: the IPv6 entries' channel (sys::open_ndp_socket); without it they stay unchecked.
   static std::shared_ptr<AuditRound> start(asio::io_context& io, net::NetlinkClient& nl, net::Channel* arp, AuditSpec spec,
-                                           Done done);
+                                           Done done, net::Channel* ndp = nullptr);
   // Ends the wire checks now; what answered so far is classified, the rest stays unchecked.
   void cancel();
 
  private:
-  AuditRound(asio::io_context& io, net::NetlinkClient& nl, net::Channel* arp, AuditSpec spec, Done done);
+  AuditRound(asio::io_context& io, net::NetlinkClient& nl, net::Channel* arp, net::Channel* ndp, AuditSpec spec, Done done);
   void begin();
   void finish();
 
   asio::io_context& io_;
   net::NetlinkClient& nl_;
   net::Channel* arp_;
+  net::Channel* ndp_;
   AuditSpec spec_;
   Done done_;
   probe::AuditTable table_;
-  probe::OperationPtr sweep_;
+  probe::OperationPtr sweep_, ndp_sweep_;
+  int waiting_ = 0;  // wire checks still running
   std::optional<model::ArpSweepStats> sweep_stats_;
   std::optional<std::vector<model::NeighTable>> start_tables_;  // --watch, first round: read at its start
   std::chrono::steady_clock::time_point started_;

@@ -17,6 +17,9 @@ namespace vpcprobe::sys {
 // receive_buffer: bytes to ask for beyond the default 4 MiB (a sweep of many entries at a high
 // rate gets answers in a burst); the copies of our own requests are not queued to it at all.
 Result<UniqueFd> open_arp_socket(std::size_t receive_buffer = 0);
+// AF_PACKET raw socket for Neighbor Discovery (needs CAP_NET_RAW): sends whole frames, and a
+// filter in the kernel lets only ICMPv6 Neighbor Advertisements without extension headers in.
+Result<UniqueFd> open_ndp_socket(std::size_t receive_buffer = 0);
 // AF_PACKET datagram socket seeing the IPv4 packets of every interface, both ways, without their
 // link headers (needs CAP_NET_RAW): the witness of what left and what arrived.
 Result<UniqueFd> open_witness_socket();
