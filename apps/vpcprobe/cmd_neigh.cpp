@@ -19,7 +19,7 @@ CLI::App* Neigh::setup(CLI::App& parent, Options& o) {
                                     "audit the neighbor tables (IPv4 ARP and IPv6 NDP) against the wire and the neighbor "
                                     "subsystem's health; repair stale entries");
   cmd->add_option("-I,--interface", o.interface, "only entries of this interface");
-  add_family_flags(*cmd, o.family);
+  add_family_flags(*cmd, o.family, true);
   cmd->add_flag("--verify", o.verify,
                 "check every entry on the wire: broadcast ARP (IPv6: a Neighbor Solicitation to the solicited-node group), "
                 "and unicast to the cached MAC where that went unanswered (includes --health)");

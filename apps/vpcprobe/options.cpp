@@ -40,9 +40,9 @@ Result<std::string> interface_for(const model::Endpoint& e, const std::string& i
   return e.zone;
 }
 
-void add_family_flags(CLI::App& cmd, FamilyFlags& f) {
-  auto* four = cmd.add_flag("-4", f.v4, "IPv4 only (a name's A record)");
-  auto* six = cmd.add_flag("-6", f.v6, "IPv6 only (a name's AAAA record)");
+void add_family_flags(CLI::App& cmd, FamilyFlags& f, bool entries) {
+  auto* four = cmd.add_flag("-4", f.v4, entries ? "IPv4 (ARP) entries only" : "IPv4 only (a name's A record)");
+  auto* six = cmd.add_flag("-6", f.v6, entries ? "IPv6 (NDP) entries only" : "IPv6 only (a name's AAAA record)");
   four->excludes(six);
 }
 

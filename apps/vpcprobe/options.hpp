@@ -38,7 +38,7 @@ struct FamilyFlags {
   bool v4 = false, v6 = false;
   model::FamilyPolicy policy() const { return v4 ? model::FamilyPolicy::only(wire::Family::v4) : v6 ? model::FamilyPolicy::only(wire::Family::v6) : model::FamilyPolicy{}; }
 };
-void add_family_flags(CLI::App& cmd, FamilyFlags& f);
+void add_family_flags(CLI::App& cmd, FamilyFlags& f, bool entries = false);  // entries: neigh's table, not a name
 
 // What the user typed as a target: parsed once, and of a family this run speaks.
 Result<model::Endpoint> target_endpoint(const std::string& text, model::FamilyPolicy families = {});

@@ -86,7 +86,7 @@ ok "non-root user: exit 3 naming CAP_NET_RAW" bash -c '[ "$0" = 3 ] && grep -q C
 # Bad input: one line on stderr, exit 3, no stack trace.
 long=$(printf 'a%.0s' $(seq 300))
 for args in "999.1.1.1" "10.124.0.5 -I nosuchif0" "10.124.0.5 -I averyveryverylongifname" "10.124.0.5 -c 0" \
-            "10.124.0.5 -w -1" "$long" "10.124.0.5 -c abc" "10.124.0.5 -i nan" "::1" "10.124.0.5 --bogus" ""; do
+            "10.124.0.5 -w -1" "$long" "10.124.0.5 -c abc" "10.124.0.5 -i nan" "fe80::1" "-4 fd00:7c::5" "10.124.0.5 --bogus" ""; do
   # shellcheck disable=SC2086
   run vp arp $args
   ok "bad input '${args:0:40}': exit 3, one stderr line, no stdout" bash -c '[ "$0" = 3 ] && [ -n "$1" ] && [ "$(wc -l <<<"$1")" = 1 ] && [ -z "$2" ]' "$rc" "$err" "$out"

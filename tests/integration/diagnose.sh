@@ -105,7 +105,7 @@ rm -rf "$pcap_dir"
 # Bad input
 for args in "--private 999.1.1.1:5432" "--private db.vpc.internal:0" "--private db.vpc.internal:99999" "--private a;b:5432" \
             "--private $PRIV --timeout 0" "--private $PRIV --timeout nan" "--private $PRIV --color=sometimes" \
-            "--private $PRIV -p 70000" "--public $PUB" "--private ::1"; do
+            "--private $PRIV -p 70000" "--public $PUB" "--private [fe80::1%vpc0]:5432" "--private -6 10.124.0.5:5432" "--private [fd00:7c::5:5432"; do
   # shellcheck disable=SC2086
   run vp diagnose $args
   ok "bad input '${args:0:50}': exit 3, one stderr line" bash -c '[ "$0" = 3 ] && [ "$(wc -l <<<"$1")" = 1 ] && [ -z "$2" ]' "$rc" "$err" "$out"

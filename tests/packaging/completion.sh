@@ -30,6 +30,7 @@ comp() {
 }
 is() { [ "$(tr '\n' ' ' <<<"$got" | sed 's/ $//')" = "$1" ]; }
 has_all() { local w; for w in "$@"; do grep -qxF -- "$w" <<<"$got" || return 1; done; }
+lacks() { local w; for w in "$@"; do ! grep -qxF -- "$w" <<<"$got" || return 1; done; }
 
 got=$(complete -p vpcprobe)
 ok "complete -p vpcprobe: registered with _vpcprobe" is "complete -F _vpcprobe vpcprobe"
@@ -67,5 +68,22 @@ got=$(comp vpcprobe ping localh)
 ok "vpcprobe ping localh<TAB>: host names (localhost)" has_all localhost
 got=$(comp vpcprobe self-check --)
 ok "vpcprobe self-check --<TAB>: --help --json" is "--help --json"
+# IPv6: -4 and -6 (mutually exclusive, no value) on the commands that pick an address family.
+for sub in arp ping tcp diagnose neigh; do
+  got=$(comp vpcprobe "$sub" -)
+  ok "vpcprobe $sub -<TAB>: -4 and -6 among its options" has_all -4 -6
+done
+got=$(comp vpcprobe check -)
+ok "vpcprobe check -<TAB>: no -4 or -6 (check has none)" lacks -4 -6
+got=$(comp vpcprobe ping -6 localh)
+ok "vpcprobe ping -6 localh<TAB>: -6 takes no value, host names follow" has_all localhost
+got=$(comp vpcprobe tcp -4 -c "")
+ok "vpcprobe tcp -4 -c <TAB>: a number, nothing offered" is ""
+got=$(comp vpcprobe arp fe80::1%l)
+ok "vpcprobe arp fe80::1%l<TAB>: the zone is an interface (lo)" has_all "fe80::1%lo"
+got=$(comp vpcprobe tcp "[fe80::1%l")
+ok "vpcprobe tcp [fe80::1%l<TAB>: the zone inside brackets" has_all "[fe80::1%lo"
+got=$(comp vpcprobe ping 1%l)
+ok "vpcprobe ping 1%l<TAB>: bash split fe80::1 at the colons; the zone still completes" has_all "1%lo"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

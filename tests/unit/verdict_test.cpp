@@ -726,7 +726,7 @@ TEST_CASE("evaluate_path: a DNS failure skips every later row, whatever else the
   REQUIRE(rows.size() == std::size(model::kLayers));
   CHECK(rows[0].check == Check::fail);
   CHECK(render::layer_words(p, rows[0]).evidence ==
-        std::vector<std::string>{"'db.vpc.internal' does not resolve to an IPv4 address: Name or service not known"});
+        std::vector<std::string>{"'db.vpc.internal' does not resolve to an address vpcprobe may probe: Name or service not known."});
   for (std::size_t i = 1; i < rows.size(); ++i) {
     CAPTURE(i);
     CHECK(rows[i].layer == model::kLayers[i]);

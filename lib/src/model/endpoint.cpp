@@ -137,6 +137,8 @@ Result<void> check_family(const Endpoint& e, FamilyPolicy families) {
   if (!e.literal) return {};
   if (e.literal->is_v6() && !families.v6) return std::unexpected(bad(fmt::format("'{}' is IPv6, but -4 (IPv4 only) was asked for", e.host)));
   if (e.literal->is_v4() && !families.v4) return std::unexpected(bad(fmt::format("'{}' is IPv4, but -6 (IPv6 only) was asked for", e.host)));
+  if (e.literal->is_v6() && e.literal->v6().is_v4_mapped())
+    return std::unexpected(bad(fmt::format("'{}' is an IPv4-mapped IPv6 address: give the IPv4 address itself", e.host)));
   if (e.literal->is_v6() && e.literal->v6().is_link_local() && e.zone.empty())
     return std::unexpected(bad(fmt::format("'{}' is link-local: name its interface as {}%IFACE", e.host, e.host)));
   return {};

@@ -14,7 +14,7 @@
 namespace vpcprobe::net {
 
 std::string pcap_filter(const std::vector<wire::IpAddr>& hosts) {
-  std::string f = "arp or icmp";
+  std::string f = "arp or icmp or icmp6";  // icmp6: neighbor discovery and ICMPv6 errors
   for (const auto& h : hosts) f += " or host " + h.to_string();
   return f;
 }

@@ -19,7 +19,8 @@ namespace {
 
 std::expected<Resolved, ResolveError> lookup(const std::string& name, FamilyPolicy families) {
   addrinfo hints{};
-  hints.ai_family = families.v4 && families.v6 ? AF_UNSPEC : Inet::of(families.v4 ? wire::Family::v4 : wire::Family::v6).af;
+  // Both families are always asked for: the one not probed is still named in the header.
+  hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_DGRAM;
   addrinfo* res = nullptr;
   auto t0 = std::chrono::steady_clock::now();
@@ -36,7 +37,12 @@ std::expected<Resolved, ResolveError> lookup(const std::string& name, FamilyPoli
   if (res) freeaddrinfo(res);
   std::optional<wire::IpAddr> addr = v4 && families.v4 ? v4 : v6 && families.v6 ? v6 : std::nullopt;
   if (!addr) {
-    model::DnsFailure f{model::DnsFailure::Kind::not_found, rc != 0 ? gai_strerror(rc) : "no address"};
+    // The name exists, only not in the family asked for: say which it has and how to get it.
+    const auto* other = v4 ? &*v4 : v6 ? &*v6 : nullptr;
+    model::DnsFailure f{model::DnsFailure::Kind::not_found,
+                        other ? fmt::format("it has only {} {} ({})", other->is_v4() ? "IPv4" : "IPv6", other->to_string(),
+                                            other->is_v4() ? "drop -6" : "drop -4")
+                              : rc != 0 ? gai_strerror(rc) : "no address"};
     return std::unexpected(ResolveError{
         Error{Errc::not_found, fmt::format("'{}' does not resolve to an {} address: {}", name,
                                            families.v6 && !families.v4 ? "IPv6" : families.v4 && !families.v6 ? "IPv4" : "IP", f.detail)},

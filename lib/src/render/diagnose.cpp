@@ -104,7 +104,9 @@ json path_json(const model::PathResult& p, const std::vector<model::LayerResult>
   j["input"] = p.input;
   j["port"] = p.port ? json(*p.port) : json(nullptr);
   j["target"] = p.target ? json{{"name", p.target->name}, {"ip", p.target->addr.to_string()}, {"resolved", p.target->was_name},
-                                {"resolve_ms", round3(p.target->resolve_ms)}}
+                                {"resolve_ms", round3(p.target->resolve_ms)},
+                                {"family", p.target->addr.is_v4() ? "ipv4" : "ipv6"},
+                                {"other_family_ip", p.target->other_family ? json(p.target->other_family->to_string()) : json(nullptr)}}
                          : json(nullptr);
   j["layers"] = layers_json(p, layers);
   json route = nullptr;

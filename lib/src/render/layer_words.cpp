@@ -57,7 +57,7 @@ LayerWords dns_words(const PathResult& p, const model::LayerResult& l) {
       const auto& e = *p.dns_error;
       if (e.kind == model::DnsFailure::Kind::timeout)
         return words("does not resolve", {fmt::format("'{}' did not resolve in time (the resolver did not answer)", p.input)});
-      return words("does not resolve", {fmt::format("'{}' does not resolve to an IPv4 address: {}", p.input, e.detail)});
+      return words("does not resolve", {fmt::format("'{}' does not resolve to an address vpcprobe may probe: {}.", p.input, e.detail)});
     }
     case Finding::dns_numeric: return words("numeric address");
     case Finding::dns_resolved:
@@ -115,7 +115,8 @@ LayerWords route_words(const PathResult& p, const model::LayerResult& l) {
     case Finding::route_none: return words("no route", {fmt::format("The kernel has no route to {} (ENETUNREACH).", ip)});
     case Finding::route_drops:
       return words(model::route_type_name(r.type) + " route",
-                   {fmt::format("The kernel's route to {} is a {} route: it drops the traffic itself.", ip, model::route_type_name(r.type))});
+                   {fmt::format("The kernel's route to {} is {} {} route: it drops the traffic itself.", ip,
+                                model::route_type_name(r.type) == "unreachable" ? "an" : "a", model::route_type_name(r.type))});
     default: return words("no address");
   }
 }
@@ -367,19 +368,20 @@ LayerWords mtu_words(const PathResult& p, const model::LayerResult& l) {
     case Finding::mtu_all_pass: return words(fmt::format("{} bytes pass", biggest));
     case Finding::mtu_pmtud_works:
       return words(fmt::format("path MTU {}", frag_needed->mtu),
-                   {fmt::format("{} reports a next-hop MTU of {} (fragmentation needed): path-MTU discovery works.",
-                                frag_needed->from.to_string(), frag_needed->mtu)});
+                   {fmt::format("{} reports a next-hop MTU of {} ({}): path-MTU discovery works.", frag_needed->from.to_string(),
+                                frag_needed->mtu, too_big_words(p))});
     case Finding::mtu_black_hole: {
       std::string passes = largest_ok ? fmt::format("Echo requests of {} bytes with DF set pass, ", largest_ok)
                                       : std::string("No DF echo request of the sizes tried passes; ");
       if (l.check == Check::warn)  // seen through loss
         return words(fmt::format("black hole above {}? (loss)", largest_ok),
-                     {passes + fmt::format("{} bytes and more vanish without a 'fragmentation needed' error: most likely a path-MTU "
+                     {passes + fmt::format("{} bytes and more vanish without a '{}' error: most likely a path-MTU "
                                            "black hole, but the path also loses probes; confirm with `vpcprobe ping --df -s {} -c 20 {}`.",
-                                           smallest_silent, smallest_silent - (p.target && p.target->addr.is_v6() ? 48 : 28), ip_of(p))});
+                                           smallest_silent, too_big_words(p), smallest_silent - (p.target && p.target->addr.is_v6() ? 48 : 28), ip_of(p))});
       return words(largest_ok ? fmt::format("black hole above {}", largest_ok) : "black hole",
-                   {passes + fmt::format("{} bytes and more vanish without a 'fragmentation needed' error: a path-MTU black hole.",
-                                         smallest_silent)});
+                   {passes + fmt::format("{} bytes and more vanish without a '{}' error: a path-MTU black hole{}.",
+                                         smallest_silent, too_big_words(p),
+                                         is_v6(p) ? " (IPv6 routers never fragment: without Packet Too Big the sender cannot learn the path MTU)" : "")});
     }
     case Finding::mtu_loss:
       if (model::df_loss_below(p.mtu_probes).lost == 0)  // only sizes above those that passed were lost

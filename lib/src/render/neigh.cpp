@@ -20,8 +20,9 @@ std::string unverifiable_words(const model::NeighAudit& a) {
     case model::Unverifiable::no_mac: return fmt::format("no MAC cached ({})", model::neigh_state_name(a.before.state));
     case model::Unverifiable::not_unicast: return "not a unicast address";
     case model::Unverifiable::interface_gone: return "interface gone";
-    case model::Unverifiable::no_source_address: return "interface has no IPv4 address to ask from";
-    case model::Unverifiable::other_family: return "IPv6 entry (NDP is not spoken yet)";
+    case model::Unverifiable::no_source_address:
+      return a.before.ip.is_v6() ? "interface has no IPv6 address to ask from" : "interface has no IPv4 address to ask from";
+    case model::Unverifiable::other_family: return "an address family vpcprobe does not probe";
   }
   return "";
 }
@@ -134,15 +135,18 @@ std::string neigh_text(const model::NeighReport& r) {
   if (r.round > 0) out += fmt::format("--- round {} ---\n", r.round);
   // --health alone: the subsystem, its entries only counted
   if (r.health && !r.verified) return out + fmt::format("{} entries\n", r.entries.size()) + neigh_health_text(*r.health);
-  out += fmt::format("{:<10} {:<15} {:<17} {:<11} {:<18}{}\n", "DEV", "IP", "MAC", "STATE", "FLAGS", r.verified ? " CHECK" : " NOTE");
+  // The IP column as wide as the longest address (15 for IPv4 alone, wider with IPv6 entries).
+  std::size_t ipw = 15;
+  for (const auto& a : r.entries) ipw = std::max(ipw, a.before.ip.to_string().size());
+  out += fmt::format("{:<10} {:<{}} {:<17} {:<11} {:<18}{}\n", "DEV", "IP", ipw, "MAC", "STATE", "FLAGS", r.verified ? " CHECK" : " NOTE");
   for (const auto& a : r.entries) {
     std::string mac = a.before.mac ? a.before.mac->to_string() : "-";
     std::string note = note_of(a, r.verified);
     if (r.verified)
-      out += fmt::format("{:<10} {:<15} {:<17} {:<11} {:<18} {:<14} {}", a.dev, a.before.ip.to_string(), mac,
+      out += fmt::format("{:<10} {:<{}} {:<17} {:<11} {:<18} {:<14} {}", a.dev, a.before.ip.to_string(), ipw, mac,
                          model::neigh_state_name(a.before.state), flags_text(a.before), model::neigh_class_name(model::neigh_class(a)), note);
     else
-      out += fmt::format("{:<10} {:<15} {:<17} {:<11} {:<18} {}", a.dev, a.before.ip.to_string(), mac,
+      out += fmt::format("{:<10} {:<{}} {:<17} {:<11} {:<18} {}", a.dev, a.before.ip.to_string(), ipw, mac,
                          model::neigh_state_name(a.before.state), flags_text(a.before), note);
     while (!out.empty() && out.back() == ' ') out.pop_back();
     out += "\n";

@@ -12,6 +12,8 @@ inline std::string ip_of(const model::PathResult& p) { return p.target ? p.targe
 inline bool is_v6(const model::PathResult& p) {
   return p.target ? p.target->addr.is_v6() : p.endpoint.literal && p.endpoint.literal->is_v6();
 }
+// The ICMP error that carries a path MTU, by the path's family.
+inline const char* too_big_words(const model::PathResult& p) { return is_v6(p) ? "Packet Too Big" : "fragmentation needed"; }
 // ADDRESS:PORT, with an IPv6 address in brackets ([fd00:7c::5]:5432).
 inline std::string with_port(const model::PathResult& p, const std::string& host, std::uint16_t port) {
   return is_v6(p) && host.find(':') != std::string::npos ? fmt::format("[{}]:{}", host, port) : fmt::format("{}:{}", host, port);

@@ -81,8 +81,8 @@ std::string ping_line(const model::PingReport& r, const model::EchoResult& e) {
       return fmt::format("{} bytes from {}: icmp_seq={}{} time={:.3f} ms\n", e.bytes, r.target.addr.to_string(), e.seq,
                          e.ttl ? fmt::format(" ttl={}", *e.ttl) : "", e.rtt_ms);
     case model::EchoOutcome::icmp_error:
-      return fmt::format("From {} icmp_seq={} {} (ICMP type {} code {})\n", e.error->from.to_string(), e.seq,
-                         icmp_meaning(*e.error), e.error->type, e.error->code);
+      return fmt::format("From {} icmp_seq={} {} ({} type {} code {})\n", e.error->from.to_string(), e.seq,
+                         icmp_meaning(*e.error), e.error->from.is_v6() ? "ICMPv6" : "ICMP", e.error->type, e.error->code);
     case model::EchoOutcome::timeout:
       return fmt::format("no reply for icmp_seq={}\n", e.seq);
     case model::EchoOutcome::send_error:

@@ -227,10 +227,11 @@ std::optional<std::string> fix_text(const model::Diagnosis& d) {
                            "group / network ACL / the target's firewall", port, ip);
       return fmt::format("something drops TCP port {} to {} silently: check the security group / network ACL / host firewall", port, ip);
     case FixKind::mtu_lower:
-      return fmt::format("ip link set dev {} mtu {} (or let ICMP 'fragmentation needed' through on the path)", f.dev, f.size);
+      return fmt::format("ip link set dev {} mtu {} (or let {} through on the path)", f.dev, f.size,
+                         is_v6(p) ? "ICMPv6 'Packet Too Big'" : "ICMP 'fragmentation needed'");
     case FixKind::mtu_let_icmp_through:
-      return fmt::format("let ICMP 'fragmentation needed' through on the path to {}, and find the largest size that passes "
-                         "(vpcprobe ping --df -s SIZE {})", ip, ip);
+      return fmt::format("let {} through on the path to {}, and find the largest size that passes "
+                         "(vpcprobe ping --df -s SIZE {})", is_v6(p) ? "ICMPv6 'Packet Too Big'" : "ICMP 'fragmentation needed'", ip, ip);
     case FixKind::find_loss:
       return fmt::format("find where packets are lost: mtr -n --report -c 100 {}{}; ip -s link show dev {} (drops on this host)", p.port ? "--tcp -P " + std::to_string(port) + " " : "", ip, dev_of(p));
     case FixKind::local_firewall: {
