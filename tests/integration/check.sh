@@ -102,8 +102,11 @@ lab fault stale-neighbor
 run vp check -f "$work/targets.toml" -o prometheus --textfile-dir "$tw"
 ok "stale entry: vpcprobe_neigh_problem names the address, class and both MACs" \
   bash -c 'grep -qE "^vpcprobe_neigh_problem\{interface=\"vpc0\",ip=\"10.124.0.5\",class=\"stale\",cached_mac=\"[0-9a-f:]{17}\",answering_mac=\"[0-9a-f:]{17}\"\} 1$" "$0/vpcprobe.prom"' "$tw"
-ok "stale entry: healthy entries are counted, not listed (one problem series)" \
-  bash -c '[ "$(grep -c "^vpcprobe_neigh_problem{" "$0/vpcprobe.prom")" = 1 ]' "$tw"
+# (db's new NIC leaves node's kernel-managed IPv6 entry for fd00:7c::5 stale too, until it expires:
+# a problem series of its own)
+ok "stale entry: healthy entries are counted, not listed (one problem series per stale address)" \
+  bash -c '[ "$(grep -c "^vpcprobe_neigh_problem{.*ip=\"10\." "$0/vpcprobe.prom")" = 1 ] &&
+           [ "$(grep "^vpcprobe_neigh_problem{" "$0/vpcprobe.prom" | grep -vc "ip=\"10.124.0.5\"\|ip=\"fd00:7c::5\"")" = 0 ]' "$tw"
 # SIGINT during a watch: the round in progress is reported, and the exit code is its status
 lab heal
 in_node timeout --preserve-status -s INT 1.5 "$VPCPROBE" check -f "$work/targets.toml" -o jsonl --watch 0.5 >"$tw/out" 2>/dev/null

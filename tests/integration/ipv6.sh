@@ -32,6 +32,14 @@ lla=$("$LAB" exec vrt ip -6 addr show dev eth0 scope link | awk '/inet6/ {sub("/
 run vp ping -c 1 "$lla%vpc0"
 ok "link-local with its zone: the zone is the interface, exit 0" bash -c '[ "$0" = 0 ] && grep -q "interface vpc0" <<<"$1"' "$rc" "$out"
 
+# --- self-check: the IPv6 twins have lines of their own
+run vp self-check --json
+ok "self-check as root: NDP, ICMPv6 and TCP over IPv6 full" \
+  jq_is '[.layers[] | select(.area == "neighbor (NDP)" or .area == "network (ICMPv6 echo)" or .area == "transport (TCP, IPv6)") | .full] | (length == 3 and all)' true
+run noraw self-check --json
+ok "self-check without CAP_NET_RAW: NDP not available, ICMPv6 by ping socket" \
+  jq_is '[.layers[] | select(.area == "neighbor (NDP)" or .area == "network (ICMPv6 echo)") | "\(.available)"] | join(" ")' "false true"
+
 # --- ping -6 without privileges: the ICMPv6 ping socket
 run noraw ping -6 -c 2 -i 0.1 db.vpc.internal --json
 ok "ping -6 without CAP_NET_RAW: ping socket, 2/2" jq_is '"\(.method) \(.summary.received)"' "ping-socket 2"
@@ -116,7 +124,9 @@ ok "neigh --verify: the IPv6 entry is stale, answered by the new MAC" \
   jq_is --arg ip "$DB" '.entries[] | select(.ip == $ip) | "\(.class) \(.answering_macs[0])"' "stale $new"
 ok "neigh: no multicast (ff02::) entries listed" jq_is '[.entries[].ip | select(startswith("ff0"))] | length' 0
 run vp neigh -4 -I vpc0 --verify --json
-ok "neigh -4: IPv4 entries only, exit 0" bash -c '[ "$0" = 0 ] && jq -e "[.entries[].ip] | all(contains(\".\"))" <<<"$1" >/dev/null' "$rc" "$out"
+ok "neigh -4: IPv4 entries only" jq_is '[.entries[].ip] | (length > 0 and all(contains(".")))' true
+run vp neigh -6 -I vpc0 --json
+ok "neigh -6: IPv6 entries only" jq_is '[.entries[].ip] | (length > 0 and all(contains(":")))' true
 run vp neigh -6 -I vpc0 --fix --json
 ok "neigh -6 --fix: the PERMANENT entry is not touched without --force" \
   jq_is --arg ip "$DB" '.entries[] | select(.ip == $ip) | "\(.fix.applied) \(.fix.skipped != null and .fix.skipped != false)"' "false true"
@@ -161,6 +171,23 @@ prohibit-route-6 [$DB]:5432 route private failing
 mtu-blackhole-6 [$APP]:5432 mtu private failing
 public-down-6 [$DB]:5432 network public degraded
 EOF
+# The witness watches IPv6 paths too: a probe refused by this host's own firewall never left.
+lab heal; lab fault local-drop-6
+diag6 "[$DB]:5432"
+ok "local-drop-6: the witness saw echoes leave and come back, and no SYN leave" \
+  jq_is '.paths.private.details.witness | "\(.echo_out > 0) \(.echo_in > 0) \(.tcp_out)"' "true true 0"
+# A gateway known only by its link-local address (routers advertise themselves so): the route
+# names it with its interface, NDP asks it from our link-local address.
+lab heal
+vll=$("$LAB" exec vrt ip -6 addr show dev eth0 scope link | awk '/inet6/ {sub("/.*", "", $2); print $2}')
+"$LAB" exec node ip -6 route replace fd00:7d::/64 via "$vll" dev vpc0
+diag6 "[$APP]:5432"
+ok "a link-local gateway: route via it on vpc0, the neighbor layer probes it, exit 0" \
+  jq_is '"\(.verdict.status) \(.paths.private.details.route.gateway) \(.paths.private.details.route.dev) \(.paths.private.layers.neighbor.check)"' "ok $vll vpc0 pass"
+"$LAB" exec node ip neigh replace "$vll" lladdr 02:de:ad:00:00:01 dev vpc0 nud permanent
+diag6 "[$APP]:5432"
+ok "a stale entry for the link-local gateway: neighbor layer, private path, exit 2" test "$(verdict)" = "neighbor private failing"
+
 lab heal; lab fault icmp-blocked-6
 diag6 "[$DB]:5432"
 ok "icmp-blocked-6: echo blocked but the port answers: not failing" bash -c '[ "$0" != 2 ] && [ "$(jq -r .verdict.status <<<"$1")" != failing ]' "$rc" "$out"

@@ -125,7 +125,7 @@ ok "watch: SIGTERM exit code is the last round's (0)" test "$wrc" = 0
 # --- the textfile for node_exporter, rewritten atomically every round
 tdir=$(mktemp -d)
 chmod 777 "$tdir"
-run vp neigh -I vpc0 --watch 0.1 --rounds 3 --timeout 0.2 --textfile-dir "$tdir"
+run vp neigh -4 -I vpc0 --watch 0.1 --rounds 3 --timeout 0.2 --textfile-dir "$tdir"  # -4: the two IPv4 entries
 ok "textfile: vpcprobe-neigh.prom passes promtool and counts the entries" \
   bash -c 'promtool check metrics < "$0/vpcprobe-neigh.prom" && grep -q "^vpcprobe_neigh_findings{interface=\"vpc0\",class=\"ok\"} 2$" "$0/vpcprobe-neigh.prom"' "$tdir"
 ok "textfile: no temporary file left" test "$(ls -A "$tdir" | wc -l)" = 1

@@ -108,7 +108,8 @@ void read_after_probes(net::NetlinkClient& nl, model::PathResult& p) {
   // Probes the witness did not see leave went, as far as the kernel's route says, out of its interface.
   w.out_interface = w.out_ifindex ? name(w.out_ifindex) : p.link ? p.link->name : std::string();
   w.in_interface = name(w.in_ifindex);
-  if (!w.in_interface.empty()) w.rp_filter = sys::rp_filter(w.in_interface);
+  // Reverse-path filtering by sysctl is IPv4's (IPv6 has none; an nft fib rule would be the twin).
+  if (!w.in_interface.empty() && p.target->addr.is_v4()) w.rp_filter = sys::rp_filter(w.in_interface);
   // An answer that came back another way: would the kernel take it there (from the target to our
   // source address, arriving where it arrived)? Asked against the same lookup arriving on the way
   // out, so that only reverse-path filtering can make the difference.

@@ -100,9 +100,7 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
 
   // The witness first, so it sees the first probe leave. It stops when everything else is done.
   std::shared_ptr<Witness> witness;
-  if (ip.is_v6()) {
-    p.witness_not_run = model::NotRun{model::Cause::not_applicable, "IPv6"};
-  } else if (!s.witness || fs.icmp_method != model::ProbeMethod::raw) {
+  if (!s.witness || fs.icmp_method != model::ProbeMethod::raw) {
     p.witness_not_run = model::NotRun{model::Cause::no_privilege, "CAP_NET_RAW"};
   } else {
     WitnessSpec ws{ip, fs.icmp_id, seq_base, static_cast<std::uint16_t>(kDfSeqOffset), sports, p.port.value_or(0)};

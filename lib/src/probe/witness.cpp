@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -12,7 +13,9 @@
 #include <fmt/format.h>
 
 #include "vpcprobe/wire/icmp.hpp"
+#include "vpcprobe/wire/icmpv6.hpp"
 #include "vpcprobe/wire/ipv4.hpp"
+#include "vpcprobe/wire/ipv6.hpp"
 #include "vpcprobe/wire/tcp.hpp"
 
 namespace vpcprobe::probe {
@@ -48,10 +51,26 @@ std::optional<std::size_t> Witness::sport_index(std::uint16_t sport) const {
 }
 
 bool Witness::on_packet(const net::Received& rx) {
-  if (!watching_ || !spec_.target.is_v4()) return false;
-  auto ip = wire::decode_ipv4(rx.bytes);
-  if (!ip) return false;
-  const wire::IpAddr src = ip->header.src, dst = ip->header.dst;
+  if (!watching_) return false;
+  // The packet's addresses, transport protocol and payload, of the target's family.
+  wire::IpAddr src, dst;
+  std::uint8_t protocol = 0;
+  wire::ByteView payload;
+  if (spec_.target.is_v4()) {
+    auto ip = wire::decode_ipv4(rx.bytes);
+    if (!ip || ip->header.fragment_offset != 0) return false;
+    src = ip->header.src;
+    dst = ip->header.dst;
+    protocol = ip->header.protocol;
+    payload = ip->payload;
+  } else {
+    auto ip = wire::decode_ipv6(rx.bytes);
+    if (!ip || ip->fragment_offset != 0) return false;
+    src = ip->header.src;
+    dst = ip->header.dst;
+    protocol = ip->protocol;
+    payload = ip->payload;
+  }
   const bool out = rx.outgoing && dst == spec_.target;
   const bool in = !rx.outgoing && src == spec_.target;
   if (!out && !in) return false;
@@ -65,8 +84,8 @@ bool Witness::on_packet(const net::Received& rx) {
     if (std::find(where.begin(), where.end(), rx.ifindex) == where.end() && where.size() < 8) where.push_back(rx.ifindex);
     return true;
   };
-  if (ip->header.protocol == wire::kProtoIcmp) {
-    auto icmp = wire::decode_icmp(ip->payload);
+  if (protocol == wire::kProtoIcmp && spec_.target.is_v4()) {
+    auto icmp = wire::decode_icmp(payload);
     if (!icmp || icmp->echo_id() != spec_.echo_id) return false;
     const auto offset = static_cast<std::uint16_t>(icmp->echo_seq() - spec_.echo_seq_first);
     if (offset >= spec_.echo_seq_count) return false;
@@ -74,8 +93,17 @@ bool Witness::on_packet(const net::Received& rx) {
     if (in && icmp->type == wire::icmp_type::echo_reply) return note(echo_seen_in_, offset, counts_.echo_in);
     return false;
   }
-  if (ip->header.protocol == wire::kProtoTcp) {
-    auto seg = wire::decode_tcp(ip->payload);
+  if (protocol == wire::kProtoIcmpv6 && spec_.target.is_v6()) {
+    auto icmp = wire::decode_icmpv6(payload);
+    if (!icmp || icmp->code != 0 || icmp->echo_id() != spec_.echo_id) return false;
+    const auto offset = static_cast<std::uint16_t>(icmp->echo_seq() - spec_.echo_seq_first);
+    if (offset >= spec_.echo_seq_count) return false;
+    if (out && icmp->type == wire::icmp6_type::echo_request) return note(echo_seen_out_, offset, counts_.echo_out);
+    if (in && icmp->type == wire::icmp6_type::echo_reply) return note(echo_seen_in_, offset, counts_.echo_in);
+    return false;
+  }
+  if (protocol == wire::kProtoTcp) {
+    auto seg = wire::decode_tcp(payload);
     if (!seg) return false;
     if (out && seg->has(wire::tcp_flag::syn) && !seg->has(wire::tcp_flag::ack) && seg->dport == spec_.tcp_dport)
       if (auto i = sport_index(seg->sport)) return note(tcp_seen_out_, *i, counts_.tcp_out);
@@ -90,12 +118,39 @@ Result<void> filter_hosts(net::Channel& witness, const std::vector<wire::IpAddr>
   // jump is longer than one instruction (BPF jumps reach 255 at most).
   std::vector<sock_filter> code;
   std::vector<std::uint32_t> v4;
-  for (const auto& h : hosts)
-    if (h.is_v4()) v4.push_back(h.v4().value);
-  if (v4.size() > 900) return fail(Errc::invalid_argument, "too many hosts for the witness filter");
+  std::vector<std::array<std::uint32_t, 4>> v6;
+  for (const auto& h : hosts) {
+    if (h.is_v4()) {
+      v4.push_back(h.v4().value);
+    } else {
+      const auto b = h.bytes();
+      std::array<std::uint32_t, 4> words{};
+      for (std::size_t w = 0; w < 4; ++w)
+        words[w] = (std::uint32_t{b[4 * w]} << 24) | (std::uint32_t{b[4 * w + 1]} << 16) | (std::uint32_t{b[4 * w + 2]} << 8) | b[4 * w + 3];
+      v6.push_back(words);
+    }
+  }
+  if (v4.size() > 900 || v6.size() > 900) return fail(Errc::invalid_argument, "too many hosts for the witness filter");
   constexpr std::uint32_t kKeep = 256;  // the headers are all we read
-  // IPv4 frames only (the socket takes every protocol, for the outgoing copies)
-  code.push_back({BPF_LD | BPF_H | BPF_ABS, 0, 0, static_cast<std::uint32_t>(SKF_AD_OFF + SKF_AD_PROTOCOL)});
+  const auto protocol = static_cast<std::uint32_t>(SKF_AD_OFF + SKF_AD_PROTOCOL);
+  // IPv6 frames: source (offset 8) or destination (24) equal to a host, four words each; each
+  // comparison jumps at most 7 instructions. Other frames go on to the IPv4 part (a long jump).
+  std::vector<sock_filter> six;
+  for (std::uint32_t base : {8u, 24u})
+    for (const auto& h : v6) {
+      for (std::uint32_t w = 0; w < 4; ++w) {
+        six.push_back({BPF_LD | BPF_W | BPF_ABS, 0, 0, base + 4 * w});
+        six.push_back({BPF_JMP | BPF_JEQ | BPF_K, 0, static_cast<std::uint8_t>(7 - 2 * w), h[w]});
+      }
+      six.push_back({BPF_RET | BPF_K, 0, 0, kKeep});
+    }
+  six.push_back({BPF_RET | BPF_K, 0, 0, 0});
+  code.push_back({BPF_LD | BPF_H | BPF_ABS, 0, 0, protocol});
+  code.push_back({BPF_JMP | BPF_JEQ | BPF_K, 1, 0, ETH_P_IPV6});
+  code.push_back({BPF_JMP | BPF_JA, 0, 0, static_cast<std::uint32_t>(six.size())});
+  code.insert(code.end(), six.begin(), six.end());
+  // IPv4 frames only from here (the socket takes every protocol, for the outgoing copies)
+  code.push_back({BPF_LD | BPF_H | BPF_ABS, 0, 0, protocol});
   code.push_back({BPF_JMP | BPF_JEQ | BPF_K, 1, 0, ETH_P_IP});
   code.push_back({BPF_RET | BPF_K, 0, 0, 0});
   for (std::uint32_t offset : {12u, 16u}) {

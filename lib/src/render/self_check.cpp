@@ -20,6 +20,9 @@ const char* area_words(Area a) {
     case Area::repair: return "neighbor repair";
     case Area::evidence: return "evidence (--pcap)";
     case Area::kernel_view: return "dns, route, link";
+    case Area::neighbor_v6: return "neighbor (NDP)";
+    case Area::network_v6: return "network (ICMPv6 echo)";
+    case Area::transport_v6: return "transport (TCP, IPv6)";
   }
   return "";
 }
@@ -33,6 +36,9 @@ const char* used_by(Area a) {
     case Area::repair: return "neigh --fix";
     case Area::evidence: return "--pcap on every probing command";
     case Area::kernel_view: return "every command";
+    case Area::neighbor_v6: return "arp, neigh --verify, diagnose: neighbor layer, for IPv6";
+    case Area::network_v6: return "ping, diagnose: network and mtu layers, for IPv6";
+    case Area::transport_v6: return "tcp, diagnose: transport layer, for IPv6";
   }
   return "";
 }
@@ -55,13 +61,17 @@ std::string why_not(const model::ProcessPrivileges& p, const model::Missing& m) 
 
 std::string how(const model::ProcessPrivileges& p, const model::CapabilityLine& l) {
   switch (l.area) {
-    case Area::neighbor: return l.full ? "packet socket (raw Ethernet)" : why_not(p, *l.missing);
+    case Area::neighbor:
+    case Area::neighbor_v6: return l.full ? "packet socket (raw Ethernet)" : why_not(p, *l.missing);
     case Area::network:
-      if (l.method == Method::raw_icmp) return "raw ICMP socket";
+    case Area::network_v6:
+      if (l.method == Method::raw_icmp) return l.area == Area::network_v6 ? "raw ICMPv6 socket (ICMP6_FILTER)" : "raw ICMP socket";
       if (l.method == Method::ping_socket)
         return fmt::format("unprivileged ping socket (gid {} is inside ping_group_range '{}')", p.gid, p.ping_group_range);
       return fmt::format("{}; and gid {} is outside ping_group_range '{}'", why_not(p, *l.missing), p.gid, p.ping_group_range);
     case Area::transport:
+    case Area::transport_v6:
+      if (!l.available) return why_not(p, *l.missing);
       if (l.full) return "raw SYN (half-open, ICMP rejections decoded)";
       return "connect() fallback (open/closed/filtered; ICMP codes from the error queue); raw SYN " + why_not(p, *l.missing);
     case Area::application:

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+
 #include <fstream>
 #include <sstream>
 
@@ -74,6 +76,23 @@ model::SelfCheckReport self_check(const model::ProcessPrivileges& p) {
 
   const bool tcp_raw = static_cast<bool>(open_tcp_raw_socket(wire::Family::v4, {}));
   line(Area::transport, tcp_raw ? Method::raw_syn : Method::connect, tcp_raw, true, missing(p, "CAP_NET_RAW", kNetRaw));
+
+  // IPv6: the same three, unless the kernel has no IPv6 at all (ipv6.disable=1).
+  auto ndp = open_ndp_socket();
+  const bool ndp_raw = static_cast<bool>(ndp);
+  if (ndp) defer_close(std::move(*ndp));
+  auto icmp6 = open_icmp_socket(wire::Family::v6, {});
+  const bool no_ipv6 = !icmp6 && icmp6.error().sys_errno == EAFNOSUPPORT;
+  auto why6 = [&]() -> std::optional<model::Missing> {
+    if (no_ipv6) return model::Missing{"", true, false, "this kernel has no IPv6 (booted with ipv6.disable=1?)"};
+    return missing(p, "CAP_NET_RAW", kNetRaw);
+  };
+  line(Area::neighbor_v6, ndp_raw ? Method::packet_socket : Method::none, ndp_raw, ndp_raw, why6());
+  const bool icmp6_raw = icmp6 && icmp6->method == model::ProbeMethod::raw;
+  line(Area::network_v6, icmp6 ? (icmp6_raw ? Method::raw_icmp : Method::ping_socket) : Method::none, icmp6_raw, static_cast<bool>(icmp6),
+       why6());
+  const bool tcp6_raw = static_cast<bool>(open_tcp_raw_socket(wire::Family::v6, {}));
+  line(Area::transport_v6, tcp6_raw ? Method::raw_syn : Method::connect, tcp6_raw, !no_ipv6, why6());
 
   // The application layer needs no privilege (a normal connection); TLS needs OpenSSL, which the
   // shared build loads on first use (the static build carries it).

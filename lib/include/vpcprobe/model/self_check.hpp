@@ -13,7 +13,9 @@ struct ProcessPrivileges {
   std::string ping_group_range;
 };
 
-enum class Area { neighbor = 1, network, transport, application, repair, evidence, kernel_view };
+// The IPv6 twins (NDP, ICMPv6, TCP over IPv6) are lines of their own: an IPv6-less kernel, or a
+// ping_group_range that lets only one family in, shows there.
+enum class Area { neighbor = 1, network, transport, application, repair, evidence, kernel_view, neighbor_v6, network_v6, transport_v6 };
 // The method a layer will use here, best first.
 enum class Method { none = 1, packet_socket, raw_icmp, ping_socket, raw_syn, connect, net_admin, pcap_any, netlink, connect_tls };
 
