@@ -170,7 +170,16 @@ unreachable-route-6 [$DB]:5432 route private failing
 prohibit-route-6 [$DB]:5432 route private failing
 mtu-blackhole-6 [$APP]:5432 mtu private failing
 public-down-6 [$DB]:5432 network public degraded
+loss-private-6 [$DB]:5432 network private degraded
+loss-public-6 [$DB]:5432 network public degraded
+input-drop-6 [$DB]:5432 network private failing
+local-drop-all-6 [$DB]:5432 network private failing
+stale-public-gateway-6 [$DB]:5432 neighbor public degraded
 EOF
+lab heal; lab fault input-drop-6
+diag6 "[$DB]:5432"
+ok "input-drop-6: the witness saw the replies arrive: this host dropped them" \
+  jq_is '[.verdict.evidence[] | select(contains("this host dropped them after they arrived"))] | length > 0' true
 # The witness watches IPv6 paths too: a probe refused by this host's own firewall never left.
 lab heal; lab fault local-drop-6
 diag6 "[$DB]:5432"

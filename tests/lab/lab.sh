@@ -54,7 +54,7 @@ local-drop local-drop-icmp local-drop-all input-drop asymmetric-return silent-ho
 private-via-public public-is-private ip-conflict mtu-blackhole-mid data-dropped
 stale-neighbor-6 stale-neighbor-extern-6 stale-kernel-6 stale-gateway-6 dead-host-6 icmp-blocked-6 port-closed-6 port-dropped-6
 port-rejected-6 router-unreachable-6 blackhole-route-6 unreachable-route-6 prohibit-route-6 public-down-6 mtu-blackhole-6
-local-drop-6 ip-conflict-6 silent-host-6
+local-drop-6 ip-conflict-6 silent-host-6 loss-private-6 loss-public-6 input-drop-6 local-drop-all-6 stale-public-gateway-6
 app-silent app-reset app-close app-speak-http app-ssh app-slow app-huge app-tls-sni app-postgres-tls app-redis-auth app-http-503
 app-flaky-reset app-flaky-speak-http"
 # app-MODE [PORT] [private|public]: what db's private (default) or public address answers on PORT
@@ -409,6 +409,24 @@ fault() {
       nft_rule vrt output icmpv6 type packet-too-big drop ;;
     local-drop-6) nft_rule node output ip6 daddr fd00:7c::5 tcp dport 5432 drop ;;
     ip-conflict-6) ip_conflict "${2:-fd00:7c::5}" ;;
+    loss-private-6) db_vpc_filter meta nfproto ipv6 icmpv6 type '!=' '{ nd-neighbor-solicit, nd-neighbor-advert }' numgen random mod 100 "<" "${2:-70}" drop
+      db_vpc_filter meta nfproto ipv6 meta l4proto tcp numgen random mod 100 "<" "${2:-70}" drop ;;
+    stale-public-gateway-6)  # the public router's NIC is replaced; node keeps a PERMANENT entry for the old MAC
+      # (a new veth pair: deleting one end takes node's pub0 too, and its routes)
+      local old; old=$(mac_of rtr e-node)
+      in_ns rtr ip link del e-node
+      veth pub0 node e-node rtr
+      addr node pub0 192.0.2.2/24 2001:db8:2::2/64; addr rtr e-node 192.0.2.1/24 2001:db8:2::1/64
+      in_ns node ip route replace default via 192.0.2.1
+      in_ns node ip -6 route replace default via 2001:db8:2::1
+      for _ in 1 2 3 4 5; do in_ns node ping -c1 -W1 192.0.2.1 >/dev/null 2>&1 && break; done  # the new link carries
+      in_ns node ip neigh replace 2001:db8:2::1 lladdr "$old" dev pub0 nud permanent
+      echo "old MAC $old, new MAC $(mac_of rtr e-node)" ;;
+    loss-public-6) nft_rule rtr forward ip6 daddr 2001:db8:100::10 numgen random mod 100 "<" "${2:-70}" drop ;;
+    input-drop-6) nft_rule node input ip6 saddr fd00:7c::5 icmpv6 type '!=' '{ nd-neighbor-solicit, nd-neighbor-advert }' drop
+      nft_rule node input ip6 saddr fd00:7c::5 meta l4proto tcp drop ;;
+    local-drop-all-6) nft_rule node output ip6 daddr fd00:7c::5 icmpv6 type '!=' '{ nd-neighbor-solicit, nd-neighbor-advert }' drop
+      nft_rule node output ip6 daddr fd00:7c::5 meta l4proto tcp drop ;;
     silent-host-6)  # db drops every IPv6 packet on its VPC NIC but neighbor solicitations: NDP still answers
       db_vpc_filter icmpv6 type nd-neighbor-solicit accept
       db_vpc_filter meta nfproto ipv6 drop ;;

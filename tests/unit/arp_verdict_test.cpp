@@ -31,7 +31,7 @@ model::NeighEntry entry(wire::Mac mac, std::uint16_t state, std::uint8_t flags =
 }
 
 void answer(model::ArpReport& r, wire::Mac mac, int rounds) {
-  for (int i = 0; i < rounds; ++i) r.probe.replies.push_back({mac, mac, 0.1, i, false, std::nullopt});
+  for (int i = 0; i < rounds; ++i) r.probe.replies.push_back({mac, mac, 0.1, i, false, std::nullopt, std::nullopt});
 }
 
 // The typed verdict, and what render/ says of it.

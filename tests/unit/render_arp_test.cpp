@@ -25,8 +25,8 @@ model::ArpReport stale_report() {
   r.probe.broadcast_sent = 2;
   r.probe.unicast_sent = 2;
   auto answer = *wire::Mac::parse("02:00:00:00:00:bb");
-  r.probe.replies.push_back({answer, answer, 0.25, 0, false, std::nullopt});
-  r.probe.replies.push_back({answer, answer, 0.75, 1, false, std::nullopt});
+  r.probe.replies.push_back({answer, answer, 0.25, 0, false, std::nullopt, std::nullopt});
+  r.probe.replies.push_back({answer, answer, 0.75, 1, false, std::nullopt, std::nullopt});
   r.verdict = diag::arp_verdict(r);
   return r;
 }

@@ -57,8 +57,8 @@ model::Diagnosis incident() {
       model::NeighEntry{3, ip("10.124.0.5"), mac("6a:19:d6:c3:1c:01"), model::nud::permanent, 0, 0, {}, {}};
   model::ArpProbeResult arp;
   arp.rounds = arp.broadcast_sent = arp.unicast_sent = 2;
-  arp.replies = {{mac("5e:4a:a0:4a:fc:90"), mac("5e:4a:a0:4a:fc:90"), 0.03, 0, false, std::nullopt},
-                 {mac("5e:4a:a0:4a:fc:90"), mac("5e:4a:a0:4a:fc:90"), 0.02, 1, false, std::nullopt}};
+  arp.replies = {{mac("5e:4a:a0:4a:fc:90"), mac("5e:4a:a0:4a:fc:90"), 0.03, 0, false, std::nullopt, std::nullopt},
+                 {mac("5e:4a:a0:4a:fc:90"), mac("5e:4a:a0:4a:fc:90"), 0.02, 1, false, std::nullopt, std::nullopt}};
   priv.arp = arp;
   for (int i = 1; i <= 5; ++i) {
     priv.echoes.push_back(model::EchoResult{i, model::EchoOutcome::timeout, 0, std::nullopt, 0, std::nullopt, std::nullopt});
@@ -73,7 +73,7 @@ model::Diagnosis incident() {
   pub.neigh_before = pub.neigh_after = model::NeighEntry{4, ip("192.0.2.1"), mac("9e:7e:62:8f:8c:a9"), model::nud::reachable, 0, 0, {}, {}};
   model::ArpProbeResult gw;
   gw.rounds = gw.broadcast_sent = gw.unicast_sent = 1;
-  gw.replies = {{mac("9e:7e:62:8f:8c:a9"), mac("9e:7e:62:8f:8c:a9"), 0.01, 0, true, std::nullopt}};
+  gw.replies = {{mac("9e:7e:62:8f:8c:a9"), mac("9e:7e:62:8f:8c:a9"), 0.01, 0, true, std::nullopt, std::nullopt}};
   pub.arp = gw;
   for (int i = 1; i <= 5; ++i) {
     const double rtt = 0.02 + 0.01 * (i % 3);  // 0.03 0.04 0.02 0.03 0.04: the median is 0.03

@@ -349,7 +349,7 @@ void ArpSweep::finish(bool interrupted) {
     r.replies.reserve(e.answers);
     for (int k = 0; k < e.answers; ++k) {
       const auto& a = e.macs[k];
-      r.replies.push_back({a.mac, a.mac, a.rtt_ms, a.round, a.unicast, std::nullopt});
+      r.replies.push_back({a.mac, a.mac, a.rtt_ms, a.round, a.unicast, std::nullopt, std::nullopt});
     }
     // Never asked, or cut short before it was answered or its wait was over: not checked.
     r.interrupted = e.rounds == 0 || e.failed || (interrupted && !e.resolved);
