@@ -34,18 +34,11 @@ Result<void> Arp::validate(const Options& o) {
 
 Result<Arp::Sockets> Arp::open(const Options& o) {
   const auto families = model::families_for(*target_endpoint(o.target, o.family.policy()), o.family.policy());
-  Sockets s;
-  if (families.v4) {
-    auto sock = sys::open_arp_socket();
-    if (!sock) return std::unexpected(sock.error());
-    s.arp = std::move(*sock);
-  }
-  if (families.v6) {
-    auto sock = sys::open_ndp_socket();
-    if (!sock) return std::unexpected(sock.error());
-    s.ndp = std::move(*sock);
-  }
-  return s;
+  auto sockets = PerFamily<sys::UniqueFd>::open(families, [](wire::Family f) {
+    return f == wire::Family::v4 ? sys::open_arp_socket() : sys::open_ndp_socket();
+  });
+  if (!sockets) return std::unexpected(sockets.error());
+  return Sockets{std::move(*sockets)};
 }
 
 Result<model::Status> Arp::run(const Options& o, Sockets& s, Runtime<Report>& rt) {
@@ -89,7 +82,9 @@ Result<model::Status> Arp::run(const Options& o, Sockets& s, Runtime<Report>& rt
   report.before = view->entry;
 
   if (auto ok = rt.start_capture({target->addr}); !ok) return std::unexpected(ok.error());
-  auto channel = net::Channel::open(rt.io(), std::move(v6 ? *s.ndp : *s.arp));
+  auto sock = s.neighbor.get(target->addr.family());
+  if (!sock) return std::unexpected(sock.error());
+  auto channel = net::Channel::open(rt.io(), std::move(**sock));
   if (!channel) return std::unexpected(channel.error());
   probe::ArpSpec spec;
   spec.ifindex = link.ifindex;

@@ -77,9 +77,11 @@ Result<Neigh::Sockets> Neigh::open(const Options& o) {
       s.arp = std::move(*sock);
     }
     if (families.v6) {
+      // Beside ARP, an NDP socket that cannot be had leaves the IPv6 entries unchecked (a kernel
+      // without IPv6 has none); only with -6 is it the run's end.
       auto sock = sys::open_ndp_socket(static_cast<std::size_t>(o.rate * 0.5 * 1280));
-      if (!sock) return std::unexpected(sock.error());
-      s.ndp = std::move(*sock);
+      if (sock) s.ndp = std::move(*sock);
+      else if (!families.v4 || sock.error().code == Errc::permission) return std::unexpected(sock.error());
     }
   }
   // CAP_NET_ADMIN is kept only when this run changes the table.

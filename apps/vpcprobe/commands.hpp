@@ -90,7 +90,7 @@ struct Arp : WithPcap {
     FamilyFlags family;
   };
   struct Sockets {
-    std::optional<sys::UniqueFd> arp, ndp;  // ARP for an IPv4 target, NDP for an IPv6 one
+    PerFamily<sys::UniqueFd> neighbor;  // ARP for an IPv4 target, NDP for an IPv6 one
   };
   static CLI::App* setup(CLI::App& parent, Options& o);
   static Result<void> validate(const Options& o);

@@ -65,7 +65,11 @@ struct PerFamily {
       else (f == wire::Family::v4 ? p.v4_error : p.v6_error) = s.error();
     }
     // Nothing opened at all: the first family's reason now, before anything else happens.
-    if (!p.v4 && !p.v6) return std::unexpected(p.v4_error ? *p.v4_error : *p.v6_error);
+    if (!p.v4 && !p.v6) {
+      if (p.v4_error) return std::unexpected(*p.v4_error);
+      if (p.v6_error) return std::unexpected(*p.v6_error);
+      return fail(Errc::invalid_argument, "no address family to probe");
+    }
     return p;
   }
   Result<S*> get(wire::Family f) {

@@ -80,6 +80,24 @@ TEST_CASE("classify: ok, stale, silent, conflict; cut short before any answer st
   CHECK(model::neigh_class(audits[4]) == NeighClass::unchecked);
 }
 
+TEST_CASE("plan_fix, NDP: an answer without the Override flag (a proxy, anycast) replaces nothing") {
+  auto stale6 = audit("fd00:7c::5", kCached, model::nud::stale);
+  stale6.finding = NeighFinding::stale;
+  stale6.answering = {kOther};
+  model::ArpProbeResult p;
+  p.rounds = p.broadcast_sent = 1;
+  p.replies.push_back({kOther, kOther, 0.1, 0, false, std::nullopt, model::ArpReply::NdpFlags{false, true, false}});
+  stale6.probe = p;
+  CHECK_FALSE(diag::plan_fix(stale6, model::FixMode::replace, true).has_value());
+  // The same MAC answering the multicast solicitation with Override set: the owner, replaced.
+  p.replies.push_back({kOther, kOther, 0.1, 0, false, std::nullopt, model::ArpReply::NdpFlags{false, true, true}});
+  stale6.probe = p;
+  auto f = diag::plan_fix(stale6, model::FixMode::replace, false);
+  REQUIRE(f);
+  CHECK(f->new_mac == kOther);
+  CHECK_FALSE(f->skipped);
+}
+
 TEST_CASE("plan_fix: kernel-managed entries are fixed; pinned ones only with --force, owner named") {
   auto managed = audit("10.124.1.203", kCached, model::nud::stale);
   auto pinned = audit("10.124.1.201", kCached, model::nud::permanent);

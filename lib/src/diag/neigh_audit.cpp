@@ -49,6 +49,17 @@ void plan_fixes(std::vector<model::NeighAudit>& audits, model::FixMode mode, boo
 
 std::optional<model::NeighFix> plan_fix(const model::NeighAudit& a, model::FixMode mode, bool force) {
   if (a.finding != model::NeighFinding::stale || a.answering.size() != 1) return std::nullopt;
+  // NDP: an answer without the Override flag (a proxy, an anycast address) must not replace a
+  // different cached address (RFC 4861 7.2.5), so neither do we.
+  if (a.probe) {
+    bool ndp = false, overrides = false;
+    for (const auto& r : a.probe->replies)
+      if (r.mac == a.answering.front() && r.ndp) {
+        ndp = true;
+        overrides = overrides || r.ndp->override_flag;
+      }
+    if (ndp && !overrides) return std::nullopt;
+  }
   model::NeighFix f;
   f.mode = mode;
   if (mode == model::FixMode::replace) f.new_mac = a.answering.front();

@@ -3,6 +3,7 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -17,41 +18,91 @@ namespace vpcprobe::net {
 
 namespace {
 
-std::expected<Resolved, ResolveError> lookup(const std::string& name, FamilyPolicy families) {
+// One family's first usable address (an IPv6 link-local one is no use without its interface, and
+// a name cannot carry one), with how long the resolver took and what it said.
+struct FamilyAnswer {
+  std::optional<wire::IpAddr> addr;
+  int rc = 0;
+  double ms = 0;
+};
+FamilyAnswer lookup_family(const std::string& name, wire::Family family) {
   addrinfo hints{};
-  // Both families are always asked for: the one not probed is still named in the header.
-  hints.ai_family = AF_UNSPEC;
+  hints.ai_family = Inet::of(family).af;
   hints.ai_socktype = SOCK_DGRAM;
   addrinfo* res = nullptr;
+  FamilyAnswer out;
   auto t0 = std::chrono::steady_clock::now();
-  int rc = ::getaddrinfo(name.c_str(), nullptr, &hints, &res);
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  // IPv4 first when the name has both (the resolver's own order puts IPv6 first, RFC 6724): the
-  // same path a plain `ping NAME` of old took; -6 asks for the other.
-  std::optional<wire::IpAddr> v4, v6;
-  for (auto* ai = res; rc == 0 && ai; ai = ai->ai_next)
-    if (auto a = address_of(ai->ai_addr, ai->ai_addrlen)) {
-      if (a->is_v4() && !v4) v4 = a;
-      if (a->is_v6() && !v6 && !a->v6().is_v4_mapped()) v6 = a;
-    }
+  out.rc = ::getaddrinfo(name.c_str(), nullptr, &hints, &res);
+  out.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  for (auto* ai = res; out.rc == 0 && ai && !out.addr; ai = ai->ai_next)
+    if (auto a = address_of(ai->ai_addr, ai->ai_addrlen); a && a->family() == family)
+      if (!(a->is_v6() && (a->v6().is_link_local() || a->v6().is_v4_mapped()))) out.addr = a;
   if (res) freeaddrinfo(res);
-  std::optional<wire::IpAddr> addr = v4 && families.v4 ? v4 : v6 && families.v6 ? v6 : std::nullopt;
-  if (!addr) {
-    // The name exists, only not in the family asked for: say which it has and how to get it.
-    const auto* other = v4 ? &*v4 : v6 ? &*v6 : nullptr;
-    model::DnsFailure f{model::DnsFailure::Kind::not_found,
-                        other ? fmt::format("it has only {} {} ({})", other->is_v4() ? "IPv4" : "IPv6", other->to_string(),
-                                            other->is_v4() ? "drop -6" : "drop -4")
-                              : rc != 0 ? gai_strerror(rc) : "no address"};
-    return std::unexpected(ResolveError{
-        Error{Errc::not_found, fmt::format("'{}' does not resolve to an {} address: {}", name,
-                                           families.v6 && !families.v4 ? "IPv6" : families.v4 && !families.v6 ? "IPv4" : "IP", f.detail)},
-        f});
+  return out;
+}
+
+// The other family's lookup, on a thread of its own: asked at once, waited for only as long as
+// the first family's answer takes (a resolver that drops AAAA queries must not delay, or fail,
+// an IPv4 name), or to the end when the first family has no address.
+class SideLookup {
+ public:
+  SideLookup(const std::string& name, wire::Family family) : state_(std::make_shared<State>()) {
+    std::thread([state = state_, name, family] {
+      auto a = lookup_family(name, family);
+      std::lock_guard lock(state->mu);
+      state->answer = a;
+      state->cv.notify_all();
+    }).detach();
   }
-  Resolved r{*addr, true, ms, std::nullopt};
-  if (addr->is_v4() && v6) r.other_family = v6;
-  if (addr->is_v6() && v4) r.other_family = v4;
-  return r;
+  // Ready within `grace`, or nothing.
+  std::optional<FamilyAnswer> within(std::chrono::milliseconds grace) {
+    std::unique_lock lock(state_->mu);
+    state_->cv.wait_for(lock, grace, [&] { return state_->answer.has_value(); });
+    return state_->answer;
+  }
+  FamilyAnswer wait() {
+    std::unique_lock lock(state_->mu);
+    state_->cv.wait(lock, [&] { return state_->answer.has_value(); });
+    return *state_->answer;
+  }
+
+ private:
+  struct State {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<FamilyAnswer> answer;
+  };
+  std::shared_ptr<State> state_;
+};
+
+std::expected<Resolved, ResolveError> lookup(const std::string& name, FamilyPolicy families) {
+  // IPv4 first when the name has both and both are spoken (the resolver's own order would put
+  // IPv6 first, RFC 6724); the other family is named in the header when it answers within as long
+  // again as the first took (5 to 100 ms): a resolver that drops AAAA queries costs that, no more.
+  const auto first = families.v4 ? wire::Family::v4 : wire::Family::v6;
+  const auto second = first == wire::Family::v4 ? wire::Family::v6 : wire::Family::v4;
+  SideLookup side(name, second);
+  auto a = lookup_family(name, first);
+  const bool second_allowed = families.speaks(second);
+  if (a.addr) {
+    Resolved r{*a.addr, true, a.ms, std::nullopt};
+    const auto grace = std::clamp(std::chrono::milliseconds(static_cast<long>(a.ms)), std::chrono::milliseconds(5),
+                                  std::chrono::milliseconds(100));
+    if (auto b = side.within(grace)) r.other_family = b->addr;
+    return r;
+  }
+  // No address in the first family: the second one decides (when it is spoken), or says what the
+  // name has instead (when -4/-6 excluded it).
+  auto b = side.wait();
+  if (b.addr && second_allowed) return Resolved{*b.addr, true, a.ms + b.ms, std::nullopt};
+  model::DnsFailure f{model::DnsFailure::Kind::not_found,
+                      b.addr ? fmt::format("it has only {} {} ({})", wire::family_name(b.addr->family()), b.addr->to_string(),
+                                           b.addr->is_v4() ? "drop -6" : "drop -4")
+                             : a.rc != 0 ? gai_strerror(a.rc) : b.rc != 0 ? gai_strerror(b.rc) : "no address"};
+  return std::unexpected(ResolveError{
+      Error{Errc::not_found, fmt::format("'{}' does not resolve to an {} address: {}", name,
+                                         families.v6 && !families.v4 ? "IPv6" : families.v4 && !families.v6 ? "IPv4" : "IP", f.detail)},
+      f});
 }
 
 }  // namespace

@@ -126,6 +126,14 @@ class ArpOperation : public ProbeOperation<model::ArpProbeResult>, public std::e
   // count), the zero MAC for one that is an advertisement but not an answer to us (rejected).
   std::optional<wire::Mac> neighbor_advert(const wire::EthernetFrame& eth, model::ArpReply& reply) {
     if (eth.header.ethertype != wire::kEtherTypeIpv6) return std::nullopt;
+    // Many probes share one socket (a neighbor audit runs one per entry): an advertisement for
+    // another target is another probe's, neither decoded further nor counted here. Without
+    // extension headers the target sits 48 bytes in (IPv6 40, ICMPv6 8).
+    const auto target = spec_.target.bytes();
+    constexpr std::size_t kTargetAt = wire::kIpv6Header + wire::kIcmpv6HeaderLen;
+    if (eth.payload.size() >= kTargetAt + 16 && eth.payload[6] == wire::kProtoIcmpv6 &&
+        !std::equal(target.begin(), target.end(), eth.payload.begin() + kTargetAt))
+      return std::nullopt;
     auto ip = wire::decode_ipv6(eth.payload);
     if (!ip || ip->protocol != wire::kProtoIcmpv6 || ip->fragmented) return std::nullopt;
     auto icmp = wire::decode_icmpv6(ip->payload);
@@ -135,7 +143,11 @@ class ArpOperation : public ProbeOperation<model::ArpProbeResult>, public std::e
     if (ip->header.hop_limit != wire::kNdpHopLimit || !wire::icmpv6_checksum_ok(ip->payload, ip->header.src, ip->header.dst))
       return no;
     auto na = wire::decode_neighbor_advert(*icmp);
-    if (!na || na->target != spec_.target.v6() || ip->header.dst != spec_.our_ip.v6() || !na->solicited) return no;
+    if (na && na->target != spec_.target.v6()) return std::nullopt;  // behind extension headers: another probe's
+    if (!na || ip->header.dst != spec_.our_ip.v6() || !na->solicited) return no;
+    // An answer to a multicast solicitation must carry the target's link-layer address (RFC 4861
+    // 7.2.4); one without it can only answer the unicast one, whose frame source is the MAC.
+    if (!na->target_mac && !spec_.unicast_to) return no;
     reply.ndp = model::ArpReply::NdpFlags{na->router, na->solicited, na->override_flag};
     return na->target_mac.value_or(eth.header.src);
   }

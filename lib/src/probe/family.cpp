@@ -13,14 +13,16 @@ namespace {
 
 // IPv4 --------------------------------------------------------------------------------------------
 
-std::optional<QuotedProbe> quoted_v4(const wire::IcmpError& err) {
-  if (auto e = wire::quoted_echo(err)) {
+// What an error quotes, as one of our probes: an echo request or a SYN (either family's fields).
+template <class Echo, class Tcp>
+std::optional<QuotedProbe> quoted_probe(const std::optional<Echo>& e, const std::optional<Tcp>& t) {
+  if (e) {
     QuotedProbe q{e->src, e->dst, QuotedProbe::Kind::echo};
     q.id = e->id;
     q.seq = e->seq;
     return q;
   }
-  if (auto t = wire::quoted_tcp(err)) {
+  if (t) {
     QuotedProbe q{t->src, t->dst, QuotedProbe::Kind::tcp};
     q.sport = t->sport;
     q.dport = t->dport;
@@ -29,6 +31,41 @@ std::optional<QuotedProbe> quoted_v4(const wire::IcmpError& err) {
   }
   return std::nullopt;
 }
+
+// A datagram of an unprivileged ping socket of either family, or its error queue: the message
+// decoded by `decode`, the echo request and reply types, and which queued error carries an MTU.
+template <class Decode>
+std::optional<IcmpEvent> read_ping_socket(const net::Received& rx, Decode decode, std::uint8_t request, std::uint8_t reply,
+                                          bool (*carries_mtu)(std::uint8_t type, std::uint8_t code), wire::IpAddr unknown_sender) {
+  auto icmp = decode(rx.bytes);
+  if (!icmp) return std::nullopt;
+  IcmpEvent ev;
+  if (rx.queued_error) {
+    // The error queue hands back the echo we sent (the kernel already rewrote its id) with the
+    // error the kernel matched to it.
+    const auto& ee = *rx.queued_error;
+    if (icmp->type != request || !ee.from_icmp()) return std::nullopt;
+    ev.kind = IcmpEvent::Kind::error;
+    ev.seq = icmp->echo_seq();
+    ev.from = ee.offender.value_or(unknown_sender);
+    const auto mtu = carries_mtu(ee.type, ee.code) ? static_cast<std::uint16_t>(std::min<std::uint32_t>(ee.info, 65535)) : std::uint16_t{0};
+    ev.error = model::IcmpErrorInfo{ee.type, ee.code, mtu, ev.from};
+    return ev;
+  }
+  if (icmp->type != reply || !rx.from) return std::nullopt;
+  ev.kind = IcmpEvent::Kind::echo_reply;
+  ev.from = *rx.from;
+  ev.id = icmp->echo_id();
+  ev.seq = icmp->echo_seq();
+  ev.payload = icmp->body;
+  ev.hops = rx.hops;
+  ev.bytes = rx.bytes.size();
+  return ev;
+}
+
+// IPv4 --------------------------------------------------------------------------------------------
+
+std::optional<QuotedProbe> quoted_v4(const wire::IcmpError& err) { return quoted_probe(wire::quoted_echo(err), wire::quoted_tcp(err)); }
 
 std::optional<IcmpEvent> read_raw_icmp_v4(const net::Received& rx) {
   auto ip = wire::decode_ipv4(rx.bytes);
@@ -57,31 +94,10 @@ std::optional<IcmpEvent> read_raw_icmp_v4(const net::Received& rx) {
 }
 
 std::optional<IcmpEvent> read_ping_socket_v4(const net::Received& rx) {
-  auto icmp = wire::decode_icmp(rx.bytes);
-  if (!icmp) return std::nullopt;
-  IcmpEvent ev;
-  if (rx.queued_error) {
-    // The error queue hands back the echo we sent (the kernel already rewrote its id) with the
-    // error the kernel matched to it.
-    const auto& ee = *rx.queued_error;
-    if (icmp->type != wire::icmp_type::echo_request || !ee.from_icmp()) return std::nullopt;
-    ev.kind = IcmpEvent::Kind::error;
-    ev.seq = icmp->echo_seq();
-    auto mtu = static_cast<std::uint16_t>(
-        ee.type == wire::icmp_type::dest_unreachable && ee.code == wire::unreach_code::frag_needed ? ee.info : 0);
-    ev.from = ee.offender.value_or(wire::IpAddr{});
-    ev.error = model::IcmpErrorInfo{ee.type, ee.code, mtu, ev.from};
-    return ev;
-  }
-  if (icmp->type != wire::icmp_type::echo_reply || !rx.from) return std::nullopt;
-  ev.kind = IcmpEvent::Kind::echo_reply;
-  ev.from = *rx.from;
-  ev.id = icmp->echo_id();
-  ev.seq = icmp->echo_seq();
-  ev.payload = icmp->body;
-  ev.hops = rx.hops;
-  ev.bytes = rx.bytes.size();
-  return ev;
+  return read_ping_socket(
+      rx, [](wire::ByteView b) { return wire::decode_icmp(b); }, wire::icmp_type::echo_request, wire::icmp_type::echo_reply,
+      [](std::uint8_t type, std::uint8_t code) { return type == wire::icmp_type::dest_unreachable && code == wire::unreach_code::frag_needed; },
+      wire::IpAddr{});
 }
 
 std::optional<RawTcp> read_raw_tcp_v4(const net::Received& rx) {
@@ -98,22 +114,7 @@ constexpr FamilyOps kIpv4{wire::Family::v4, NeighborProtocol::arp, wire::kIpv4Mi
 // datagram (msg_name), the hop limit as a control message (IPV6_RECVHOPLIMIT), the destination as
 // packet info (IPV6_RECVPKTINFO).
 
-std::optional<QuotedProbe> quoted_v6(const wire::Icmpv6Error& err) {
-  if (auto e = wire::quoted_echo6(err)) {
-    QuotedProbe q{e->src, e->dst, QuotedProbe::Kind::echo};
-    q.id = e->id;
-    q.seq = e->seq;
-    return q;
-  }
-  if (auto t = wire::quoted_tcp6(err)) {
-    QuotedProbe q{t->src, t->dst, QuotedProbe::Kind::tcp};
-    q.sport = t->sport;
-    q.dport = t->dport;
-    q.tcp_seq = t->seq;
-    return q;
-  }
-  return std::nullopt;
-}
+std::optional<QuotedProbe> quoted_v6(const wire::Icmpv6Error& err) { return quoted_probe(wire::quoted_echo6(err), wire::quoted_tcp6(err)); }
 
 // Packet Too Big carries a 32-bit MTU; the model keeps 16 bits (no link of ours is larger).
 std::uint16_t mtu16(std::uint32_t mtu) { return static_cast<std::uint16_t>(std::min<std::uint32_t>(mtu, 65535)); }
@@ -143,28 +144,9 @@ std::optional<IcmpEvent> read_raw_icmp_v6(const net::Received& rx) {
 }
 
 std::optional<IcmpEvent> read_ping_socket_v6(const net::Received& rx) {
-  auto icmp = wire::decode_icmpv6(rx.bytes);
-  if (!icmp) return std::nullopt;
-  IcmpEvent ev;
-  if (rx.queued_error) {
-    const auto& ee = *rx.queued_error;
-    if (icmp->type != wire::icmp6_type::echo_request || !ee.from_icmp()) return std::nullopt;
-    ev.kind = IcmpEvent::Kind::error;
-    ev.seq = icmp->echo_seq();
-    ev.from = ee.offender.value_or(wire::IpAddr(wire::Ipv6{}));
-    ev.error = model::IcmpErrorInfo{ee.type, ee.code, ee.type == wire::icmp6_type::packet_too_big ? mtu16(ee.info) : std::uint16_t{0},
-                                    ev.from};
-    return ev;
-  }
-  if (icmp->type != wire::icmp6_type::echo_reply || !rx.from) return std::nullopt;
-  ev.kind = IcmpEvent::Kind::echo_reply;
-  ev.from = *rx.from;
-  ev.id = icmp->echo_id();
-  ev.seq = icmp->echo_seq();
-  ev.payload = icmp->body;
-  ev.hops = rx.hops;
-  ev.bytes = rx.bytes.size();
-  return ev;
+  return read_ping_socket(
+      rx, [](wire::ByteView b) { return wire::decode_icmpv6(b); }, wire::icmp6_type::echo_request, wire::icmp6_type::echo_reply,
+      [](std::uint8_t type, std::uint8_t) { return type == wire::icmp6_type::packet_too_big; }, wire::IpAddr(wire::Ipv6{}));
 }
 
 std::optional<RawTcp> read_raw_tcp_v6(const net::Received& rx) {

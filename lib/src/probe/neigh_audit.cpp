@@ -195,6 +195,7 @@ OperationPtr async_verify_ndp(asio::io_context& io, net::Channel& ndp, const Int
   struct Handle : Operation {
     std::shared_ptr<Schedule> s;
     void cancel() override { s->cancel(); }
+    ~Handle() override { s->cancel(); }  // dropped with its round: no probe starts after that
   };
   auto h = std::make_shared<Handle>();
   h->s = schedule;

@@ -42,9 +42,8 @@ namespace {
 
 Result<model::NotRun> missing(const Error& e, const char* what) {
   if (e.code == Errc::permission) return model::NotRun{model::Cause::no_privilege, what};
-  // IPv6 turned off in the kernel (ipv6.disable=1) or a socket family it does not have.
-  if (e.sys_errno == EAFNOSUPPORT || e.message.find("not supported") != std::string::npos)
-    return model::NotRun{model::Cause::no_socket, e.message};
+  // IPv6 turned off in the kernel (ipv6.disable=1): a socket family it does not have.
+  if (e.sys_errno == EAFNOSUPPORT) return model::NotRun{model::Cause::no_socket, e.message};
   return std::unexpected(e);
 }
 
@@ -83,14 +82,23 @@ Result<DiagnosisSockets> open_diagnosis_sockets(model::FamilyPolicy families) {
     if (auto ok = open_family(wire::Family::v4, s.v4); !ok) return std::unexpected(ok.error());
   }
   if (families.v6) {
+    // Beside IPv4 (a name), IPv6 is the second family: whatever fails there is recorded as that
+    // family's reason and never ends an IPv4 run.
+    const bool second = families.v4;
+    auto unavailable = [](const Error& e) { return model::NotRun{model::Cause::no_socket, e.message}; };
     if (auto ndp = sys::open_ndp_socket()) {
       s.ndp = std::move(*ndp);
     } else {
       auto why = missing(ndp.error(), "CAP_NET_RAW");
-      if (!why) return std::unexpected(why.error());
-      s.ndp_missing = *why;
+      if (!why && !second) return std::unexpected(why.error());
+      s.ndp_missing = why ? *why : unavailable(ndp.error());
     }
-    if (auto ok = open_family(wire::Family::v6, s.v6); !ok) return std::unexpected(ok.error());
+    if (auto ok = open_family(wire::Family::v6, s.v6); !ok) {
+      if (!second) return std::unexpected(ok.error());
+      s.v6 = FamilySockets{};
+      s.v6.wanted = true;
+      s.v6.icmp_missing = s.v6.icmp_df_missing = unavailable(ok.error());
+    }
   }
   // Without it, what left and what arrived is simply not said.
   if (auto witness = sys::open_witness_socket()) s.witness = std::move(*witness);
@@ -151,8 +159,13 @@ Result<std::unique_ptr<DiagnosisChannels>> DiagnosisChannels::create(asio::io_co
     return std::unexpected(ok.error());
   if (auto ok = one_family(wire::Family::v6, sockets.v6, ps.v6, c->icmp6_, c->icmp6_df_, c->tcp6_,
                            static_cast<std::uint16_t>(identity.icmp_id() + 2));
-      !ok)
-    return std::unexpected(ok.error());
+      !ok) {
+    if (!sockets.v4.wanted) return std::unexpected(ok.error());
+    // The second family: its reason, not the end of the run.
+    ps.v6 = PathFamilySockets{};
+    ps.v6.icmp_missing = ps.v6.icmp_df_missing = model::NotRun{model::Cause::no_socket, ok.error().message};
+    for (auto* ch : {&c->icmp6_, &c->icmp6_df_, &c->tcp6_}) ch->reset();
+  }
   return c;
 }
 

@@ -5,7 +5,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <array>
+#include <span>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -115,36 +115,37 @@ bool Witness::on_packet(const net::Received& rx) {
 
 Result<void> filter_hosts(net::Channel& witness, const std::vector<wire::IpAddr>& hosts) {
   // For each host: "src == host? accept" and "dst == host? accept", two instructions each, so no
-  // jump is longer than one instruction (BPF jumps reach 255 at most).
+  // jump is longer than one instruction (BPF jumps reach 255 at most). An IPv6 host is compared by
+  // the last 32 bits of its address only (the packet's whole address is compared again when it is
+  // read): the same two instructions, and a program far inside the kernel's 4096.
   std::vector<sock_filter> code;
-  std::vector<std::uint32_t> v4;
-  std::vector<std::array<std::uint32_t, 4>> v6;
+  std::vector<std::uint32_t> v4, v6;
+  auto last_word = [](std::span<const std::uint8_t> b) {
+    const auto n = b.size();
+    return (std::uint32_t{b[n - 4]} << 24) | (std::uint32_t{b[n - 3]} << 16) | (std::uint32_t{b[n - 2]} << 8) | b[n - 1];
+  };
   for (const auto& h : hosts) {
-    if (h.is_v4()) {
-      v4.push_back(h.v4().value);
-    } else {
-      const auto b = h.bytes();
-      std::array<std::uint32_t, 4> words{};
-      for (std::size_t w = 0; w < 4; ++w)
-        words[w] = (std::uint32_t{b[4 * w]} << 24) | (std::uint32_t{b[4 * w + 1]} << 16) | (std::uint32_t{b[4 * w + 2]} << 8) | b[4 * w + 3];
-      v6.push_back(words);
-    }
+    auto& list = h.is_v4() ? v4 : v6;
+    const auto w = last_word(h.bytes());
+    if (std::find(list.begin(), list.end(), w) == list.end()) list.push_back(w);
   }
-  if (v4.size() > 900 || v6.size() > 900) return fail(Errc::invalid_argument, "too many hosts for the witness filter");
   constexpr std::uint32_t kKeep = 256;  // the headers are all we read
   const auto protocol = static_cast<std::uint32_t>(SKF_AD_OFF + SKF_AD_PROTOCOL);
-  // IPv6 frames: source (offset 8) or destination (24) equal to a host, four words each; each
-  // comparison jumps at most 7 instructions. Other frames go on to the IPv4 part (a long jump).
-  std::vector<sock_filter> six;
-  for (std::uint32_t base : {8u, 24u})
-    for (const auto& h : v6) {
-      for (std::uint32_t w = 0; w < 4; ++w) {
-        six.push_back({BPF_LD | BPF_W | BPF_ABS, 0, 0, base + 4 * w});
-        six.push_back({BPF_JMP | BPF_JEQ | BPF_K, 0, static_cast<std::uint8_t>(7 - 2 * w), h[w]});
+  // Each list of words: "load the word at each offset; equal to a host? accept", then drop.
+  auto match = [&](std::vector<sock_filter>& out, const std::vector<std::uint32_t>& words, std::initializer_list<std::uint32_t> offsets) {
+    for (std::uint32_t offset : offsets) {
+      out.push_back({BPF_LD | BPF_W | BPF_ABS, 0, 0, offset});
+      for (auto w : words) {
+        out.push_back({BPF_JMP | BPF_JEQ | BPF_K, 0, 1, w});
+        out.push_back({BPF_RET | BPF_K, 0, 0, kKeep});
       }
-      six.push_back({BPF_RET | BPF_K, 0, 0, kKeep});
     }
-  six.push_back({BPF_RET | BPF_K, 0, 0, 0});
+    out.push_back({BPF_RET | BPF_K, 0, 0, 0});
+  };
+  // IPv6 frames: the last word of the source (offset 8 + 12) or destination (24 + 12); other
+  // frames jump (a long jump) to the IPv4 part.
+  std::vector<sock_filter> six;
+  match(six, v6, {20u, 36u});
   code.push_back({BPF_LD | BPF_H | BPF_ABS, 0, 0, protocol});
   code.push_back({BPF_JMP | BPF_JEQ | BPF_K, 1, 0, ETH_P_IPV6});
   code.push_back({BPF_JMP | BPF_JA, 0, 0, static_cast<std::uint32_t>(six.size())});
@@ -153,14 +154,8 @@ Result<void> filter_hosts(net::Channel& witness, const std::vector<wire::IpAddr>
   code.push_back({BPF_LD | BPF_H | BPF_ABS, 0, 0, protocol});
   code.push_back({BPF_JMP | BPF_JEQ | BPF_K, 1, 0, ETH_P_IP});
   code.push_back({BPF_RET | BPF_K, 0, 0, 0});
-  for (std::uint32_t offset : {12u, 16u}) {
-    code.push_back({BPF_LD | BPF_W | BPF_ABS, 0, 0, offset});
-    for (auto h : v4) {
-      code.push_back({BPF_JMP | BPF_JEQ | BPF_K, 0, 1, h});
-      code.push_back({BPF_RET | BPF_K, 0, 0, kKeep});
-    }
-  }
-  code.push_back({BPF_RET | BPF_K, 0, 0, 0});
+  match(code, v4, {12u, 16u});
+  if (code.size() > BPF_MAXINSNS) return fail(Errc::invalid_argument, "too many hosts for the witness filter");
   sock_fprog prog{static_cast<unsigned short>(code.size()), code.data()};
   if (::setsockopt(witness.native(), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0)
     return fail(Errc::system, fmt::format("witness socket filter: {}", std::strerror(errno)));

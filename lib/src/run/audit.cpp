@@ -56,6 +56,8 @@ void AuditRound::begin() {
                                      if (--self->waiting_ == 0) self->finish();
                                    }
                                  });
+  // One progress meter: the NDP probes report to it only when they run alone.
+  if (arp_) vs.progress = nullptr;
   if (ndp_)
     ndp_sweep_ = probe::async_verify_ndp(io_, *ndp_, table_.interfaces, table_.audits, vs, [weak](probe::ApplyResults apply) {
       if (auto self = weak.lock()) {

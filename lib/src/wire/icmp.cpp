@@ -1,5 +1,7 @@
 #include "vpcprobe/wire/icmp.hpp"
 
+#include "quoted.hpp"
+
 #include "vpcprobe/wire/checksum.hpp"
 
 namespace vpcprobe::wire {
@@ -73,25 +75,16 @@ Result<IcmpError> decode_icmp_error(const IcmpMessage& msg) {
 
 std::optional<QuotedEcho> quoted_echo(const IcmpError& e) {
   if (!quotes_transport_header(e, kProtoIcmp)) return std::nullopt;
-  Reader r(e.quoted.payload);
-  auto type = r.u8();
-  auto code = r.u8();
-  auto checksum = r.be16();
-  auto id = r.be16();
-  auto seq = r.be16();
-  if (!type || !code || !checksum || !id || !seq) return std::nullopt;
-  if (*type != icmp_type::echo_request) return std::nullopt;
-  return QuotedEcho{e.quoted.header.src, e.quoted.header.dst, *id, *seq};
+  auto q = detail::read_quoted_echo(e.quoted.payload);
+  if (!q || q->type != icmp_type::echo_request) return std::nullopt;
+  return QuotedEcho{e.quoted.header.src, e.quoted.header.dst, q->id, q->seq};
 }
 
 std::optional<QuotedTcp> quoted_tcp(const IcmpError& e) {
   if (!quotes_transport_header(e, kProtoTcp)) return std::nullopt;
-  Reader r(e.quoted.payload);
-  auto sport = r.be16();
-  auto dport = r.be16();
-  auto seq = r.be32();
-  if (!sport || !dport || !seq) return std::nullopt;
-  return QuotedTcp{e.quoted.header.src, e.quoted.header.dst, *sport, *dport, *seq};
+  auto q = detail::read_quoted_tcp(e.quoted.payload);
+  if (!q) return std::nullopt;
+  return QuotedTcp{e.quoted.header.src, e.quoted.header.dst, q->sport, q->dport, q->seq};
 }
 
 }  // namespace vpcprobe::wire

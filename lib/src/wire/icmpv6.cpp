@@ -1,5 +1,7 @@
 #include "vpcprobe/wire/icmpv6.hpp"
 
+#include "quoted.hpp"
+
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -126,25 +128,16 @@ Result<Icmpv6Error> decode_icmpv6_error(const Icmpv6Message& msg) {
 
 std::optional<QuotedEcho6> quoted_echo6(const Icmpv6Error& e) {
   if (!quotes_upper_header(e, kProtoIcmpv6)) return std::nullopt;
-  Reader r(e.quoted.payload);
-  auto type = r.u8();
-  auto code = r.u8();
-  auto checksum = r.be16();
-  auto id = r.be16();
-  auto seq = r.be16();
-  if (!type || !code || !checksum || !id || !seq) return std::nullopt;
-  if (*type != icmp6_type::echo_request) return std::nullopt;
-  return QuotedEcho6{e.quoted.header.src, e.quoted.header.dst, *id, *seq};
+  auto q = detail::read_quoted_echo(e.quoted.payload);
+  if (!q || q->type != icmp6_type::echo_request) return std::nullopt;
+  return QuotedEcho6{e.quoted.header.src, e.quoted.header.dst, q->id, q->seq};
 }
 
 std::optional<QuotedTcp6> quoted_tcp6(const Icmpv6Error& e) {
   if (!quotes_upper_header(e, next_header::tcp)) return std::nullopt;
-  Reader r(e.quoted.payload);
-  auto sport = r.be16();
-  auto dport = r.be16();
-  auto seq = r.be32();
-  if (!sport || !dport || !seq) return std::nullopt;
-  return QuotedTcp6{e.quoted.header.src, e.quoted.header.dst, *sport, *dport, *seq};
+  auto q = detail::read_quoted_tcp(e.quoted.payload);
+  if (!q) return std::nullopt;
+  return QuotedTcp6{e.quoted.header.src, e.quoted.header.dst, q->sport, q->dport, q->seq};
 }
 
 Result<NeighborAdvert> decode_neighbor_advert(const Icmpv6Message& msg) {
