@@ -36,7 +36,7 @@ model::TcpResult tcp(TcpState s) {
 }
 model::PingReport ping_report() {
   model::PingReport r;
-  r.target = {"db.vpc.internal", *wire::IpAddr::parse("10.124.0.5"), true, 1.25};
+  r.target = {"db.vpc.internal", *wire::IpAddr::parse("10.124.0.5"), true, 1.25, std::nullopt, ""};
   r.probes = {echo(1, EchoOutcome::reply, 1.0), echo(2, EchoOutcome::icmp_error, 0.2), echo(3, EchoOutcome::timeout),
               echo(4, EchoOutcome::reply, 3.0)};
   r.rejected = 5;
@@ -92,7 +92,7 @@ TEST_CASE("ping JSON") {
 
 TEST_CASE("tcp text and JSON say why a port failed") {
   model::TcpReport r;
-  r.target = {"10.124.0.5", *wire::IpAddr::parse("10.124.0.5"), false, 0};
+  r.target = {"10.124.0.5", *wire::IpAddr::parse("10.124.0.5"), false, 0, std::nullopt, ""};
   r.ports = {5432};
   auto rej = tcp(TcpState::rejected);
   rej.error = model::IcmpErrorInfo{3, 13, 0, *wire::IpAddr::parse("10.124.0.5")};
