@@ -114,7 +114,11 @@ ok "watch: RSS flat within 2 MiB ($rss1 -> $rss2 KiB)" test -n "$rss1" -a -n "$r
 in_node "$VPCPROBE" neigh -I vpc0 --watch 0.2 >/tmp/watch.$$ 2>&1 &
 wpid=$!
 sleep 1.2
-pkill -TERM -f "^$VPCPROBE neigh -I vpc0 --watch 0.2$" || true
+# Only this test's own watcher: the one in this lab's node namespace (another suite running beside
+# this one may run the same command line in its own lab).
+for p in $(ip netns pids "$VPCLAB_PREFIX-node"); do
+  [ "$(tr '\0' ' ' </proc/"$p"/cmdline 2>/dev/null)" = "$VPCPROBE neigh -I vpc0 --watch 0.2 " ] && kill -TERM "$p"
+done
 wait "$wpid"
 wrc=$?
 out=$(cat /tmp/watch.$$)
