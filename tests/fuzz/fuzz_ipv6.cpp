@@ -2,7 +2,9 @@
 // packet, and as the payload of an Ethernet frame of type 86dd); decode_icmpv6 on the input (an
 // ICMPv6 socket delivers the bare message) and on every decoded payload of protocol 58; then
 // decode_icmpv6_error, quoted_echo6 / quoted_tcp6, decode_neighbor_advert / decode_neighbor_solicit
-// on every message, and a re-encode round trip for every solicitation that carries a MAC.
+// on every message, a re-encode round trip for every solicitation that carries a MAC, and the
+// probe's advertisement matching (match_neighbor_advert) on the packet and the frame's payload.
+#include <algorithm>
 #include <array>
 #include <optional>
 
@@ -278,6 +280,31 @@ void check_ipv6(ByteView in) {
 
 }  // namespace
 
+// The probe's matching: an answer is exactly a well-formed advertisement, by its own decoders, for
+// the target asked, to our address, hop limit 255, solicited, with a good checksum; its MAC the
+// option's, or (only when a unicast solicitation went out) the frame's source.
+void check_ndp_match(ByteView packet) {
+  static const Mac kFrameSrc{{0x02, 0, 0, 0, 0, 0x0f}};
+  auto ip = decode_ipv6(packet);
+  // Ask for the target the packet names (when there is one), to reach the deeper rules.
+  Ipv6 target{}, us{};
+  if (ip) {
+    us = ip->header.dst;
+    if (ip->payload.size() >= 24) std::copy(ip->payload.begin() + 8, ip->payload.begin() + 24, target.bytes.begin());
+  }
+  for (bool unicast : {false, true}) {
+    auto m = match_neighbor_advert(packet, kFrameSrc, target, us, unicast);
+    if (m.match != NdpMatch::answer) continue;
+    FUZZ_CHECK(ip && ip->protocol == kProtoIcmpv6 && !ip->fragmented && ip->header.hop_limit == kNdpHopLimit);
+    auto icmp = decode_icmpv6(ip->payload);
+    FUZZ_CHECK(icmp && icmp->type == icmp6_type::neighbor_advertisement);
+    FUZZ_CHECK(icmpv6_checksum_ok(ip->payload, ip->header.src, ip->header.dst));
+    auto na = decode_neighbor_advert(*icmp);
+    FUZZ_CHECK(na && na->solicited && na->target == target && m.advert.target == target);
+    FUZZ_CHECK(na->target_mac ? m.mac == *na->target_mac : (unicast && m.mac == kFrameSrc));
+  }
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const ByteView in(data, size);
   check_ipv6(in);
@@ -289,6 +316,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto eth = decode_ethernet(in); eth && eth->header.ethertype == kEtherTypeIpv6) {
     FUZZ_CHECK(within(eth->payload, in));
     check_ipv6(eth->payload);
+    check_ndp_match(eth->payload);
   }
+  check_ndp_match(in);
   return 0;
 }

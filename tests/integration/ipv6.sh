@@ -170,12 +170,20 @@ unreachable-route-6 [$DB]:5432 route private failing
 prohibit-route-6 [$DB]:5432 route private failing
 mtu-blackhole-6 [$APP]:5432 mtu private failing
 public-down-6 [$DB]:5432 network public degraded
-loss-private-6 [$DB]:5432 network private degraded
-loss-public-6 [$DB]:5432 network public degraded
 input-drop-6 [$DB]:5432 network private failing
 local-drop-all-6 [$DB]:5432 network private failing
 stale-public-gateway-6 [$DB]:5432 neighbor public degraded
 EOF
+# Random loss (70 %): right on every run, not once by luck.
+for f in loss-private-6:private loss-public-6:public; do
+  lab heal
+  lab fault "${f%%:*}"
+  for i in 1 2 3; do
+    diag6 "[$DB]:5432"
+    ok "${f%%:*} #$i: network ${f##*:} degraded (intermittent)" \
+      bash -c '[ "$0" = "network $1 degraded" ] && jq -e ".paths.$1.layers.network.summary | startswith(\"intermittent:\")" <<<"$2" >/dev/null' "$(verdict)" "${f##*:}" "$out"
+  done
+done
 lab heal; lab fault input-drop-6
 diag6 "[$DB]:5432"
 ok "input-drop-6: the witness saw the replies arrive: this host dropped them" \

@@ -849,3 +849,65 @@ TEST_CASE("IPv6 solicited-node group and multicast MAC") {
   CHECK(multicast_mac(v6("ff02::1")) == mac("33:33:00:00:00:01"));
   CHECK(multicast_mac(v6("ff02::1:2")) == mac("33:33:00:01:00:02"));
 }
+
+namespace {
+// An advertisement from kPeer to `dst` as it arrives: IPv6 header (hop limit given) and message.
+Bytes advert_packet(const NeighborAdvert& na, const Ipv6& dst = kUs, std::uint8_t hop_limit = kNdpHopLimit) {
+  const Bytes msg = encode_neighbor_advert(kPeer, dst, na);
+  Bytes out;
+  Writer w(out);
+  Ipv6Header h;
+  h.payload_len = static_cast<std::uint16_t>(msg.size());
+  h.next_header = kProtoIcmpv6;
+  h.hop_limit = hop_limit;
+  h.src = kPeer;
+  h.dst = dst;
+  encode_ipv6(w, h);
+  w.bytes(msg);
+  return out;
+}
+const Mac kOwner = *Mac::parse("02:00:00:00:00:0b");
+const Mac kFrameSrc = *Mac::parse("02:00:00:00:00:0f");
+NeighborAdvert answer_for(const Ipv6& target, bool solicited = true, std::optional<Mac> mac = kOwner) {
+  NeighborAdvert na;
+  na.solicited = solicited;
+  na.override_flag = true;
+  na.target = target;
+  na.target_mac = mac;
+  return na;
+}
+}  // namespace
+
+TEST_CASE("NDP matching: only an advertisement for our target, to us, hop limit 255, solicited, is an answer") {
+  auto m = match_neighbor_advert(advert_packet(answer_for(kTarget)), kFrameSrc, kTarget, kUs, false);
+  REQUIRE(m.match == NdpMatch::answer);
+  CHECK(m.mac == kOwner);  // the option's MAC, not the frame's source
+  CHECK(m.advert.override_flag);
+  CHECK_FALSE(m.advert.router);
+  // Another address's advertisement: another probe's, told before decoding.
+  CHECK(match_neighbor_advert(advert_packet(answer_for(kPeer)), kFrameSrc, kTarget, kUs, false).match == NdpMatch::other_target);
+  // Each rule of RFC 4861 7.1.2 refuses it on its own.
+  CHECK(match_neighbor_advert(advert_packet(answer_for(kTarget), kUs, 254), kFrameSrc, kTarget, kUs, false).match == NdpMatch::rejected);
+  CHECK(match_neighbor_advert(advert_packet(answer_for(kTarget), kPeer), kFrameSrc, kTarget, kUs, false).match == NdpMatch::rejected);
+  CHECK(match_neighbor_advert(advert_packet(answer_for(kTarget, false)), kFrameSrc, kTarget, kUs, false).match == NdpMatch::rejected);
+  auto corrupt = advert_packet(answer_for(kTarget));
+  corrupt.back() ^= 0x01;  // the MAC option's last byte: the checksum no longer holds
+  CHECK(match_neighbor_advert(corrupt, kFrameSrc, kTarget, kUs, false).match == NdpMatch::rejected);
+  // Without the link-layer address option: no answer to the multicast solicitation, but an answer
+  // to the unicast one, whose frame came from the MAC.
+  auto bare = advert_packet(answer_for(kTarget, true, std::nullopt));
+  CHECK(match_neighbor_advert(bare, kFrameSrc, kTarget, kUs, false).match == NdpMatch::rejected);
+  auto unicast = match_neighbor_advert(bare, kFrameSrc, kTarget, kUs, true);
+  REQUIRE(unicast.match == NdpMatch::answer);
+  CHECK(unicast.mac == kFrameSrc);
+  // Not an advertisement: our own solicitation for the target, garbage, nothing.
+  CHECK(match_neighbor_advert(encode_neighbor_solicit_frame(kOwner, kFrameSrc, kUs, kTarget, kTarget), kFrameSrc, kTarget, kUs, false)
+            .match == NdpMatch::not_advert);  // (a whole frame: not even an IPv6 packet)
+  Bytes ns_packet(advert_packet(answer_for(kTarget)));
+  ns_packet[kIpv6Header] = icmp6_type::neighbor_solicitation;
+  CHECK(match_neighbor_advert(ns_packet, kFrameSrc, kTarget, kUs, false).match == NdpMatch::not_advert);
+  CHECK(match_neighbor_advert(Bytes{}, kFrameSrc, kTarget, kUs, false).match == NdpMatch::not_advert);
+  auto cut = advert_packet(answer_for(kTarget));
+  cut.resize(50);
+  CHECK(match_neighbor_advert(cut, kFrameSrc, kTarget, kUs, false).match == NdpMatch::not_advert);
+}

@@ -9,7 +9,6 @@
 #include "vpcprobe/wire/arp.hpp"
 #include "vpcprobe/wire/ethernet.hpp"
 #include "vpcprobe/wire/icmpv6.hpp"
-#include "vpcprobe/wire/ipv6.hpp"
 
 namespace vpcprobe::probe {
 
@@ -93,10 +92,15 @@ class ArpOperation : public ProbeOperation<model::ArpProbeResult>, public std::e
     model::ArpReply reply;
     reply.eth_src = eth->header.src;
     if (spec_.target.is_v6()) {
-      auto mac = neighbor_advert(*eth, reply);
-      if (!mac) return false;
-      if (mac->is_zero()) return reject();
-      reply.mac = *mac;
+      if (eth->header.ethertype != wire::kEtherTypeIpv6) return false;  // other traffic on the socket
+      auto a = wire::match_neighbor_advert(eth->payload, eth->header.src, spec_.target.v6(), spec_.our_ip.v6(),
+                                           spec_.unicast_to.has_value());
+      // Other IPv6 traffic, and another probe's advertisements (a neighbor audit shares the
+      // socket), are neither ours nor counted here.
+      if (a.match == wire::NdpMatch::not_advert || a.match == wire::NdpMatch::other_target) return false;
+      if (a.match == wire::NdpMatch::rejected) return reject();
+      reply.mac = a.mac;
+      reply.ndp = model::ArpReply::NdpFlags{a.advert.router, a.advert.solicited, a.advert.override_flag};
     } else {
       if (eth->header.ethertype != wire::kEtherTypeArp) return reject();
       auto arp = wire::decode_arp(eth->payload);
@@ -119,37 +123,6 @@ class ArpOperation : public ProbeOperation<model::ArpProbeResult>, public std::e
     result_.replies.push_back(reply);
     if (result_.rounds >= spec_.count || spec_.finish_when_answered) schedule_grace();
     return true;
-  }
-
-  // The MAC a Neighbor Advertisement answering our solicitation gives (its flags into reply);
-  // nothing for a frame that is not an advertisement at all (other IPv6 traffic: not ours to
-  // count), the zero MAC for one that is an advertisement but not an answer to us (rejected).
-  std::optional<wire::Mac> neighbor_advert(const wire::EthernetFrame& eth, model::ArpReply& reply) {
-    if (eth.header.ethertype != wire::kEtherTypeIpv6) return std::nullopt;
-    // Many probes share one socket (a neighbor audit runs one per entry): an advertisement for
-    // another target is another probe's, neither decoded further nor counted here. Without
-    // extension headers the target sits 48 bytes in (IPv6 40, ICMPv6 8).
-    const auto target = spec_.target.bytes();
-    constexpr std::size_t kTargetAt = wire::kIpv6Header + wire::kIcmpv6HeaderLen;
-    if (eth.payload.size() >= kTargetAt + 16 && eth.payload[6] == wire::kProtoIcmpv6 &&
-        !std::equal(target.begin(), target.end(), eth.payload.begin() + kTargetAt))
-      return std::nullopt;
-    auto ip = wire::decode_ipv6(eth.payload);
-    if (!ip || ip->protocol != wire::kProtoIcmpv6 || ip->fragmented) return std::nullopt;
-    auto icmp = wire::decode_icmpv6(ip->payload);
-    if (!icmp || icmp->type != wire::icmp6_type::neighbor_advertisement) return std::nullopt;
-    const wire::Mac no{};
-    // RFC 4861 7.1.2: hop limit 255 (not forwarded from off-link), a valid checksum, code 0.
-    if (ip->header.hop_limit != wire::kNdpHopLimit || !wire::icmpv6_checksum_ok(ip->payload, ip->header.src, ip->header.dst))
-      return no;
-    auto na = wire::decode_neighbor_advert(*icmp);
-    if (na && na->target != spec_.target.v6()) return std::nullopt;  // behind extension headers: another probe's
-    if (!na || ip->header.dst != spec_.our_ip.v6() || !na->solicited) return no;
-    // An answer to a multicast solicitation must carry the target's link-layer address (RFC 4861
-    // 7.2.4); one without it can only answer the unicast one, whose frame source is the MAC.
-    if (!na->target_mac && !spec_.unicast_to) return no;
-    reply.ndp = model::ArpReply::NdpFlags{na->router, na->solicited, na->override_flag};
-    return na->target_mac.value_or(eth.header.src);
   }
 
   // Garbage or a reply to somebody else's question on our interface: counted, never attributed.

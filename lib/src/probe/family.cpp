@@ -11,7 +11,24 @@ namespace vpcprobe::probe {
 
 namespace {
 
-// IPv4 --------------------------------------------------------------------------------------------
+// Both families -----------------------------------------------------------------------------------
+
+// Packet Too Big and frag-needed carry up to 32 bits of MTU; the model keeps 16 (no link is larger).
+std::uint16_t mtu16(std::uint32_t mtu) { return static_cast<std::uint16_t>(std::min<std::uint32_t>(mtu, 65535)); }
+
+// An echo reply of either family's message type, as an event from `from`.
+template <class Message>
+IcmpEvent echo_reply(const Message& icmp, wire::IpAddr from, std::optional<std::uint8_t> hops, std::size_t bytes) {
+  IcmpEvent ev;
+  ev.kind = IcmpEvent::Kind::echo_reply;
+  ev.from = from;
+  ev.id = icmp.echo_id();
+  ev.seq = icmp.echo_seq();
+  ev.payload = icmp.body;
+  ev.hops = hops;
+  ev.bytes = bytes;
+  return ev;
+}
 
 // What an error quotes, as one of our probes: an echo request or a SYN (either family's fields).
 template <class Echo, class Tcp>
@@ -48,19 +65,12 @@ std::optional<IcmpEvent> read_ping_socket(const net::Received& rx, Decode decode
     ev.kind = IcmpEvent::Kind::error;
     ev.seq = icmp->echo_seq();
     ev.from = ee.offender.value_or(unknown_sender);
-    const auto mtu = carries_mtu(ee.type, ee.code) ? static_cast<std::uint16_t>(std::min<std::uint32_t>(ee.info, 65535)) : std::uint16_t{0};
+    const auto mtu = carries_mtu(ee.type, ee.code) ? mtu16(ee.info) : std::uint16_t{0};
     ev.error = model::IcmpErrorInfo{ee.type, ee.code, mtu, ev.from};
     return ev;
   }
   if (icmp->type != reply || !rx.from) return std::nullopt;
-  ev.kind = IcmpEvent::Kind::echo_reply;
-  ev.from = *rx.from;
-  ev.id = icmp->echo_id();
-  ev.seq = icmp->echo_seq();
-  ev.payload = icmp->body;
-  ev.hops = rx.hops;
-  ev.bytes = rx.bytes.size();
-  return ev;
+  return echo_reply(*icmp, *rx.from, rx.hops, rx.bytes.size());
 }
 
 // IPv4 --------------------------------------------------------------------------------------------
@@ -72,18 +82,10 @@ std::optional<IcmpEvent> read_raw_icmp_v4(const net::Received& rx) {
   if (!ip || ip->header.protocol != wire::kProtoIcmp) return std::nullopt;
   auto icmp = wire::decode_icmp(ip->payload);
   if (!icmp || !icmp->checksum_ok) return std::nullopt;
+  if (icmp->type == wire::icmp_type::echo_reply) return echo_reply(*icmp, ip->header.src, ip->header.ttl, ip->payload.size());
+  if (!icmp->is_error()) return std::nullopt;
   IcmpEvent ev;
   ev.from = ip->header.src;
-  if (icmp->type == wire::icmp_type::echo_reply) {
-    ev.kind = IcmpEvent::Kind::echo_reply;
-    ev.id = icmp->echo_id();
-    ev.seq = icmp->echo_seq();
-    ev.payload = icmp->body;
-    ev.hops = ip->header.ttl;
-    ev.bytes = ip->payload.size();
-    return ev;
-  }
-  if (!icmp->is_error()) return std::nullopt;
   auto err = wire::decode_icmp_error(*icmp);
   if (!err) return std::nullopt;
   ev.kind = IcmpEvent::Kind::error;
@@ -116,24 +118,13 @@ constexpr FamilyOps kIpv4{wire::Family::v4, NeighborProtocol::arp, wire::kIpv4Mi
 
 std::optional<QuotedProbe> quoted_v6(const wire::Icmpv6Error& err) { return quoted_probe(wire::quoted_echo6(err), wire::quoted_tcp6(err)); }
 
-// Packet Too Big carries a 32-bit MTU; the model keeps 16 bits (no link of ours is larger).
-std::uint16_t mtu16(std::uint32_t mtu) { return static_cast<std::uint16_t>(std::min<std::uint32_t>(mtu, 65535)); }
-
 std::optional<IcmpEvent> read_raw_icmp_v6(const net::Received& rx) {
   if (!rx.from || !rx.from->is_v6()) return std::nullopt;
   auto icmp = wire::decode_icmpv6(rx.bytes);
   if (!icmp) return std::nullopt;
+  if (icmp->type == wire::icmp6_type::echo_reply && icmp->code == 0) return echo_reply(*icmp, *rx.from, rx.hops, rx.bytes.size());
   IcmpEvent ev;
   ev.from = *rx.from;
-  if (icmp->type == wire::icmp6_type::echo_reply && icmp->code == 0) {
-    ev.kind = IcmpEvent::Kind::echo_reply;
-    ev.id = icmp->echo_id();
-    ev.seq = icmp->echo_seq();
-    ev.payload = icmp->body;
-    ev.hops = rx.hops;
-    ev.bytes = rx.bytes.size();
-    return ev;
-  }
   auto err = wire::decode_icmpv6_error(*icmp);
   if (!err) return std::nullopt;
   ev.kind = IcmpEvent::Kind::error;

@@ -183,6 +183,58 @@ Bytes encode_neighbor_solicit(const Ipv6& src, const Ipv6& dst, const Ipv6& targ
   return out;
 }
 
+Bytes encode_neighbor_advert(const Ipv6& src, const Ipv6& dst, const NeighborAdvert& na) {
+  Bytes out;
+  out.reserve(kIcmpv6HeaderLen + kTargetLen + kOptionUnit);
+  Writer w(out);
+  w.u8(icmp6_type::neighbor_advertisement);
+  w.u8(0);
+  w.be16(0);  // checksum, filled in below
+  w.be32((na.router ? kFlagRouter : 0u) | (na.solicited ? kFlagSolicited : 0u) | (na.override_flag ? kFlagOverride : 0u));
+  w.bytes(na.target.bytes);
+  if (na.target_mac) {
+    w.u8(ndp_option::target_lladdr);
+    w.u8(kEthernetLladdrUnits);
+    w.bytes(na.target_mac->bytes);
+  }
+  fill_icmpv6_checksum(out, src, dst);
+  return out;
+}
+
+NdpAnswer match_neighbor_advert(ByteView packet, const Mac& eth_src, const Ipv6& target, const Ipv6& our_ip, bool unicast_asked) {
+  NdpAnswer a;
+  // Without extension headers the target sits 48 bytes in (IPv6 40, ICMPv6 8): many probes share
+  // one socket, so an advertisement for another address is told by 16 bytes, before any decoding.
+  constexpr std::size_t kTargetAt = kIpv6Header + kIcmpv6HeaderLen;
+  if (packet.size() >= kTargetAt + kTargetLen && packet[6] == kProtoIcmpv6 &&
+      !std::equal(target.bytes.begin(), target.bytes.end(), packet.begin() + kTargetAt)) {
+    a.match = packet[kIpv6Header] == icmp6_type::neighbor_advertisement ? NdpMatch::other_target : NdpMatch::not_advert;
+    return a;
+  }
+  auto ip = decode_ipv6(packet);
+  if (!ip || ip->protocol != kProtoIcmpv6 || ip->fragmented) return a;
+  auto icmp = decode_icmpv6(ip->payload);
+  if (!icmp || icmp->type != icmp6_type::neighbor_advertisement) return a;
+  auto na = decode_neighbor_advert(*icmp);
+  if (na && na->target != target) {  // behind extension headers
+    a.match = NdpMatch::other_target;
+    return a;
+  }
+  a.match = NdpMatch::rejected;
+  // RFC 4861 7.1.2: hop limit 255 (not forwarded from off-link), a valid checksum, code 0 (the
+  // decoder's), the Solicited flag for an answer, addressed to us.
+  if (!na || ip->header.hop_limit != kNdpHopLimit || !icmpv6_checksum_ok(ip->payload, ip->header.src, ip->header.dst) ||
+      ip->header.dst != our_ip || !na->solicited)
+    return a;
+  // An answer to a multicast solicitation carries the target's link-layer address; one without it
+  // can only answer the unicast one, whose frame's source is the MAC.
+  if (!na->target_mac && !unicast_asked) return a;
+  a.match = NdpMatch::answer;
+  a.mac = na->target_mac.value_or(eth_src);
+  a.advert = *na;
+  return a;
+}
+
 Bytes encode_neighbor_solicit_frame(const Mac& src_mac, const Mac& dst_mac, const Ipv6& src, const Ipv6& dst,
                                     const Ipv6& target) {
   const Bytes ns = encode_neighbor_solicit(src, dst, target, src_mac);

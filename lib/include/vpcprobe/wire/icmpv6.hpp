@@ -117,6 +117,26 @@ Bytes encode_neighbor_solicit(const Ipv6& src, const Ipv6& dst, const Ipv6& targ
 Bytes encode_neighbor_solicit_frame(const Mac& src_mac, const Mac& dst_mac, const Ipv6& src, const Ipv6& dst,
                                     const Ipv6& target);
 
+// A Neighbor Advertisement (flags R, S, O; the target's link-layer address option when given),
+// checksum filled in: the answer a neighbor sends, for fixtures and the fuzz harness.
+Bytes encode_neighbor_advert(const Ipv6& src, const Ipv6& dst, const NeighborAdvert& na);
+
+// What an IPv6 packet, arrived in an Ethernet frame from eth_src, says as an answer to our
+// solicitation for `target`, sent from `our_ip` (`unicast_asked`: one went to the cached MAC too):
+//   not_advert    not a Neighbor Advertisement at all (other IPv6 traffic, or garbage)
+//   other_target  an advertisement for another address: another probe's
+//   rejected      an advertisement for our target that is no answer to us: hop limit not 255, a
+//                 bad checksum, code not 0, not to our address, Solicited clear, or (answering the
+//                 multicast solicitation, RFC 4861 7.2.4) without the target's link-layer address
+//   answer        the MAC (from the option, else the frame's source) and the advertisement
+enum class NdpMatch { not_advert, other_target, rejected, answer };
+struct NdpAnswer {
+  NdpMatch match = NdpMatch::not_advert;
+  Mac mac;
+  NeighborAdvert advert;
+};
+NdpAnswer match_neighbor_advert(ByteView packet, const Mac& eth_src, const Ipv6& target, const Ipv6& our_ip, bool unicast_asked);
+
 // ff02::1:ffXX:XXXX, the group a target's solicitations go to (RFC 4291 2.7.1).
 Ipv6 solicited_node(const Ipv6& target);
 // 33:33 and the group's last four bytes: the Ethernet address of an IPv6 multicast group (RFC 2464).
