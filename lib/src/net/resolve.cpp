@@ -41,39 +41,35 @@ FamilyAnswer lookup_family(const std::string& name, wire::Family family) {
   return out;
 }
 
-// The other family's lookup, on a thread of its own: asked at once, waited for only as long as
-// the first family's answer takes (a resolver that drops AAAA queries must not delay, or fail,
-// an IPv4 name), or to the end when the first family has no address.
-class SideLookup {
- public:
-  SideLookup(const std::string& name, wire::Family family) : state_(std::make_shared<State>()) {
-    std::thread([state = state_, name, family] {
-      auto a = lookup_family(name, family);
-      std::lock_guard lock(state->mu);
-      state->answer = a;
-      state->cv.notify_all();
-    }).detach();
+// A value computed on a thread of its own, so a resolver that hangs cannot hang us: waited for
+// until a moment, or to the end; a thread not waited for is left to finish on its own.
+template <class T>
+struct Slot {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<T> value;
+  void set(T v) {
+    std::lock_guard lock(mu);
+    value = std::move(v);
+    cv.notify_all();
   }
-  // Ready within `grace`, or nothing.
-  std::optional<FamilyAnswer> within(std::chrono::milliseconds grace) {
-    std::unique_lock lock(state_->mu);
-    state_->cv.wait_for(lock, grace, [&] { return state_->answer.has_value(); });
-    return state_->answer;
+  std::optional<T> until(std::chrono::steady_clock::time_point t) {
+    std::unique_lock lock(mu);
+    cv.wait_until(lock, t, [&] { return value.has_value(); });
+    return value;
   }
-  FamilyAnswer wait() {
-    std::unique_lock lock(state_->mu);
-    state_->cv.wait(lock, [&] { return state_->answer.has_value(); });
-    return *state_->answer;
+  T wait() {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return value.has_value(); });
+    return *value;
   }
-
- private:
-  struct State {
-    std::mutex mu;
-    std::condition_variable cv;
-    std::optional<FamilyAnswer> answer;
-  };
-  std::shared_ptr<State> state_;
 };
+template <class T, class F>
+std::shared_ptr<Slot<T>> on_thread(F compute) {
+  auto slot = std::make_shared<Slot<T>>();
+  std::thread([slot, compute] { slot->set(compute()); }).detach();
+  return slot;
+}
 
 std::expected<Resolved, ResolveError> lookup(const std::string& name, FamilyPolicy families) {
   // IPv4 first when the name has both and both are spoken (the resolver's own order would put
@@ -81,19 +77,20 @@ std::expected<Resolved, ResolveError> lookup(const std::string& name, FamilyPoli
   // again as the first took (5 to 100 ms): a resolver that drops AAAA queries costs that, no more.
   const auto first = families.v4 ? wire::Family::v4 : wire::Family::v6;
   const auto second = first == wire::Family::v4 ? wire::Family::v6 : wire::Family::v4;
-  SideLookup side(name, second);
+  // The other family is asked at once, on its own thread; to the end only when the first has none.
+  auto side = on_thread<FamilyAnswer>([name, second] { return lookup_family(name, second); });
   auto a = lookup_family(name, first);
   const bool second_allowed = families.speaks(second);
   if (a.addr) {
     Resolved r{*a.addr, true, a.ms, std::nullopt};
     const auto grace = std::clamp(std::chrono::milliseconds(static_cast<long>(a.ms)), std::chrono::milliseconds(5),
                                   std::chrono::milliseconds(100));
-    if (auto b = side.within(grace)) r.other_family = b->addr;
+    if (auto b = side->until(std::chrono::steady_clock::now() + grace)) r.other_family = b->addr;
     return r;
   }
   // No address in the first family: the second one decides (when it is spoken), or says what the
   // name has instead (when -4/-6 excluded it).
-  auto b = side.wait();
+  auto b = side->wait();
   if (b.addr && second_allowed) return Resolved{*b.addr, true, a.ms + b.ms, std::nullopt};
   model::DnsFailure f{model::DnsFailure::Kind::not_found,
                       b.addr ? fmt::format("it has only {} {} ({})", wire::family_name(b.addr->family()), b.addr->to_string(),
@@ -124,33 +121,24 @@ Result<model::TargetInfo> resolve_target(const model::Endpoint& e, FamilyPolicy 
 }
 
 struct PendingResolve::State {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::optional<std::expected<Resolved, ResolveError>> result;
+  std::shared_ptr<Slot<std::expected<Resolved, ResolveError>>> slot;
 };
 
 PendingResolve::PendingResolve(const model::Endpoint& e, std::chrono::steady_clock::time_point deadline, FamilyPolicy families)
     : state_(std::make_shared<State>()), name_(e.host), deadline_(deadline) {
-  if (!e.is_name()) {
-    state_->result = resolve(e, families);  // no lookup needed: answer now
+  if (!e.is_name()) {  // no lookup needed: answer now
+    state_->slot = std::make_shared<Slot<std::expected<Resolved, ResolveError>>>();
+    state_->slot->set(resolve(e, families));
     return;
   }
-  std::thread([state = state_, e, families] {
-    auto r = resolve(e, families);
-    std::lock_guard lock(state->mu);
-    state->result = std::move(r);
-    state->cv.notify_all();
-  }).detach();
+  state_->slot = on_thread<std::expected<Resolved, ResolveError>>([e, families] { return resolve(e, families); });
 }
 
 std::expected<Resolved, ResolveError> PendingResolve::get() {
-  std::unique_lock lock(state_->mu);
-  if (!state_->cv.wait_until(lock, deadline_, [&] { return state_->result.has_value(); })) {
-    model::DnsFailure f{model::DnsFailure::Kind::timeout, "the resolver did not answer"};
-    return std::unexpected(
-        ResolveError{Error{Errc::not_found, fmt::format("'{}' did not resolve in time (the resolver did not answer)", name_)}, f});
-  }
-  return *state_->result;
+  if (auto r = state_->slot->until(deadline_)) return *r;
+  model::DnsFailure f{model::DnsFailure::Kind::timeout, "the resolver did not answer"};
+  return std::unexpected(
+      ResolveError{Error{Errc::not_found, fmt::format("'{}' did not resolve in time (the resolver did not answer)", name_)}, f});
 }
 
 }  // namespace vpcprobe::net

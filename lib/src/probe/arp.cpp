@@ -177,6 +177,18 @@ class ArpOperation : public ProbeOperation<model::ArpProbeResult>, public std::e
 
 }  // namespace
 
+ArpSpec quick_check_spec(std::chrono::milliseconds timeout) {
+  ArpSpec spec;
+  spec.count = 2;
+  spec.interval = std::min(std::chrono::milliseconds(200), timeout / 4);
+  spec.wait = timeout - spec.interval;
+  spec.finish_when_answered = true;
+  spec.grace_min = std::chrono::milliseconds(4);
+  spec.grace_max = std::chrono::milliseconds(20);
+  spec.grace_rtt_factor = 8;
+  return spec;
+}
+
 OperationPtr async_arp(asio::io_context& io, net::Channel& channel, const ArpSpec& spec,
                        std::function<void(model::ArpProbeResult)> done) {
   auto op = std::make_shared<ArpOperation>(io, channel, spec, std::move(done));

@@ -148,19 +148,12 @@ OperationPtr async_verify_ndp(asio::io_context& io, net::Channel& ndp, const Int
       a.unverifiable = model::Unverifiable::no_source_address;
       continue;
     }
-    ArpSpec s;
+    ArpSpec s = quick_check_spec(spec.timeout);
     s.ifindex = link->ifindex;
     s.our_mac = *link->mac;
     s.our_ip = *src;
     s.target = a.before.ip;
     s.unicast_to = a.before.mac;
-    s.count = 2;
-    s.interval = std::min(std::chrono::milliseconds(200), spec.timeout / 4);
-    s.wait = spec.timeout - s.interval;
-    s.finish_when_answered = true;
-    s.grace_min = std::chrono::milliseconds(4);
-    s.grace_max = std::chrono::milliseconds(20);
-    s.grace_rtt_factor = 8;
     specs.push_back(s);
     jobs->push_back(static_cast<std::uint32_t>(i));
   }

@@ -137,22 +137,12 @@ std::vector<OperationPtr> run_path_probes(asio::io_context& io, const PathSocket
     } else if (!p.link || !p.link->mac || !p.route->prefsrc || p.route->prefsrc->family() != p.next_hop->family()) {
       p.arp_not_run = model::NotRun{model::Cause::no_source, p.link ? p.link->name : std::string()};
     } else {
-      ArpSpec spec;
+      ArpSpec spec = quick_check_spec(timeout);
       spec.ifindex = p.link->ifindex;
       spec.our_mac = *p.link->mac;
       spec.our_ip = *p.route->prefsrc;
       spec.target = *p.next_hop;
       if (p.neigh_before && p.neigh_before->mac && !p.neigh_before->mac->is_zero()) spec.unicast_to = p.neigh_before->mac;
-      spec.count = 2;
-      spec.interval = std::min(std::chrono::milliseconds(200), timeout / 4);
-      spec.wait = timeout - spec.interval;
-      spec.finish_when_answered = true;
-      // The conflict check: a second MAC on the same segment answers within a few round trips
-      // of the first. 8 RTTs within [4, 20] ms (`vpcprobe arp` keeps 20-200 ms): a healthy
-      // diagnosis is not held 20 ms for it, and the window listened is in the evidence.
-      spec.grace_min = std::chrono::milliseconds(4);
-      spec.grace_max = std::chrono::milliseconds(20);
-      spec.grace_rtt_factor = 8;
       pending->add();
       ops.push_back(async_arp(io, *neighbor, spec, [&p, pending](model::ArpProbeResult r) {
         p.arp = std::move(r);

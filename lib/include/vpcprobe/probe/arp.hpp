@@ -39,6 +39,12 @@ struct ArpSpec {
   double grace_rtt_factor = 4;
 };
 
+// One neighbor's check within `timeout`, as a diagnosis and the IPv6 neighbor audit make it: two
+// rounds (the second only when the first went unanswered), then a short grace for a second MAC —
+// 8 RTTs within [4, 20] ms (`vpcprobe arp` keeps 20-200 ms): a healthy check is not held 20 ms for
+// it, and the window listened is in the evidence. The caller fills in who asks whom.
+ArpSpec quick_check_spec(std::chrono::milliseconds timeout);
+
 // cancel() ends it at once with what it has so far.
 OperationPtr async_arp(asio::io_context& io, net::Channel& channel, const ArpSpec& spec,
                        std::function<void(model::ArpProbeResult)> done);
