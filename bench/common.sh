@@ -55,3 +55,28 @@ round_robin() {
     awk '{ v[$1, ++n[$1]] = $2 }
       END { for (k in n) { c = n[k]; m = c % 2 ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2; printf "%s %.2f\n", k, m / 1000 } }'
 }
+
+# The lab measurements of probes.sh and ipv6.sh: a tool's peak RSS, and the wire as tcpdump sees it on
+# node's vpc0.
+peak_rss() {  # peak_rss CMDLINE: KiB (CMDLINE is split into words on purpose)
+  # shellcheck disable=SC2086
+  in_node /usr/bin/time -v timeout 5 $1 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {print $2}'
+}
+# timeout(1) is the parent of the tool; GNU time reports the largest RSS among children, i.e. the
+# tool's own (timeout itself stays well below 1 MiB).
+
+CAP_PID=
+capture_start() {  # capture_start FILTER: tcpdump on node's vpc0 into $TMP/cap.pcap
+  rm -f "$TMP/cap.pcap" "$TMP/cap.err"
+  in_node tcpdump -i vpc0 -nn -U --immediate-mode --time-stamp-precision=nano -w "$TMP/cap.pcap" "$1" 2>"$TMP/cap.err" &
+  CAP_PID=$!
+  for _ in $(seq 200); do grep -q "listening on" "$TMP/cap.err" 2>/dev/null && return 0; sleep 0.02; done
+  die "tcpdump did not start: $(cat "$TMP/cap.err")"
+}
+capture_stop() {  # prints the capture as text with nanosecond epoch stamps
+  sleep 0.1; kill -INT "$CAP_PID" 2>/dev/null || true; wait "$CAP_PID" 2>/dev/null || true
+  tcpdump -r "$TMP/cap.pcap" -nn -tt --time-stamp-precision=nano 2>/dev/null
+}
+
+# tcpdump's stamps in microseconds since the first, split at the dot so that doubles keep ns.
+AWK_US='function us(t,  a) { split(t, a, "."); if (!base) base = a[1]; return (a[1] - base) * 1e6 + a[2] / 1000 }'

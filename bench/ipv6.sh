@@ -50,27 +50,10 @@ cmd_for() {
 TOOLS=(vpcprobe-ping ping vpcprobe-arp ndisc6 vpcprobe-tcp nmap vpcprobe-diagnose)
 [ "$HAVE_NDISC6" = 1 ] || TOOLS=("${TOOLS[@]/ndisc6/}")
 
-peak_rss() {  # peak_rss CMDLINE: KiB (CMDLINE is split into words on purpose; timeout's child is the tool)
-  # shellcheck disable=SC2086
-  in_node /usr/bin/time -v timeout 5 $1 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {print $2}'
-}
-
-CAP_PID=
-capture_start() {  # capture_start FILTER: tcpdump on node's vpc0 into $TMP/cap.pcap
-  rm -f "$TMP/cap.pcap" "$TMP/cap.err"
-  in_node tcpdump -i vpc0 -nn -U --immediate-mode --time-stamp-precision=nano -w "$TMP/cap.pcap" "$1" 2>"$TMP/cap.err" &
-  CAP_PID=$!
-  for _ in $(seq 200); do grep -q "listening on" "$TMP/cap.err" 2>/dev/null && return 0; sleep 0.02; done
-  die "tcpdump did not start: $(cat "$TMP/cap.err")"
-}
-capture_stop() {  # prints the capture as text with nanosecond epoch stamps
-  sleep 0.1; kill -INT "$CAP_PID" 2>/dev/null || true; wait "$CAP_PID" 2>/dev/null || true
-  tcpdump -r "$TMP/cap.pcap" -nn -tt --time-stamp-precision=nano 2>/dev/null
-}
+# peak_rss, capture_start/capture_stop and AWK_US: common.sh.
 
 # wire_icmp: tcpdump text -> "ORDER SEQ DELTA_US", one line per echo request that got a reply
 # (tcpdump prints ICMPv6 echoes as "ICMP6, echo request, id I, seq N, length L").
-AWK_US='function us(t,  a) { split(t, a, "."); if (!base) base = a[1]; return (a[1] - base) * 1e6 + a[2] / 1000 }'
 wire_icmp() {
   awk "$AWK_US"'
     /echo request/ { k = ""; for (i = 1; i < NF; i++) if ($i == "seq") k = $(i+1); sub(",", "", k)
