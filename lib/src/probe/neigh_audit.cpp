@@ -71,6 +71,24 @@ Result<AuditTable> read_audit_table(net::NetlinkClient& nl, int ifindex, model::
   return t;
 }
 
+namespace {
+// The interface an entry is asked on and the address that asks (of the entry's family), or
+// nothing, with the reason recorded on the entry.
+std::optional<std::pair<const model::LinkInfo*, wire::IpAddr>> ask_from(const InterfaceView& ifaces, model::NeighAudit& a) {
+  const auto* link = ifaces.link(a.before.ifindex);
+  if (!link) {
+    a.unverifiable = model::Unverifiable::interface_gone;
+    return std::nullopt;
+  }
+  auto src = ifaces.source_for(a.before.ifindex, a.before.ip);
+  if (!link->mac || !src || !a.before.mac) {  // source_for answers in the entry's family only
+    a.unverifiable = model::Unverifiable::no_source_address;
+    return std::nullopt;
+  }
+  return std::pair{link, *src};
+}
+}  // namespace
+
 OperationPtr async_verify(asio::io_context& io, net::Channel& arp, const InterfaceView& ifaces,
                           std::vector<model::NeighAudit>& audits, const VerifySpec& spec,
                           std::function<void(ApplyResults apply, model::ArpSweepStats)> done) {
@@ -80,20 +98,13 @@ OperationPtr async_verify(asio::io_context& io, net::Channel& arp, const Interfa
   for (std::size_t i = 0; i < audits.size(); ++i) {
     auto& a = audits[i];
     if (a.unverifiable || a.probe || !a.before.ip.is_v4()) continue;
-    const auto* link = ifaces.link(a.before.ifindex);
-    auto src = ifaces.source_for(a.before.ifindex, a.before.ip);
-    if (!link) {
-      a.unverifiable = model::Unverifiable::interface_gone;
-      continue;
-    }
-    if (!link->mac || !src || !src->is_v4() || !a.before.ip.is_v4() || !a.before.mac) {
-      a.unverifiable = model::Unverifiable::no_source_address;
-      continue;
-    }
+    auto where = ask_from(ifaces, a);
+    if (!where) continue;
+    const auto& [link, src] = *where;
     // One sweep interface per (link, source address): usually one per link.
     std::uint32_t slot = 0;
-    while (slot < sweep_ifaces.size() && !(sweep_ifaces[slot].ifindex == link->ifindex && sweep_ifaces[slot].ip == src->v4())) ++slot;
-    if (slot == sweep_ifaces.size()) sweep_ifaces.push_back({link->ifindex, *link->mac, src->v4()});
+    while (slot < sweep_ifaces.size() && !(sweep_ifaces[slot].ifindex == link->ifindex && sweep_ifaces[slot].ip == src.v4())) ++slot;
+    if (slot == sweep_ifaces.size()) sweep_ifaces.push_back({link->ifindex, *link->mac, src.v4()});
     targets.push_back({slot, a.before.ip.v4(), a.before.mac});
     jobs->push_back(static_cast<std::uint32_t>(i));
   }
@@ -138,20 +149,13 @@ OperationPtr async_verify_ndp(asio::io_context& io, net::Channel& ndp, const Int
   for (std::size_t i = 0; i < audits.size(); ++i) {
     auto& a = audits[i];
     if (a.unverifiable || a.probe || !a.before.ip.is_v6()) continue;
-    const auto* link = ifaces.link(a.before.ifindex);
-    auto src = ifaces.source_for(a.before.ifindex, a.before.ip);
-    if (!link) {
-      a.unverifiable = model::Unverifiable::interface_gone;
-      continue;
-    }
-    if (!link->mac || !src || !src->is_v6() || !a.before.mac) {
-      a.unverifiable = model::Unverifiable::no_source_address;
-      continue;
-    }
+    auto where = ask_from(ifaces, a);
+    if (!where) continue;
+    const auto& [link, src] = *where;
     ArpSpec s = quick_check_spec(spec.timeout);
     s.ifindex = link->ifindex;
     s.our_mac = *link->mac;
-    s.our_ip = *src;
+    s.our_ip = src;
     s.target = a.before.ip;
     s.unicast_to = a.before.mac;
     specs.push_back(s);
